@@ -1,0 +1,8 @@
+#include <stdio.h>
+
+int
+main(void)
+{
+    puts("ondeck");
+    return 0;
+}
