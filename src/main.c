@@ -1,8 +1,11 @@
-#include <stdio.h>
+/* ondeck: a terminal operations console for AWS container services. */
+#include <locale.h>
+
+#include "cli/cli.h"
 
 int
-main(void)
+main(int argc, char **argv)
 {
-    puts("ondeck");
-    return 0;
+    setlocale(LC_ALL, "");
+    return cli_main(argc, argv);
 }

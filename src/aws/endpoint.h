@@ -54,6 +54,7 @@ struct od_endpoint_config {
 struct od_endpoint {
     char *url;            /* "https://ecs.us-east-1.amazonaws.com" (no trailing slash, no path) */
     char *host;           /* Host header value, with :port when not the scheme's default */
+    char *base_path;      /* path prefix of a custom endpoint ("/proxy"), or NULL */
     char *signing_region; /* region for the credential scope */
     bool custom;          /* came from configuration rather than the partition */
 };

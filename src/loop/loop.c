@@ -282,6 +282,12 @@ loop_run(struct od_loop *loop)
 }
 
 void
+loop_run_once(struct od_loop *loop)
+{
+    turn(loop);
+}
+
+void
 loop_run_until(struct od_loop *loop, const bool *done)
 {
     while (!*done && !loop->stop)

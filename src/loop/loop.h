@@ -35,6 +35,8 @@ void loop_add_hook(struct od_loop *loop, loop_cb cb, void *ud);
 int loop_run(struct od_loop *loop);
 void loop_stop(struct od_loop *loop);
 bool loop_stopping(const struct od_loop *loop);
+/* Run exactly one turn: poll (bounded by timers), dispatch, timers, deferred, hooks. */
+void loop_run_once(struct od_loop *loop);
 /* Run turns until *done becomes true or the loop is stopped (used by the CLI). */
 void loop_run_until(struct od_loop *loop, const bool *done);
 

@@ -1,0 +1,72 @@
+/* The scriptable command line: global options (named as in the AWS CLI), a table of
+ * subcommands, and the exit-code contract (0 ok, 1 error, 2 usage or refused, 3 rollout
+ * failed or wait timed out). */
+#ifndef OD_CLI_H
+#define OD_CLI_H
+
+#include <stdbool.h>
+
+#include "aws/request.h"
+#include "loop/loop.h"
+
+enum {
+    OD_EXIT_OK = 0,
+    OD_EXIT_ERROR = 1,
+    OD_EXIT_USAGE = 2,
+    OD_EXIT_ROLLOUT = 3,
+};
+
+struct od_globals {
+    const char *profile;
+    const char *region;
+    const char *endpoint_url;
+    const char *cluster;
+    const char *theme;
+    const char *config;
+    const char *output; /* "text" or "json" */
+    bool read_only;
+    bool no_color;
+    bool yes;
+    bool debug;
+};
+
+/* One option of a subcommand: long name, whether it takes a value, where to store it. */
+struct od_opt {
+    const char *name;
+    bool takes_value;
+    const char **value; /* for options with a value (last one wins) */
+    bool *flag;         /* for flags */
+    const char ***list; /* repeatable values, NULL-terminated array (optional) */
+};
+
+struct od_cli {
+    struct od_globals g;
+    struct od_loop *loop;
+    struct od_aws *aws;
+    const char *command;
+    char **args; /* positional arguments after the command */
+    int nargs;
+};
+
+struct od_command {
+    const char *name;
+    const char *summary;
+    const char *usage; /* options after the command name */
+    const struct od_opt *(*options)(struct od_cli *cli);
+    int (*run)(struct od_cli *cli);
+};
+
+int cli_main(int argc, char **argv);
+
+/* Create the loop and AWS context on first use; prints the error and returns false on failure. */
+bool cli_aws(struct od_cli *cli);
+/* Print "ondeck: <what>: <error>" (sanitised) to stderr, with the credential chain's
+ * explanation when no credentials were found. */
+void cli_print_error(struct od_cli *cli, const char *what, const struct od_error *err);
+/* Usage error for the current command; returns OD_EXIT_USAGE. */
+int cli_usage_error(struct od_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool cli_json(const struct od_cli *cli);
+
+extern const struct od_command cmd_whoami;
+
+#endif
