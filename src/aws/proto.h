@@ -17,7 +17,7 @@ void proto_parse_error(enum od_proto proto, long status, const char *body, size_
                        const struct od_http_response *resp, struct od_error *err);
 
 /* The request id of a response (x-amzn-RequestId, x-amz-request-id, or the body's
- * RequestId for XML); NULL when absent. Valid as long as resp and body live. Caller frees. */
+ * RequestId for XML); NULL when absent. Malloc'd: the caller frees it. */
 char *proto_request_id(enum od_proto proto, const char *body, size_t len,
                        const struct od_http_response *resp);
 
