@@ -17,11 +17,25 @@ enum od_err profiles_load(struct od_profiles **out, struct od_error *err);
 /* Parse from memory (tests, fuzzing). Either text may be NULL. */
 enum od_err profiles_parse(struct od_profiles **out, const char *config_text,
                            const char *credentials_text, struct od_error *err);
+/* The same with file names for error messages ("~/.aws/config:12: ..."). */
+enum od_err profiles_parse_named(struct od_profiles **out, const char *config_text,
+                                 const char *config_name, const char *credentials_text,
+                                 const char *credentials_name, struct od_error *err);
 void profiles_free(struct od_profiles **pp);
 
 bool profiles_exists(const struct od_profiles *p, const char *profile);
-/* Value of key in profile, or NULL. Keys are case-sensitive as in botocore. */
+/* Value of key in profile (credentials file first, then config), or NULL. Keys are stored
+ * lower-cased, as botocore's configparser does, so look them up in lower case. */
 const char *profiles_get(const struct od_profiles *p, const char *profile, const char *key);
+
+/* The same, from one file only: the chain takes static keys from the credentials file and
+ * from the config file at different tiers (notes 7.1, items 5 and 8). */
+enum od_profile_file {
+    OD_PROFILE_CONFIG,
+    OD_PROFILE_CREDENTIALS,
+};
+const char *profiles_get_in(const struct od_profiles *p, enum od_profile_file which,
+                            const char *profile, const char *key);
 /* Value of key in [sso-session NAME], or NULL. */
 const char *profiles_sso_session_get(const struct od_profiles *p, const char *session,
                                      const char *key);
