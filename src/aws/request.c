@@ -6,6 +6,7 @@
 
 #include "aws/profile.h"
 #include "aws/proto.h"
+#include "aws/proto_query.h"
 #include "aws/provider.h"
 #include "net/retry.h"
 #include "util/clock.h"
@@ -69,12 +70,15 @@ dup_kvs(const struct od_kv *kv, size_t n)
     return out;
 }
 
+/* Values are wiped: headers carry bearer tokens (SSO) and bodies web-identity tokens. */
 static void
 free_kvs(struct od_kv *kv, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
+        char *v = (char *)kv[i].value;
+
         free((char *)kv[i].key);
-        free((char *)kv[i].value);
+        secure_free_str(&v);
     }
     free(kv);
 }
@@ -102,7 +106,7 @@ call_free(struct od_call *c)
     free_kvs(c->headers, c->nheaders);
     free(c->content_type);
     if (c->body != NULL)
-        secure_zero(c->body, c->body_len); /* AssumeRole bodies name roles, SSO none: cheap */
+        secure_zero(c->body, c->body_len);
     free(c->body);
     creds_release(&c->explicit_creds);
     creds_release(&c->creds);
@@ -514,17 +518,11 @@ aws_call_query(struct od_aws *aws, enum od_svc svc, const char *action,
     enum od_err rc;
 
     buf_init(&body, 0);
-    buf_puts(&body, "Action=");
-    str_uri_encode(&body, action, strlen(action), false);
-    buf_puts(&body, "&Version=");
-    buf_puts(&body, svc_info(svc)->api_version);
-    for (size_t i = 0; i < nparams; i++) {
-        const char *v = params[i].value != NULL ? params[i].value : "";
-
-        buf_putc(&body, '&');
-        str_uri_encode(&body, params[i].key, strlen(params[i].key), false);
-        buf_putc(&body, '=');
-        str_uri_encode(&body, v, strlen(v), false);
+    if ((rc = proto_query_encode(&body, action, svc_info(svc)->api_version, params, nparams)) !=
+        OD_OK) {
+        od_error_set(err, rc, "request for %s is too large", action);
+        buf_free(&body);
+        return rc;
     }
     call.svc = svc;
     call.op = action;

@@ -14,6 +14,10 @@
 
 static const struct od_command *const commands[] = {
     &cmd_whoami,
+    &cmd_clusters,
+    &cmd_status,
+    &cmd_distributions,
+    &cmd_metrics,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -68,5 +68,9 @@ int cli_usage_error(struct od_cli *cli, const char *fmt, ...) __attribute__((for
 bool cli_json(const struct od_cli *cli);
 
 extern const struct od_command cmd_whoami;
+extern const struct od_command cmd_status;
+extern const struct od_command cmd_clusters;
+extern const struct od_command cmd_distributions;
+extern const struct od_command cmd_metrics;
 
 #endif

@@ -106,3 +106,37 @@ sanitize_is_clean(const char *str, size_t len)
     }
     return true;
 }
+
+static bool
+disguising(uint32_t cp)
+{
+    return (cp >= 0x80 && cp < 0xa0) || cp == 0x2028 || cp == 0x2029 ||
+           (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x7f ||
+           cp < 0x20;
+}
+
+char *
+sanitize_json_text(const char *json)
+{
+    const unsigned char *s = (const unsigned char *)json;
+    size_t len = strlen(json), i = 0;
+    struct od_buf out;
+
+    buf_init(&out, 0);
+    while (i < len) {
+        uint32_t cp;
+        size_t n = utf8_valid(s + i, len - i, &cp);
+
+        if (n == 0) {
+            buf_puts(&out, "\\ufffd");
+            i++;
+        } else if (disguising(cp) && cp != '\n' && cp != '\t' && cp != '\r') {
+            buf_printf(&out, "\\u%04x", (unsigned)cp);
+            i += n;
+        } else {
+            buf_append(&out, s + i, n);
+            i += n;
+        }
+    }
+    return buf_steal(&out);
+}

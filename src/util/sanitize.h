@@ -15,4 +15,9 @@ char *sanitize_str(const char *s);
 /* True if s would pass through unchanged. */
 bool sanitize_is_clean(const char *s, size_t len);
 
+/* Make printed JSON inert for a terminal without changing the data it carries: C1 controls,
+ * line separators and bidi overrides inside strings become \uXXXX escapes, invalid UTF-8
+ * bytes become \ufffd. (cJSON already escapes C0 controls.) Returns a new string. */
+char *sanitize_json_text(const char *json);
+
 #endif

@@ -1,0 +1,400 @@
+/* Read-only views on the command line: status, clusters, distributions, metrics. All share
+ * the poller and the world with the console: one refresh, then print. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/status_json.h"
+#include "model/world.h"
+#include "poller/poller.h"
+#include "util/sanitize.h"
+#include "util/str.h"
+#include "util/xalloc.h"
+
+static const char *opt_service;
+static bool opt_stats;
+
+struct snapshot {
+    struct od_world *world;
+    struct od_poller *poller;
+    bool done;
+};
+
+static void
+on_refreshed(void *ud)
+{
+    ((struct snapshot *)ud)->done = true;
+}
+
+/* One refresh of parts; returns false (after printing why) when the CLI cannot start. */
+static bool
+take_snapshot(struct od_cli *cli, struct snapshot *snap, const char *cluster, unsigned parts)
+{
+    struct od_poller_opts opts = {0};
+
+    if (!cli_aws(cli))
+        return false;
+    snap->world = world_new(cli->aws->region, cluster);
+    opts.cluster = cluster;
+    opts.parts = parts;
+    snap->poller = poller_new(cli->aws, snap->world, &opts);
+    poller_refresh(snap->poller, on_refreshed, snap);
+    loop_run_until(cli->loop, &snap->done);
+    return true;
+}
+
+static void
+snapshot_free(struct snapshot *snap)
+{
+    poller_free(&snap->poller);
+    world_free(&snap->world);
+}
+
+/* Print every stale part's error to stderr; returns the exit status it implies. */
+static int
+report_stale(const struct od_world *w)
+{
+    int rc = OD_EXIT_OK;
+
+    for (int p = 0; p < OD_PART__COUNT; p++) {
+        if (w->parts[p].stale) {
+            fprintf(stderr, "ondeck: %s: %s\n", part_name((enum od_part)p),
+                    w->parts[p].error != NULL ? w->parts[p].error : "failed");
+            rc = OD_EXIT_ERROR;
+        }
+    }
+    return rc;
+}
+
+static void
+print_json(cJSON *doc)
+{
+    char *raw = cJSON_Print(doc), *safe = sanitize_json_text(raw);
+
+    puts(safe);
+    free(safe);
+    free(raw);
+    cJSON_Delete(doc);
+}
+
+/* A cell for a text table: inert, and cut to width with "…" marked as "~". */
+static void
+cell(const char *s, int width, bool last)
+{
+    char *safe = sanitize_str(s != NULL ? s : "-");
+    int len = (int)strlen(safe);
+
+    if (last)
+        printf("%s", safe);
+    else if (len > width)
+        printf("%.*s~ ", width - 1, safe);
+    else
+        printf("%-*s ", width, safe);
+    free(safe);
+}
+
+static void
+print_stats_text(const struct od_refresh_stats *st)
+{
+    printf("\n%-28s %6s %8s\n", "OPERATION", "CALLS", "MINIMUM");
+    for (size_t i = 0; i < st->nops; i++)
+        printf("%-28s %6llu %8llu\n", st->ops[i].op, (unsigned long long)st->ops[i].calls,
+               (unsigned long long)st->ops[i].minimum);
+    printf("%-28s %6llu %8llu\n", "total", (unsigned long long)st->calls,
+           (unsigned long long)st->minimum);
+    printf("attempts %llu, depth %d, metrics requested %llu, %llu ms\n",
+           (unsigned long long)st->attempts, st->depth,
+           (unsigned long long)st->metrics_requested, (unsigned long long)st->elapsed_ms);
+}
+
+static const char *
+rollout_summary(const struct od_service *s, char *buf, size_t len)
+{
+    for (size_t i = 0; i < s->ndeployments; i++) {
+        const struct od_deployment *d = &s->deployments[i];
+
+        if (str_eq(d->status, "PRIMARY")) {
+            snprintf(buf, len, "%s%s", d->rollout_state != NULL ? d->rollout_state : "-",
+                     s->ndeployments > 1 ? "+" : "");
+            return buf;
+        }
+    }
+    return "-";
+}
+
+static size_t
+alarms_firing(const struct od_world *w, const struct od_service *s)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < w->nalarms; i++) {
+        const struct od_alarm *a = &w->alarms[i];
+        bool mine = alarm_names_service(a, w->cluster, s->name);
+
+        for (size_t k = 0; !mine && k < s->nlbs; k++)
+            mine = alarm_names_target_group(a, s->lbs[k].target_group_arn);
+        if (mine && str_eq(a->state, "ALARM"))
+            n++;
+    }
+    return n;
+}
+
+static void
+print_status_text(const struct od_world *w, const char *filter)
+{
+    char num[32], roll[32];
+
+    printf("cluster %s  region %s\n\n", w->cluster, w->region != NULL ? w->region : "-");
+    printf("%-32s %-8s %4s %4s %4s %-13s %-24s %5s %5s\n", "SERVICE", "LAUNCH", "DES", "RUN",
+           "PEN", "ROLLOUT", "TASKDEF", "UNHLT", "ALARM");
+    for (size_t i = 0; i < w->nservices; i++) {
+        const struct od_service *s = &w->services[i];
+        char *td = task_def_short_name(s->task_definition);
+
+        if (filter != NULL && !str_eq(s->name, filter))
+            continue;
+        cell(s->name, 32, false);
+        cell(s->launch_type, 8, false);
+        printf("%4ld %4ld %4ld ", s->desired, s->running, s->pending);
+        cell(rollout_summary(s, roll, sizeof roll), 13, false);
+        cell(td, 24, false);
+        snprintf(num, sizeof num, "%zu", world_unhealthy_targets(w, s));
+        printf("%5s ", num);
+        printf("%5zu\n", alarms_firing(w, s));
+        free(td);
+        if (service_failed(s)) {
+            for (size_t k = 0; k < s->ndeployments; k++) {
+                if (str_eq(s->deployments[k].rollout_state, "FAILED")) {
+                    printf("  ! rollout failed: ");
+                    cell(s->deployments[k].rollout_state_reason, 0, true);
+                    printf("\n");
+                }
+            }
+        }
+    }
+}
+
+static const struct od_opt *
+status_options(struct od_cli *cli)
+{
+    static struct od_opt opts[3];
+
+    opt_service = NULL;
+    opt_stats = false;
+    opts[0] = (struct od_opt){"service", true, &opt_service, NULL, NULL};
+    opts[1] = (struct od_opt){"stats", false, NULL, &opt_stats, NULL};
+    return opts;
+}
+
+static int
+run_status(struct od_cli *cli)
+{
+    struct snapshot snap = {0};
+    const unsigned parts = POLL_PART(OD_PART_SERVICES) | POLL_PART(OD_PART_TASKS) |
+                           POLL_PART(OD_PART_INSTANCES) | POLL_PART(OD_PART_TARGETS) |
+                           POLL_PART(OD_PART_ALARMS) | POLL_PART(OD_PART_METRICS) |
+                           POLL_PART(OD_PART_DISTRIBUTIONS);
+    int rc;
+
+    if (cli->nargs > 0)
+        return cli_usage_error(cli, "unexpected argument '%s'", cli->args[0]);
+    if (str_empty(cli->g.cluster))
+        return cli_usage_error(cli, "--cluster is required");
+    if (!take_snapshot(cli, &snap, cli->g.cluster, parts))
+        return OD_EXIT_ERROR;
+    rc = report_stale(snap.world);
+    if (opt_service != NULL && world_service(snap.world, opt_service) == NULL &&
+        !snap.world->parts[OD_PART_SERVICES].stale) {
+        char *safe = sanitize_str(opt_service);
+
+        fprintf(stderr, "ondeck: status: service '%s' not found in cluster\n", safe);
+        free(safe);
+        rc = OD_EXIT_ERROR;
+    }
+    if (cli_json(cli)) {
+        cJSON *doc = status_json(snap.world, opt_service);
+
+        if (opt_stats)
+            cJSON_AddItemToObject(doc, "stats", status_json_stats(poller_last_stats(snap.poller)));
+        print_json(doc);
+    } else {
+        print_status_text(snap.world, opt_service);
+        if (opt_stats)
+            print_stats_text(poller_last_stats(snap.poller));
+    }
+    snapshot_free(&snap);
+    return rc;
+}
+
+static int
+run_clusters(struct od_cli *cli)
+{
+    struct snapshot snap = {0};
+    int rc;
+
+    if (cli->nargs > 0)
+        return cli_usage_error(cli, "unexpected argument '%s'", cli->args[0]);
+    if (!take_snapshot(cli, &snap, NULL, POLL_PART(OD_PART_CLUSTERS)))
+        return OD_EXIT_ERROR;
+    rc = report_stale(snap.world);
+    if (cli_json(cli)) {
+        print_json(status_json_clusters(snap.world));
+    } else {
+        printf("%-32s %-8s %8s %8s %8s %9s\n", "CLUSTER", "STATUS", "SERVICES", "RUNNING",
+               "PENDING", "INSTANCES");
+        for (size_t i = 0; i < snap.world->nclusters; i++) {
+            const struct od_cluster *c = &snap.world->clusters[i];
+
+            cell(c->name, 32, false);
+            cell(c->status, 8, false);
+            printf("%8ld %8ld %8ld %9ld\n", c->active_services, c->running_tasks,
+                   c->pending_tasks, c->container_instances);
+        }
+    }
+    snapshot_free(&snap);
+    return rc;
+}
+
+static int
+run_distributions(struct od_cli *cli)
+{
+    struct snapshot snap = {0};
+    int rc;
+
+    if (cli->nargs > 0)
+        return cli_usage_error(cli, "unexpected argument '%s'", cli->args[0]);
+    if (!take_snapshot(cli, &snap, NULL,
+                       POLL_PART(OD_PART_DISTRIBUTIONS) | POLL_PART(OD_PART_METRICS)))
+        return OD_EXIT_ERROR;
+    rc = report_stale(snap.world);
+    if (cli_json(cli)) {
+        cJSON *doc = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(doc, "distributions");
+
+        for (size_t i = 0; i < snap.world->ndists; i++)
+            cJSON_AddItemToArray(arr, status_json_distribution(snap.world, &snap.world->dists[i]));
+        print_json(doc);
+    } else {
+        printf("%-16s %-36s %-10s %-7s %s\n", "ID", "DOMAIN", "STATUS", "ENABLED", "ALIASES");
+        for (size_t i = 0; i < snap.world->ndists; i++) {
+            const struct od_distribution *d = &snap.world->dists[i];
+
+            cell(d->id, 16, false);
+            cell(d->domain_name, 36, false);
+            cell(d->status, 10, false);
+            cell(d->enabled ? "yes" : "no", 7, false);
+            for (size_t k = 0; k < d->naliases; k++) {
+                cell(d->aliases[k], 0, true);
+                if (k + 1 < d->naliases)
+                    printf(",");
+            }
+            printf("\n");
+        }
+    }
+    snapshot_free(&snap);
+    return rc;
+}
+
+static int
+run_metrics(struct od_cli *cli)
+{
+    struct snapshot snap = {0};
+    const struct od_service *s;
+    int rc;
+
+    if (cli->nargs > 0)
+        return cli_usage_error(cli, "unexpected argument '%s'", cli->args[0]);
+    if (str_empty(cli->g.cluster) || str_empty(opt_service))
+        return cli_usage_error(cli, "--cluster and --service are required");
+    if (!take_snapshot(cli, &snap, cli->g.cluster,
+                       POLL_PART(OD_PART_SERVICES) | POLL_PART(OD_PART_METRICS)))
+        return OD_EXIT_ERROR;
+    rc = report_stale(snap.world);
+    if ((s = world_service(snap.world, opt_service)) == NULL) {
+        char *safe = sanitize_str(opt_service);
+
+        fprintf(stderr, "ondeck: metrics: service '%s' not found in cluster\n", safe);
+        free(safe);
+        snapshot_free(&snap);
+        return OD_EXIT_ERROR;
+    }
+    if (cli_json(cli)) {
+        cJSON *full = status_json_service(snap.world, s);
+        cJSON *doc = cJSON_CreateObject();
+
+        cJSON_AddStringToObject(doc, "serviceName", s->name);
+        cJSON_AddItemToObject(doc, "metrics", cJSON_DetachItemFromObject(full, "metrics"));
+        cJSON_Delete(full);
+        print_json(doc);
+    } else {
+        const char *owners[8];
+        size_t nowners = 0;
+
+        owners[nowners++] = s->name;
+        for (size_t k = 0; k < s->nlbs && nowners < 8; k++)
+            owners[nowners++] = s->lbs[k].target_group_arn;
+        printf("%-28s %10s %10s %10s %6s\n", "METRIC", "LATEST", "MIN", "MAX", "POINTS");
+        for (size_t o = 0; o < nowners; o++) {
+            const struct od_metric_set *m = world_metrics(snap.world, owners[o]);
+
+            for (size_t i = 0; m != NULL && i < m->nseries; i++) {
+                const struct od_series *ser = &m->series[i];
+                double lo = 0, hi = 0;
+
+                for (size_t k = 0; k < ser->n; k++) {
+                    if (k == 0 || ser->values[k] < lo)
+                        lo = ser->values[k];
+                    if (k == 0 || ser->values[k] > hi)
+                        hi = ser->values[k];
+                }
+                if (ser->n == 0)
+                    printf("%-28s %10s %10s %10s %6d\n", ser->id, "-", "-", "-", 0);
+                else
+                    printf("%-28s %10.2f %10.2f %10.2f %6zu\n", ser->id,
+                           ser->values[ser->n - 1], lo, hi, ser->n);
+            }
+        }
+    }
+    snapshot_free(&snap);
+    return rc;
+}
+
+static const struct od_opt *
+service_option(struct od_cli *cli)
+{
+    static struct od_opt opts[2];
+
+    opt_service = NULL;
+    opts[0] = (struct od_opt){"service", true, &opt_service, NULL, NULL};
+    return opts;
+}
+
+const struct od_command cmd_status = {
+    .name = "status",
+    .summary = "services, deployments, tasks, targets, alarms and metrics of a cluster",
+    .usage = "--cluster NAME [--service NAME] [--json] [--stats]",
+    .options = status_options,
+    .run = run_status,
+};
+
+const struct od_command cmd_clusters = {
+    .name = "clusters",
+    .summary = "the region's ECS clusters with their service and task counts",
+    .usage = "[--json]",
+    .run = run_clusters,
+};
+
+const struct od_command cmd_distributions = {
+    .name = "distributions",
+    .summary = "CloudFront distributions with their latest invalidations",
+    .usage = "[--json]",
+    .run = run_distributions,
+};
+
+const struct od_command cmd_metrics = {
+    .name = "metrics",
+    .summary = "CloudWatch series of a service and its target groups",
+    .usage = "--cluster NAME --service NAME [--json]",
+    .options = service_option,
+    .run = run_metrics,
+};

@@ -1,0 +1,308 @@
+#include "cli/status_json.h"
+
+#include "aws/proto_json.h"
+#include "util/str.h"
+
+static void
+add_opt_str(cJSON *o, const char *key, const char *v)
+{
+    if (v != NULL)
+        cJSON_AddStringToObject(o, key, v);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+static cJSON *
+series_values(const struct od_series *s)
+{
+    cJSON *arr = cJSON_CreateArray();
+
+    for (size_t i = 0; s != NULL && i < s->n; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateNumber(s->values[i]));
+    return arr;
+}
+
+static void
+add_metric_set(cJSON *metrics, const struct od_metric_set *m)
+{
+    for (size_t i = 0; m != NULL && i < m->nseries; i++)
+        if (cJSON_GetObjectItemCaseSensitive(metrics, m->series[i].id) == NULL)
+            cJSON_AddItemToObject(metrics, m->series[i].id, series_values(&m->series[i]));
+}
+
+static cJSON *
+task_json(const struct od_task *t)
+{
+    cJSON *o = cJSON_CreateObject(), *cs = cJSON_AddArrayToObject(o, "containers");
+
+    cJSON_AddStringToObject(o, "taskId", t->id);
+    cJSON_AddStringToObject(o, "taskArn", t->arn);
+    add_opt_str(o, "lastStatus", t->last_status);
+    add_opt_str(o, "desiredStatus", t->desired_status);
+    add_opt_str(o, "healthStatus", t->health_status);
+    add_opt_str(o, "taskDefinition", t->task_definition);
+    cJSON_AddNumberToObject(o, "revision", (double)task_def_revision(t->task_definition));
+    add_opt_str(o, "privateIp", t->private_ip);
+    add_opt_str(o, "containerInstanceArn", t->container_instance_arn);
+    add_opt_str(o, "startedBy", t->started_by);
+    add_opt_str(o, "stopCode", t->stop_code);
+    add_opt_str(o, "stoppedReason", t->stopped_reason);
+    if (t->started_at > 0)
+        cJSON_AddNumberToObject(o, "startedAt", t->started_at);
+    if (t->stopped_at > 0)
+        cJSON_AddNumberToObject(o, "stoppedAt", t->stopped_at);
+    for (size_t i = 0; i < t->ncontainers; i++) {
+        const struct od_container *c = &t->containers[i];
+        cJSON *co = cJSON_CreateObject();
+
+        cJSON_AddStringToObject(co, "name", c->name != NULL ? c->name : "");
+        add_opt_str(co, "image", c->image);
+        add_opt_str(co, "lastStatus", c->last_status);
+        if (c->has_exit_code)
+            cJSON_AddNumberToObject(co, "exitCode", (double)c->exit_code);
+        else
+            cJSON_AddNullToObject(co, "exitCode");
+        add_opt_str(co, "reason", c->reason);
+        if (c->nbindings > 0) {
+            cJSON *bs = cJSON_AddArrayToObject(co, "networkBindings");
+
+            for (size_t b = 0; b < c->nbindings; b++) {
+                cJSON *bo = cJSON_CreateObject();
+
+                cJSON_AddNumberToObject(bo, "containerPort", (double)c->bindings[b].container_port);
+                cJSON_AddNumberToObject(bo, "hostPort", (double)c->bindings[b].host_port);
+                cJSON_AddItemToArray(bs, bo);
+            }
+        }
+        cJSON_AddItemToArray(cs, co);
+    }
+    return o;
+}
+
+cJSON *
+status_json_alarm(const struct od_alarm *a)
+{
+    cJSON *o = cJSON_CreateObject(), *dims;
+
+    cJSON_AddStringToObject(o, "alarmName", a->name != NULL ? a->name : "");
+    add_opt_str(o, "stateValue", a->state);
+    add_opt_str(o, "stateReason", a->reason);
+    add_opt_str(o, "namespace", a->namespace_);
+    add_opt_str(o, "metricName", a->metric_name);
+    dims = cJSON_AddObjectToObject(o, "dimensions");
+    for (size_t i = 0; i < a->ndimensions; i++)
+        add_opt_str(dims, a->dimensions[i].name, a->dimensions[i].value);
+    return o;
+}
+
+cJSON *
+status_json_service(const struct od_world *w, const struct od_service *s)
+{
+    cJSON *o = cJSON_CreateObject(), *arr, *metrics;
+
+    cJSON_AddStringToObject(o, "serviceName", s->name);
+    add_opt_str(o, "serviceArn", s->arn);
+    add_opt_str(o, "status", s->status);
+    add_opt_str(o, "launchType", s->launch_type);
+    cJSON_AddNumberToObject(o, "desiredCount", (double)s->desired);
+    cJSON_AddNumberToObject(o, "runningCount", (double)s->running);
+    cJSON_AddNumberToObject(o, "pendingCount", (double)s->pending);
+    add_opt_str(o, "taskDefinition", s->task_definition);
+
+    arr = cJSON_AddArrayToObject(o, "deployments");
+    for (size_t i = 0; i < s->ndeployments; i++) {
+        const struct od_deployment *d = &s->deployments[i];
+        cJSON *dj = cJSON_CreateObject();
+
+        add_opt_str(dj, "id", d->id);
+        add_opt_str(dj, "status", d->status);
+        add_opt_str(dj, "rolloutState", d->rollout_state);
+        add_opt_str(dj, "rolloutStateReason", d->rollout_state_reason);
+        add_opt_str(dj, "taskDefinition", d->task_definition);
+        cJSON_AddNumberToObject(dj, "desiredCount", (double)d->desired);
+        cJSON_AddNumberToObject(dj, "runningCount", (double)d->running);
+        cJSON_AddNumberToObject(dj, "pendingCount", (double)d->pending);
+        cJSON_AddNumberToObject(dj, "failedTasks", (double)d->failed);
+        if (d->created_at > 0)
+            cJSON_AddNumberToObject(dj, "createdAt", d->created_at);
+        if (d->updated_at > 0)
+            cJSON_AddNumberToObject(dj, "updatedAt", d->updated_at);
+        cJSON_AddItemToArray(arr, dj);
+    }
+
+    arr = cJSON_AddArrayToObject(o, "events");
+    for (size_t i = 0; i < s->nevents; i++) {
+        cJSON *ej = cJSON_CreateObject();
+
+        cJSON_AddNumberToObject(ej, "createdAt", s->events[i].created_at);
+        add_opt_str(ej, "message", s->events[i].message);
+        cJSON_AddItemToArray(arr, ej);
+    }
+
+    arr = cJSON_AddArrayToObject(o, "tasks");
+    for (size_t i = 0; i < w->ntasks; i++)
+        if (str_eq(task_service_name(&w->tasks[i]), s->name))
+            cJSON_AddItemToArray(arr, task_json(&w->tasks[i]));
+
+    arr = cJSON_AddArrayToObject(o, "targets");
+    for (size_t k = 0; k < s->nlbs; k++) {
+        const struct od_target_group *tg = world_target_group(w, s->lbs[k].target_group_arn);
+
+        for (size_t i = 0; tg != NULL && i < tg->ntargets; i++) {
+            const struct od_target *t = &tg->targets[i];
+            cJSON *tj = cJSON_CreateObject();
+
+            cJSON_AddStringToObject(tj, "targetGroupArn", tg->arn);
+            add_opt_str(tj, "id", t->id);
+            cJSON_AddNumberToObject(tj, "port", (double)t->port);
+            add_opt_str(tj, "state", t->state);
+            add_opt_str(tj, "reason", t->reason);
+            add_opt_str(tj, "description", t->description);
+            add_opt_str(tj, "taskId", t->task_id);
+            cJSON_AddItemToArray(arr, tj);
+        }
+    }
+
+    arr = cJSON_AddArrayToObject(o, "alarms");
+    for (size_t i = 0; i < w->nalarms; i++) {
+        const struct od_alarm *a = &w->alarms[i];
+        bool mine = alarm_names_service(a, w->cluster, s->name);
+
+        for (size_t k = 0; !mine && k < s->nlbs; k++)
+            mine = alarm_names_target_group(a, s->lbs[k].target_group_arn);
+        if (mine) {
+            cJSON *aj = cJSON_CreateObject();
+
+            cJSON_AddStringToObject(aj, "alarmName", a->name);
+            add_opt_str(aj, "stateValue", a->state);
+            cJSON_AddItemToArray(arr, aj);
+        }
+    }
+
+    metrics = cJSON_AddObjectToObject(o, "metrics");
+    add_metric_set(metrics, world_metrics(w, s->name));
+    for (size_t k = 0; k < s->nlbs; k++)
+        add_metric_set(metrics, world_metrics(w, s->lbs[k].target_group_arn));
+    return o;
+}
+
+cJSON *
+status_json_distribution(const struct od_world *w, const struct od_distribution *d)
+{
+    cJSON *o = cJSON_CreateObject(), *arr, *metrics;
+
+    cJSON_AddStringToObject(o, "id", d->id);
+    add_opt_str(o, "arn", d->arn);
+    add_opt_str(o, "domainName", d->domain_name);
+    add_opt_str(o, "status", d->status);
+    cJSON_AddBoolToObject(o, "enabled", d->enabled);
+    add_opt_str(o, "comment", d->comment);
+    arr = cJSON_AddArrayToObject(o, "aliases");
+    for (size_t i = 0; i < d->naliases; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(d->aliases[i]));
+    arr = cJSON_AddArrayToObject(o, "origins");
+    for (size_t i = 0; i < d->norigins; i++) {
+        cJSON *oj = cJSON_CreateObject();
+
+        add_opt_str(oj, "id", d->origins[i].id);
+        add_opt_str(oj, "domainName", d->origins[i].domain_name);
+        cJSON_AddItemToArray(arr, oj);
+    }
+    arr = cJSON_AddArrayToObject(o, "invalidations");
+    for (size_t i = 0; i < d->ninvalidations; i++) {
+        cJSON *ij = cJSON_CreateObject();
+
+        add_opt_str(ij, "id", d->invalidations[i].id);
+        add_opt_str(ij, "status", d->invalidations[i].status);
+        cJSON_AddNumberToObject(ij, "createTime", (double)d->invalidations[i].create_time);
+        cJSON_AddItemToArray(arr, ij);
+    }
+    metrics = cJSON_AddObjectToObject(o, "metrics");
+    add_metric_set(metrics, world_metrics(w, d->id));
+    return o;
+}
+
+cJSON *
+status_json_stale(const struct od_world *w)
+{
+    cJSON *o = NULL;
+
+    for (int p = 0; p < OD_PART__COUNT; p++) {
+        if (!w->parts[p].stale)
+            continue;
+        if (o == NULL)
+            o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, part_name((enum od_part)p),
+                                w->parts[p].error != NULL ? w->parts[p].error : "failed");
+    }
+    return o;
+}
+
+cJSON *
+status_json(const struct od_world *w, const char *service_filter)
+{
+    cJSON *o = cJSON_CreateObject(), *arr, *stale;
+
+    add_opt_str(o, "cluster", w->cluster);
+    add_opt_str(o, "region", w->region);
+    arr = cJSON_AddArrayToObject(o, "services");
+    for (size_t i = 0; i < w->nservices; i++)
+        if (service_filter == NULL || str_eq(w->services[i].name, service_filter))
+            cJSON_AddItemToArray(arr, status_json_service(w, &w->services[i]));
+    arr = cJSON_AddArrayToObject(o, "alarms");
+    for (size_t i = 0; i < w->nalarms; i++)
+        cJSON_AddItemToArray(arr, status_json_alarm(&w->alarms[i]));
+    arr = cJSON_AddArrayToObject(o, "distributions");
+    for (size_t i = 0; i < w->ndists; i++)
+        cJSON_AddItemToArray(arr, status_json_distribution(w, &w->dists[i]));
+    if ((stale = status_json_stale(w)) != NULL)
+        cJSON_AddItemToObject(o, "stale", stale);
+    return o;
+}
+
+cJSON *
+status_json_clusters(const struct od_world *w)
+{
+    cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "clusters"), *stale;
+
+    add_opt_str(o, "region", w->region);
+    for (size_t i = 0; i < w->nclusters; i++) {
+        const struct od_cluster *c = &w->clusters[i];
+        cJSON *cj = cJSON_CreateObject();
+
+        add_opt_str(cj, "clusterName", c->name);
+        add_opt_str(cj, "clusterArn", c->arn);
+        add_opt_str(cj, "status", c->status);
+        cJSON_AddNumberToObject(cj, "activeServicesCount", (double)c->active_services);
+        cJSON_AddNumberToObject(cj, "runningTasksCount", (double)c->running_tasks);
+        cJSON_AddNumberToObject(cj, "pendingTasksCount", (double)c->pending_tasks);
+        cJSON_AddNumberToObject(cj, "registeredContainerInstancesCount",
+                                (double)c->container_instances);
+        cJSON_AddItemToArray(arr, cj);
+    }
+    if ((stale = status_json_stale(w)) != NULL)
+        cJSON_AddItemToObject(o, "stale", stale);
+    return o;
+}
+
+cJSON *
+status_json_stats(const struct od_refresh_stats *st)
+{
+    cJSON *o = cJSON_CreateObject(), *ops = cJSON_CreateObject();
+
+    cJSON_AddNumberToObject(o, "calls", (double)st->calls);
+    cJSON_AddNumberToObject(o, "attempts", (double)st->attempts);
+    cJSON_AddNumberToObject(o, "minimumCalls", (double)st->minimum);
+    cJSON_AddNumberToObject(o, "metricsRequested", (double)st->metrics_requested);
+    cJSON_AddNumberToObject(o, "depth", st->depth);
+    cJSON_AddNumberToObject(o, "elapsedMs", (double)st->elapsed_ms);
+    for (size_t i = 0; i < st->nops; i++) {
+        cJSON *op = cJSON_CreateObject();
+
+        cJSON_AddNumberToObject(op, "calls", (double)st->ops[i].calls);
+        cJSON_AddNumberToObject(op, "minimum", (double)st->ops[i].minimum);
+        cJSON_AddItemToObject(ops, st->ops[i].op, op);
+    }
+    cJSON_AddItemToObject(o, "operations", ops);
+    return o;
+}

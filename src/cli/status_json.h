@@ -1,0 +1,21 @@
+/* The JSON documents of `status`, `clusters`, `distributions` and `metrics`. Keys are AWS
+ * field names (doc/json-output.md); times are epoch seconds as the APIs send them. */
+#ifndef OD_STATUS_JSON_H
+#define OD_STATUS_JSON_H
+
+#include <cjson/cJSON.h>
+
+#include "model/world.h"
+#include "poller/poller.h"
+
+cJSON *status_json_service(const struct od_world *w, const struct od_service *s);
+/* service_filter: only that service (NULL = all). */
+cJSON *status_json(const struct od_world *w, const char *service_filter);
+cJSON *status_json_clusters(const struct od_world *w);
+cJSON *status_json_distribution(const struct od_world *w, const struct od_distribution *d);
+cJSON *status_json_alarm(const struct od_alarm *a);
+cJSON *status_json_stats(const struct od_refresh_stats *st);
+/* Parts that are stale, as {"part": "error"}; NULL when everything is current. */
+cJSON *status_json_stale(const struct od_world *w);
+
+#endif

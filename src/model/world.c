@@ -1,0 +1,473 @@
+#include "model/world.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/clock.h"
+#include "util/sanitize.h"
+#include "util/str.h"
+#include "util/xalloc.h"
+
+static const char *const part_names[OD_PART__COUNT] = {
+    [OD_PART_CLUSTERS] = "clusters",   [OD_PART_SERVICES] = "services",
+    [OD_PART_TASKS] = "tasks",         [OD_PART_STOPPED_TASKS] = "stoppedTasks",
+    [OD_PART_INSTANCES] = "containerInstances", [OD_PART_TARGETS] = "targets",
+    [OD_PART_ALARMS] = "alarms",       [OD_PART_METRICS] = "metrics",
+    [OD_PART_DISTRIBUTIONS] = "distributions",
+};
+
+const char *
+part_name(enum od_part p)
+{
+    return (unsigned)p < OD_PART__COUNT ? part_names[p] : "?";
+}
+
+struct od_world *
+world_new(const char *region, const char *cluster)
+{
+    struct od_world *w = xcalloc(1, sizeof *w);
+
+    w->region = region != NULL ? xstrdup(region) : NULL;
+    w->cluster = cluster != NULL ? xstrdup(cluster) : NULL;
+    return w;
+}
+
+static void
+metric_set_clear(struct od_metric_set *m)
+{
+    free(m->owner);
+    OD_FREE_ARRAY(m->series, m->nseries, series_clear);
+    memset(m, 0, sizeof *m);
+}
+
+void
+world_free(struct od_world **wp)
+{
+    struct od_world *w = *wp;
+
+    if (w == NULL)
+        return;
+    free(w->region);
+    free(w->cluster);
+    for (int i = 0; i < OD_PART__COUNT; i++)
+        free(w->parts[i].error);
+    OD_FREE_ARRAY(w->clusters, w->nclusters, cluster_clear);
+    OD_FREE_ARRAY(w->services, w->nservices, service_clear);
+    OD_FREE_ARRAY(w->tasks, w->ntasks, task_clear);
+    OD_FREE_ARRAY(w->stopped, w->nstopped, task_clear);
+    OD_FREE_ARRAY(w->instances, w->ninstances, container_instance_clear);
+    OD_FREE_ARRAY(w->tgs, w->ntgs, target_group_clear);
+    OD_FREE_ARRAY(w->alarms, w->nalarms, alarm_clear);
+    OD_FREE_ARRAY(w->metrics, w->nmetrics, metric_set_clear);
+    OD_FREE_ARRAY(w->dists, w->ndists, distribution_clear);
+    OD_FREE_ARRAY(w->task_defs, w->ntask_defs, task_def_clear);
+    free(w);
+    *wp = NULL;
+}
+
+static void
+mark_fresh(struct od_world *w, enum od_part p)
+{
+    struct od_part_state *ps = &w->parts[p];
+
+    ps->loaded = true;
+    ps->stale = false;
+    xfree(&ps->error);
+    ps->updated_at = (time_t)(clock_wall_ms() / 1000);
+    w->generation++;
+}
+
+void
+world_mark_stale(struct od_world *w, enum od_part part, const struct od_error *err)
+{
+    struct od_part_state *ps = &w->parts[part];
+    char *line = od_error_format(err);
+
+    ps->stale = true;
+    free(ps->error);
+    ps->error = sanitize_str(line);
+    free(line);
+    w->generation++;
+}
+
+static int
+cmp_service(const void *a, const void *b)
+{
+    return strcmp(((const struct od_service *)a)->name, ((const struct od_service *)b)->name);
+}
+
+static int
+cmp_task(const void *a, const void *b)
+{
+    return strcmp(((const struct od_task *)a)->id, ((const struct od_task *)b)->id);
+}
+
+static int
+cmp_tg(const void *a, const void *b)
+{
+    return strcmp(((const struct od_target_group *)a)->arn,
+                  ((const struct od_target_group *)b)->arn);
+}
+
+static int
+cmp_metric_set(const void *a, const void *b)
+{
+    return strcmp(((const struct od_metric_set *)a)->owner,
+                  ((const struct od_metric_set *)b)->owner);
+}
+
+void
+world_set_clusters(struct od_world *w, struct od_cluster *arr, size_t n)
+{
+    OD_FREE_ARRAY(w->clusters, w->nclusters, cluster_clear);
+    w->clusters = arr;
+    w->nclusters = n;
+    mark_fresh(w, OD_PART_CLUSTERS);
+}
+
+void
+world_set_services(struct od_world *w, struct od_service *arr, size_t n)
+{
+    OD_FREE_ARRAY(w->services, w->nservices, service_clear);
+    if (n > 1)
+        qsort(arr, n, sizeof *arr, cmp_service);
+    w->services = arr;
+    w->nservices = n;
+    mark_fresh(w, OD_PART_SERVICES);
+    world_map_targets(w);
+}
+
+void
+world_set_tasks(struct od_world *w, struct od_task *arr, size_t n)
+{
+    OD_FREE_ARRAY(w->tasks, w->ntasks, task_clear);
+    if (n > 1)
+        qsort(arr, n, sizeof *arr, cmp_task);
+    w->tasks = arr;
+    w->ntasks = n;
+    mark_fresh(w, OD_PART_TASKS);
+    world_map_targets(w);
+}
+
+void
+world_set_stopped(struct od_world *w, struct od_task *arr, size_t n)
+{
+    OD_FREE_ARRAY(w->stopped, w->nstopped, task_clear);
+    if (n > 1)
+        qsort(arr, n, sizeof *arr, cmp_task);
+    w->stopped = arr;
+    w->nstopped = n;
+    mark_fresh(w, OD_PART_STOPPED_TASKS);
+}
+
+void
+world_set_instances(struct od_world *w, struct od_container_instance *arr, size_t n)
+{
+    OD_FREE_ARRAY(w->instances, w->ninstances, container_instance_clear);
+    w->instances = arr;
+    w->ninstances = n;
+    mark_fresh(w, OD_PART_INSTANCES);
+    world_map_targets(w);
+}
+
+void
+world_set_target_groups(struct od_world *w, struct od_target_group *arr, size_t n)
+{
+    OD_FREE_ARRAY(w->tgs, w->ntgs, target_group_clear);
+    if (n > 1)
+        qsort(arr, n, sizeof *arr, cmp_tg);
+    w->tgs = arr;
+    w->ntgs = n;
+    mark_fresh(w, OD_PART_TARGETS);
+    world_map_targets(w);
+}
+
+void
+world_set_alarms(struct od_world *w, struct od_alarm *arr, size_t n)
+{
+    OD_FREE_ARRAY(w->alarms, w->nalarms, alarm_clear);
+    w->alarms = arr;
+    w->nalarms = n;
+    mark_fresh(w, OD_PART_ALARMS);
+}
+
+void
+world_set_metrics(struct od_world *w, struct od_metric_set *arr, size_t n)
+{
+    OD_FREE_ARRAY(w->metrics, w->nmetrics, metric_set_clear);
+    if (n > 1)
+        qsort(arr, n, sizeof *arr, cmp_metric_set);
+    w->metrics = arr;
+    w->nmetrics = n;
+    mark_fresh(w, OD_PART_METRICS);
+}
+
+void
+world_set_distributions(struct od_world *w, struct od_distribution *arr, size_t n)
+{
+    OD_FREE_ARRAY(w->dists, w->ndists, distribution_clear);
+    w->dists = arr;
+    w->ndists = n;
+    mark_fresh(w, OD_PART_DISTRIBUTIONS);
+}
+
+void
+world_add_task_def(struct od_world *w, struct od_task_def *td)
+{
+    if (td->arn == NULL || world_task_def(w, td->arn) != NULL) {
+        task_def_clear(td);
+        return;
+    }
+    w->task_defs = xreallocarray(w->task_defs, w->ntask_defs + 1, sizeof *w->task_defs);
+    w->task_defs[w->ntask_defs++] = *td;
+    memset(td, 0, sizeof *td);
+}
+
+const struct od_service *
+world_service(const struct od_world *w, const char *name)
+{
+    struct od_service key = {.name = (char *)name};
+
+    if (name == NULL || w->nservices == 0)
+        return NULL;
+    return bsearch(&key, w->services, w->nservices, sizeof key, cmp_service);
+}
+
+const struct od_task *
+world_task(const struct od_world *w, const char *id)
+{
+    struct od_task key = {.id = (char *)id};
+
+    if (id == NULL || w->ntasks == 0)
+        return NULL;
+    return bsearch(&key, w->tasks, w->ntasks, sizeof key, cmp_task);
+}
+
+const struct od_target_group *
+world_target_group(const struct od_world *w, const char *arn)
+{
+    struct od_target_group key = {.arn = (char *)arn};
+
+    if (arn == NULL || w->ntgs == 0)
+        return NULL;
+    return bsearch(&key, w->tgs, w->ntgs, sizeof key, cmp_tg);
+}
+
+const struct od_task_def *
+world_task_def(const struct od_world *w, const char *arn)
+{
+    for (size_t i = 0; arn != NULL && i < w->ntask_defs; i++)
+        if (strcmp(w->task_defs[i].arn, arn) == 0)
+            return &w->task_defs[i];
+    return NULL;
+}
+
+const struct od_metric_set *
+world_metrics(const struct od_world *w, const char *owner)
+{
+    struct od_metric_set key = {.owner = (char *)owner};
+
+    if (owner == NULL || w->nmetrics == 0)
+        return NULL;
+    return bsearch(&key, w->metrics, w->nmetrics, sizeof key, cmp_metric_set);
+}
+
+const struct od_series *
+metric_set_series(const struct od_metric_set *m, const char *id)
+{
+    for (size_t i = 0; m != NULL && i < m->nseries; i++)
+        if (str_eq(m->series[i].id, id))
+            return &m->series[i];
+    return NULL;
+}
+
+const struct od_distribution *
+world_distribution(const struct od_world *w, const char *id)
+{
+    for (size_t i = 0; id != NULL && i < w->ndists; i++)
+        if (str_eq(w->dists[i].id, id))
+            return &w->dists[i];
+    return NULL;
+}
+
+const char *
+task_service_name(const struct od_task *t)
+{
+    if (t->group != NULL && str_has_prefix(t->group, "service:"))
+        return t->group + strlen("service:");
+    return NULL;
+}
+
+static const char *
+instance_ec2_id(const struct od_world *w, const char *ci_arn)
+{
+    for (size_t i = 0; ci_arn != NULL && i < w->ninstances; i++)
+        if (str_eq(w->instances[i].arn, ci_arn))
+            return w->instances[i].ec2_instance_id;
+    return NULL;
+}
+
+static bool
+task_binds_host_port(const struct od_task *t, const char *container, long port)
+{
+    for (size_t c = 0; c < t->ncontainers; c++) {
+        const struct od_container *ct = &t->containers[c];
+
+        if (container != NULL && !str_eq(ct->name, container))
+            continue;
+        for (size_t b = 0; b < ct->nbindings; b++)
+            if (ct->bindings[b].host_port == port)
+                return true;
+    }
+    return false;
+}
+
+/* The service (and container) that registers into a target group, if any. */
+static const struct od_service *
+tg_owner(const struct od_world *w, const char *tg_arn, const char **container)
+{
+    for (size_t i = 0; i < w->nservices; i++) {
+        const struct od_service *s = &w->services[i];
+
+        for (size_t j = 0; j < s->nlbs; j++) {
+            if (str_eq(s->lbs[j].target_group_arn, tg_arn)) {
+                *container = s->lbs[j].container_name;
+                return s;
+            }
+        }
+    }
+    *container = NULL;
+    return NULL;
+}
+
+static const struct od_task *
+map_ip_target(const struct od_world *w, const struct od_service *owner, const char *ip)
+{
+    const struct od_task *any = NULL;
+
+    for (size_t i = 0; i < w->ntasks; i++) {
+        const struct od_task *t = &w->tasks[i];
+
+        if (!str_eq(t->private_ip, ip))
+            continue;
+        if (owner == NULL || str_eq(task_service_name(t), owner->name))
+            return t;
+        if (any == NULL)
+            any = t;
+    }
+    return any;
+}
+
+/* Instance targets (bridge/host mode): the task of the owning service on that EC2 instance
+ * whose container binds the target's port; with no port match, the only such task. */
+static const struct od_task *
+map_instance_target(const struct od_world *w, const struct od_service *owner,
+                    const char *container, const struct od_target *tg)
+{
+    const struct od_task *only = NULL;
+    size_t candidates = 0;
+
+    for (size_t i = 0; i < w->ntasks; i++) {
+        const struct od_task *t = &w->tasks[i];
+
+        if (owner != NULL && !str_eq(task_service_name(t), owner->name))
+            continue;
+        if (!str_eq(instance_ec2_id(w, t->container_instance_arn), tg->id))
+            continue;
+        if (tg->port > 0 && task_binds_host_port(t, container, tg->port))
+            return t;
+        only = t;
+        candidates++;
+    }
+    return candidates == 1 ? only : NULL;
+}
+
+void
+world_map_targets(struct od_world *w)
+{
+    for (size_t g = 0; g < w->ntgs; g++) {
+        struct od_target_group *tg = &w->tgs[g];
+        const char *container = NULL;
+        const struct od_service *owner = tg_owner(w, tg->arn, &container);
+
+        for (size_t i = 0; i < tg->ntargets; i++) {
+            struct od_target *t = &tg->targets[i];
+            const struct od_task *task;
+
+            if (str_has_prefix(t->id, "i-"))
+                task = map_instance_target(w, owner, container, t);
+            else
+                task = map_ip_target(w, owner, t->id);
+            xfree(&t->task_id);
+            if (task != NULL)
+                t->task_id = xstrdup(task->id);
+        }
+    }
+}
+
+static const char *
+dim_value(const struct od_alarm *a, const char *name)
+{
+    for (size_t i = 0; i < a->ndimensions; i++)
+        if (str_eq(a->dimensions[i].name, name))
+            return a->dimensions[i].value;
+    return NULL;
+}
+
+bool
+alarm_names_service(const struct od_alarm *a, const char *cluster, const char *service)
+{
+    const char *c = dim_value(a, "ClusterName"), *s = dim_value(a, "ServiceName");
+
+    return s != NULL && str_eq(s, service) && (c == NULL || str_eq(c, cluster));
+}
+
+bool
+alarm_names_target_group(const struct od_alarm *a, const char *tg_arn)
+{
+    const char *v = dim_value(a, "TargetGroup");
+
+    /* The dimension is the ARN's "targetgroup/NAME/ID" suffix. */
+    return v != NULL && tg_arn != NULL && str_has_suffix(tg_arn, v) &&
+           str_has_prefix(v, "targetgroup/");
+}
+
+bool
+alarm_names_distribution(const struct od_alarm *a, const char *dist_id)
+{
+    return str_eq(dim_value(a, "DistributionId"), dist_id);
+}
+
+size_t
+world_unhealthy_targets(const struct od_world *w, const struct od_service *s)
+{
+    size_t n = 0;
+
+    for (size_t j = 0; j < s->nlbs; j++) {
+        const struct od_target_group *tg = world_target_group(w, s->lbs[j].target_group_arn);
+
+        for (size_t i = 0; tg != NULL && i < tg->ntargets; i++)
+            if (!str_eq(tg->targets[i].state, "healthy"))
+                n++;
+    }
+    return n;
+}
+
+bool
+service_rolling(const struct od_service *s)
+{
+    for (size_t i = 0; i < s->ndeployments; i++)
+        if (str_eq(s->deployments[i].rollout_state, "IN_PROGRESS"))
+            return true;
+    return s->ndeployments > 1;
+}
+
+bool
+service_failed(const struct od_service *s)
+{
+    for (size_t i = 0; i < s->ndeployments; i++)
+        if (str_eq(s->deployments[i].status, "PRIMARY") &&
+            str_eq(s->deployments[i].rollout_state, "FAILED"))
+            return true;
+    return false;
+}

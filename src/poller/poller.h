@@ -1,0 +1,76 @@
+/* The poller: refreshes the world with as few calls and as little dependency depth as the
+ * data allows. A refresh is a small graph of calls run concurrently under a cap:
+ *
+ *   ListServices ─page─▶ DescribeServices ×10 ─▶ DescribeTargetHealth (per target group)
+ *                                          └──▶ DescribeTargetGroups ×20 ─▶ GetMetricData ×500
+ *   ListTasks ─page─▶ DescribeTasks ×100
+ *   ListContainerInstances ─page─▶ DescribeContainerInstances ×100
+ *   DescribeAlarms (pages)        ListDistributions ─▶ ListInvalidations (per distribution)
+ *   ListClusters ─page─▶ DescribeClusters ×100
+ *
+ * Each part is committed to the world when its calls are done: whole on success, or the old
+ * data kept and marked stale when one of its calls failed. */
+#ifndef OD_POLLER_H
+#define OD_POLLER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "aws/request.h"
+#include "model/world.h"
+
+#define POLL_PART(p) (1u << (p))
+#define POLL_ALL_PARTS ((1u << OD_PART__COUNT) - 1u)
+
+struct od_poller;
+
+struct od_op_count {
+    const char *op; /* static string */
+    uint64_t calls;
+    uint64_t minimum; /* the least calls the batch limits allow for the data seen */
+};
+
+#define POLL_MAX_OPS 24
+
+struct od_refresh_stats {
+    struct od_op_count ops[POLL_MAX_OPS];
+    size_t nops;
+    uint64_t calls;    /* logical calls this refresh */
+    uint64_t attempts; /* HTTP attempts (retries included) */
+    uint64_t minimum;
+    uint64_t metrics_requested; /* GetMetricData queries (billed per metric) */
+    uint64_t elapsed_ms;
+    int depth; /* longest chain of dependent calls */
+    int failed_parts;
+};
+
+struct od_poller_opts {
+    const char *cluster; /* needed for the cluster parts */
+    unsigned parts;      /* POLL_PART(...) bits */
+    int max_in_flight;   /* 0 = 16 */
+    int metric_minutes;  /* window of metric series; 0 = 30 */
+};
+
+typedef void (*poller_cb)(void *ud);
+
+struct od_poller *poller_new(struct od_aws *aws, struct od_world *world,
+                             const struct od_poller_opts *opts);
+void poller_free(struct od_poller **pp);
+
+/* Start a refresh of the configured parts; when one is running, another follows it.
+ * cb (may be NULL) runs when the refresh has been committed to the world. */
+void poller_refresh(struct od_poller *p, poller_cb cb, void *ud);
+bool poller_busy(const struct od_poller *p);
+void poller_set_parts(struct od_poller *p, unsigned parts);
+void poller_set_cluster(struct od_poller *p, const char *cluster);
+
+/* Periodic refresh for the console: fast while a deployment rolls, slow when steady,
+ * metrics at most once a minute, slower after throttling. on_change runs after each commit. */
+void poller_start(struct od_poller *p, poller_cb on_change, void *ud);
+void poller_stop(struct od_poller *p);
+
+const struct od_refresh_stats *poller_last_stats(const struct od_poller *p);
+/* API calls started in the last 60 seconds. */
+unsigned poller_calls_per_minute(const struct od_poller *p);
+
+#endif
