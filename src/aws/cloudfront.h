@@ -13,7 +13,9 @@ char *cf_path_distributions(void);                 /* /2020-05-31/distribution *
 char *cf_path_invalidations(const char *dist_id); /* .../distribution/ID/invalidation */
 char *cf_path_invalidation(const char *dist_id, const char *inv_id);
 
-/* CreateInvalidation body: paths must start with '/'; malloc'd XML. */
+/* CreateInvalidation body: paths must start with '/'; malloc'd XML. Paths are XML-escaped and
+ * control bytes percent-encoded; Quantity is n. NULL when n is 0, a path does not start with
+ * '/' or caller_ref is empty. */
 char *cf_body_invalidation_batch(const char *const *paths, size_t n, const char *caller_ref);
 
 /* ListDistributions page: distributions (without invalidations), next marker when

@@ -21,7 +21,8 @@ struct od_metric_query {
     long period;      /* seconds, multiple of 60 */
 };
 
-/* GetMetricData body for up to CW_MAX_QUERIES queries over [start, end). */
+/* GetMetricData body for up to CW_MAX_QUERIES queries over [start, end), ScanBy
+ * TimestampAscending; NULL when n is 0 or above CW_MAX_QUERIES (split the queries). */
 char *cw_body_get_metric_data(const struct od_metric_query *q, size_t n, time_t start,
                               time_t end, const char *next_token);
 /* Series in query order of appearance, values sorted oldest first; next_token NULL at end.

@@ -9,7 +9,11 @@
 #include "util/err.h"
 
 /* Query parameters are returned as a malloc'd array of malloc'd key/value strings;
- * free with kv_array_free. */
+ * free with kv_array_free. Action and Version are not included (aws_call_query adds them).
+ * The Describe* lists add PageSize=400 (the model's maximum) and Marker when non-NULL.
+ * Batch limits: LoadBalancerArns <= 20 per call (model doc); TargetGroupArns has no documented
+ * or modelled limit, so callers batch them by 20 as well (ELBV2_MAX_ARNS). */
+#define ELBV2_MAX_ARNS 20
 struct od_kv *elbv2_params_describe_target_groups(const char *const *arns, size_t n,
                                                   const char *marker, size_t *nparams);
 struct od_kv *elbv2_params_describe_target_health(const char *target_group_arn,
