@@ -18,7 +18,7 @@
 #define DESCRIBE_TASKS_MAX 100
 #define DESCRIBE_CLUSTERS_MAX 100
 #define DESCRIBE_INSTANCES_MAX 100
-#define DESCRIBE_TGS_MAX 20 /* conservative: the API documents no larger batch for ARNs */
+#define DESCRIBE_TGS_MAX ELBV2_MAX_ARNS
 #define FAST_INTERVAL_MS 5000
 #define SLOW_INTERVAL_MS 30000
 #define METRICS_INTERVAL_MS 60000
@@ -41,6 +41,7 @@ struct job {
     struct od_kv query[2]; /* REST-XML query (owned values) */
     size_t nquery;
     const char *region;    /* override (CloudFront metrics live in us-east-1) */
+    long timeout_ms;       /* 0 = the client's default */
     enum od_part part;
     int depth;
     size_t index; /* target-group slot, distribution index, ... */
@@ -146,7 +147,7 @@ struct od_poller {
 };
 
 static void pump(struct refresh *r);
-static void start_metrics(struct refresh *r);
+static void start_metrics(struct refresh *r, int depth);
 
 /* ---- statistics --------------------------------------------------------------------- */
 
@@ -445,6 +446,7 @@ start_job(struct refresh *r, struct job *j)
     call.svc = j->svc;
     call.op = j->op;
     call.region = j->region;
+    call.timeout_ms = j->timeout_ms;
     if (j->path != NULL) {
         call.method = "GET";
         call.path = j->path;
@@ -606,7 +608,7 @@ services_phase_done(struct refresh *r, int depth)
     add_minimum(r, "DescribeServices", batches(r->nservices, DESCRIBE_SERVICES_MAX));
     if (!need_groups || r->ntgs == 0) {
         r->tg_phase_done = true;
-        start_metrics(r);
+        start_metrics(r, depth);
         return;
     }
     add_minimum(r, "DescribeTargetGroups", batches(r->ntgs, DESCRIBE_TGS_MAX));
@@ -765,7 +767,7 @@ describe_tgs_done(struct refresh *r, struct job *j, const struct od_aws_response
     }
     if (r->tg_describes == 0 && !r->tg_phase_done) {
         r->tg_phase_done = true;
-        start_metrics(r);
+        start_metrics(r, j->depth);
     }
 }
 
@@ -1051,8 +1053,9 @@ metric_data_done(struct refresh *r, struct job *j, const struct od_aws_response 
     if (next != NULL) {
         /* Same queries, next page: rebuild the body with the token. */
         struct job *more = job_new(r, OD_SVC_CLOUDWATCH, "GetMetricData", OD_PART_METRICS,
-                                   j->depth, metric_data_done);
+                                   j->depth + 1, metric_data_done);
         more->region = j->region;
+        more->timeout_ms = j->timeout_ms;
         more->body = with_next_token(j->body, next);
         enqueue(r, more);
     }
@@ -1062,7 +1065,7 @@ metric_data_done(struct refresh *r, struct job *j, const struct od_aws_response 
 struct qbuild {
     struct od_metric_query *q;
     size_t n, cap;
-    struct od_dimension *dims; /* owned dimension storage, freed after the bodies are built */
+    struct od_dimension **dims; /* owned blocks of 2 dimensions, freed after the bodies */
     size_t ndims;
     char **ids;
     size_t nids;
@@ -1101,7 +1104,7 @@ dims_alloc(struct qbuild *b, size_t n)
     struct od_dimension *d = xcalloc(n, sizeof *d);
 
     b->dims = xreallocarray(b->dims, b->ndims + 1, sizeof *b->dims);
-    b->dims[b->ndims++] = (struct od_dimension){(char *)d, NULL};
+    b->dims[b->ndims++] = d;
     return d;
 }
 
@@ -1109,8 +1112,8 @@ static void
 qbuild_free(struct qbuild *b)
 {
     for (size_t i = 0; i < b->ndims; i++) {
-        struct od_dimension *d = (struct od_dimension *)b->dims[i].name;
-        /* each block holds up to 2 dimensions with owned strings */
+        struct od_dimension *d = b->dims[i];
+
         for (size_t k = 0; k < 2; k++) {
             free(d[k].name);
             free(d[k].value);
@@ -1125,15 +1128,17 @@ qbuild_free(struct qbuild *b)
 }
 
 static void
-emit_metric_jobs(struct refresh *r, struct qbuild *b, const char *region, time_t start,
-                 time_t end)
+emit_metric_jobs(struct refresh *r, struct qbuild *b, const char *region, int depth,
+                 time_t start, time_t end)
 {
     for (size_t i = 0; i < b->n; i += CW_MAX_QUERIES) {
         size_t m = b->n - i < CW_MAX_QUERIES ? b->n - i : CW_MAX_QUERIES;
         struct job *j = job_new(r, OD_SVC_CLOUDWATCH, "GetMetricData", OD_PART_METRICS,
-                                r->stats.depth + 1, metric_data_done);
+                                depth + 1, metric_data_done);
 
         j->region = region;
+        /* Up to 500 metrics in one call: give it longer than a describe. */
+        j->timeout_ms = 120000;
         j->body = cw_body_get_metric_data(b->q + i, m, start, end, NULL);
         enqueue(r, j);
     }
@@ -1152,7 +1157,7 @@ metric_window(const struct od_poller *p, time_t *start, time_t *end)
 
 /* ECS and ALB metrics once services and target groups are known. */
 static void
-start_metrics(struct refresh *r)
+start_metrics(struct refresh *r, int depth)
 {
     struct qbuild b = {0};
     time_t start, end;
@@ -1188,13 +1193,13 @@ start_metrics(struct refresh *r)
         add_query(r, &b, t->arn, "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", d, 2);
         add_query(r, &b, t->arn, "AWS/ApplicationELB", "TargetResponseTime", "Average", d, 2);
     }
-    emit_metric_jobs(r, &b, NULL, start, end);
+    emit_metric_jobs(r, &b, NULL, depth, start, end);
     qbuild_free(&b);
 }
 
 /* CloudFront metrics live in us-east-1 whatever the console's region. */
 static void
-start_cf_metrics(struct refresh *r)
+start_cf_metrics(struct refresh *r, int depth)
 {
     struct qbuild b = {0};
     time_t start, end;
@@ -1212,7 +1217,7 @@ start_cf_metrics(struct refresh *r)
         add_query(r, &b, r->dists[i].id, "AWS/CloudFront", "Requests", "Sum", d, 2);
         add_query(r, &b, r->dists[i].id, "AWS/CloudFront", "5xxErrorRate", "Average", d, 2);
     }
-    emit_metric_jobs(r, &b, "us-east-1", start, end);
+    emit_metric_jobs(r, &b, "us-east-1", depth, start, end);
     qbuild_free(&b);
 }
 
@@ -1285,7 +1290,7 @@ list_distributions_done(struct refresh *r, struct job *j, const struct od_aws_re
     }
     if (r->dist_lists == 0 && !r->dist_phase_done) {
         r->dist_phase_done = true;
-        start_cf_metrics(r);
+        start_cf_metrics(r, j->depth);
     }
 }
 
@@ -1416,7 +1421,7 @@ refresh_with_parts(struct od_poller *p, unsigned parts, poller_cb cb, void *ud)
     else
         r->dist_phase_done = true;
     if (want(r, OD_PART_METRICS) && p->cluster == NULL)
-        start_metrics(r);
+        start_metrics(r, 0);
     if (want(r, OD_PART_METRICS))
         p->last_metrics_ms = clock_mono_ms();
     pump(r);

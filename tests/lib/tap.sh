@@ -1,0 +1,144 @@
+# tests/lib/tap.sh - TAP helpers for ondeck's shell tests (sourced, bash only).
+#
+# Every shell test under tests/ speaks TAP (automake's tap-driver.sh reads it):
+#
+#   . "$ONDECK_SRCDIR/tests/lib/tap.sh"
+#   tap_ok '[ -s "$TAP_TMPDIR/out" ]' "output written"   # COND: a shell expression ...
+#   some_command; tap_ok $? "command succeeded"           # ... or an exit status (0 = ok)
+#   tap_is "$got" "want" "description"
+#   tap_like "$text" 'ERE' "description"
+#   tap_skip "description" "reason"
+#   tap_done                                              # prints the plan "1..N"
+#
+# TAP_TMPDIR is a private temporary directory, removed when the test exits (kept when
+# ONDECK_KEEP_TMP=1, and its path is then printed as a TAP comment). Cleanup actions of the
+# other helpers (moto_stop, proxy_stop) run from the same EXIT trap through tap_atexit.
+
+if [ -z "${BASH_VERSION:-}" ]; then
+    echo "Bail out! tests/lib/tap.sh needs bash" >&2
+    exit 1
+fi
+
+TAP_N=0
+TAP_FAILED=0
+
+# One EXIT trap for everything: cleanup commands run in reverse order of registration.
+# moto.sh defines the same function when sourced alone; whichever comes first wins.
+if ! declare -F od_atexit >/dev/null; then
+    OD_ATEXIT=()
+    od_atexit() { OD_ATEXIT+=("$*"); }
+    od_run_atexit()
+    {
+        local i
+        for ((i = ${#OD_ATEXIT[@]} - 1; i >= 0; i--)); do
+            eval "${OD_ATEXIT[i]}" || true
+        done
+        OD_ATEXIT=()
+    }
+    trap 'od_run_atexit' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    trap 'exit 129' HUP
+fi
+
+TAP_TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/ondeck-test.XXXXXX")
+export TAP_TMPDIR
+tap_cleanup_tmp()
+{
+    if [ "${ONDECK_KEEP_TMP:-0}" = 1 ]; then
+        echo "# kept temp dir: $TAP_TMPDIR"
+    else
+        rm -rf -- "$TAP_TMPDIR"
+    fi
+}
+od_atexit tap_cleanup_tmp
+
+# tap_diag LINE...: TAP comments, one per argument and line (shown in the .log only).
+tap_diag()
+{
+    local line
+    printf '%s\n' "$@" | while IFS= read -r line; do printf '# %s\n' "$line"; done
+}
+
+tap_result()
+{
+    local ok=$1 desc=$2
+    TAP_N=$((TAP_N + 1))
+    if [ "$ok" = 0 ]; then
+        printf 'ok %d - %s\n' "$TAP_N" "$desc"
+    else
+        printf 'not ok %d - %s\n' "$TAP_N" "$desc"
+        TAP_FAILED=$((TAP_FAILED + 1))
+    fi
+    return "$ok"
+}
+
+# tap_ok COND DESC: COND is an exit status (a number, 0 = pass) or a shell expression to eval.
+tap_ok()
+{
+    local cond=$1 desc=$2 rc
+    if [[ $cond =~ ^[0-9]+$ ]]; then
+        rc=$cond
+    else
+        rc=0
+        eval "$cond" || rc=1
+    fi
+    [ "$rc" = 0 ] || rc=1
+    tap_result "$rc" "$desc" || { tap_diag "failed: $cond"; return 1; }
+}
+
+# tap_is GOT WANT DESC: exact string comparison.
+tap_is()
+{
+    local got=$1 want=$2 desc=$3
+    if [ "$got" = "$want" ]; then
+        tap_result 0 "$desc"
+    else
+        tap_result 1 "$desc"
+        tap_diag "got:  '$got'" "want: '$want'"
+        return 1
+    fi
+}
+
+# tap_like TEXT REGEX DESC: TEXT matches the extended regular expression REGEX.
+tap_like()
+{
+    local text=$1 re=$2 desc=$3
+    if [[ $text =~ $re ]]; then
+        tap_result 0 "$desc"
+    else
+        tap_result 1 "$desc"
+        tap_diag "text:    '$(printf '%s' "$text" | head -c 2000)'" "pattern: '$re'"
+        return 1
+    fi
+}
+
+# tap_skip DESC [REASON]: a skipped check (counts toward the plan, not as pass or fail).
+tap_skip()
+{
+    TAP_N=$((TAP_N + 1))
+    printf 'ok %d - %s # SKIP %s\n' "$TAP_N" "$1" "${2:-}"
+}
+
+# tap_skip_all REASON: skip the whole test (plan 1..0) and exit.
+tap_skip_all()
+{
+    printf '1..0 # SKIP %s\n' "$*"
+    exit 0
+}
+
+# tap_bail REASON: abort; the driver reports an ERROR.
+tap_bail()
+{
+    printf 'Bail out! %s\n' "$*"
+    exit 1
+}
+
+# tap_done: print the plan. The exit status stays 0: failures are counted from "not ok"
+# lines, and a non-zero status would add a second, redundant ERROR.
+tap_done()
+{
+    printf '1..%d\n' "$TAP_N"
+    [ "$TAP_FAILED" = 0 ] || tap_diag "$TAP_FAILED of $TAP_N checks failed"
+    return 0
+}
