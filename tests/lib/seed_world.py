@@ -384,7 +384,13 @@ class World:
         now = int(time.time()) // 60 * 60
         minutes = 15
         ecs_data = []
+        # moto's GetMetricData scans every stored point per query, so big test worlds keep
+        # data for only a few services (--metric-services) to stay fast.
+        limit = self.args.metric_services
+        with_data = {s["name"] for s in self.out["services"][:limit]} if limit >= 0 else None
         for s in self.out["services"]:
+            if with_data is not None and s["name"] not in with_data:
+                continue
             dims = [{"Name": "ClusterName", "Value": s["cluster"]},
                     {"Name": "ServiceName", "Value": s["name"]}]
             seed = sum(map(ord, s["name"]))
@@ -400,6 +406,8 @@ class World:
                                  "Timestamp": ts, "Value": float(mem), "Unit": "Percent"})
         alb_data = []
         for tg in self.out["target_groups"]:
+            if with_data is not None and tg["service"] not in with_data:
+                continue
             tgdim = tg["arn"].split(":", 5)[5]  # "targetgroup/NAME/ID"
             dims = [{"Name": "LoadBalancer", "Value": tg["lb_dimension"]},
                     {"Name": "TargetGroup", "Value": tgdim}]
@@ -561,6 +569,8 @@ def main():
     ap.add_argument("--tasks-per-service", type=int, default=2)
     ap.add_argument("--region", default="us-east-1")
     ap.add_argument("--jobs", type=int, default=8, help="parallel requests (default 8)")
+    ap.add_argument("--metric-services", type=int, default=-1,
+                    help="put metric data for only the first N services (default: all)")
     ap.add_argument("--no-logs", action="store_true")
     ap.add_argument("--no-cloudfront", action="store_true")
     ap.add_argument("--pretty", action="store_true", help="indent the JSON summary")
