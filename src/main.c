@@ -7,5 +7,5 @@ int
 main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
-    return cli_main(argc, argv);
+    return cli_main(argc, argv, NULL);
 }

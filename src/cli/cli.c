@@ -259,7 +259,7 @@ parse_args(struct od_cli *cli, int argc, char **argv, const struct od_command **
 }
 
 int
-cli_main(int argc, char **argv)
+cli_main(int argc, char **argv, od_console_fn console)
 {
     struct od_cli cli = {0};
     const struct od_command *cmd = NULL;
@@ -273,10 +273,10 @@ cli_main(int argc, char **argv)
         } else {
             log_open(getenv("ONDECK_LOG"));
         }
-        if (cmd == NULL) {
-            /* The console arrives with the console issue; until then say so plainly. */
-            fputs("ondeck: the console is not available in this build; try 'ondeck --help'\n",
-                  stderr);
+        if (cmd == NULL && console != NULL) {
+            rc = console(&cli);
+        } else if (cmd == NULL) {
+            fputs("ondeck: this build has no console; try 'ondeck --help'\n", stderr);
             rc = OD_EXIT_USAGE;
         } else {
             rc = cmd->run(&cli);

@@ -56,7 +56,12 @@ struct od_command {
     int (*run)(struct od_cli *cli);
 };
 
-int cli_main(int argc, char **argv);
+/* The console's entry point, given by main.c so that src/ never depends on ui/. */
+typedef int (*od_console_fn)(struct od_cli *cli);
+
+/* Parse argv and run a command, or the console when no command is named (console may be
+ * NULL in builds without one). Returns the exit status. */
+int cli_main(int argc, char **argv, od_console_fn console);
 
 /* Create the loop and AWS context on first use; prints the error and returns false on failure. */
 bool cli_aws(struct od_cli *cli);
