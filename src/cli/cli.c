@@ -7,6 +7,7 @@
 
 #include "aws/proto_xml.h"
 #include "aws/provider.h"
+#include "settings.h"
 #include "util/log.h"
 #include "util/sanitize.h"
 #include "util/str.h"
@@ -273,7 +274,13 @@ cli_main(int argc, char **argv, od_console_fn console)
         } else {
             log_open(getenv("ONDECK_LOG"));
         }
-        if (cmd == NULL && console != NULL) {
+        struct od_error err = {0};
+
+        if (settings_load(cli.g.config, &cli.settings, &err) != OD_OK) {
+            cli_print_error(&cli, "config", &err);
+            od_error_clear(&err);
+            rc = OD_EXIT_ERROR;
+        } else if (cmd == NULL && console != NULL) {
             rc = console(&cli);
         } else if (cmd == NULL) {
             fputs("ondeck: this build has no console; try 'ondeck --help'\n", stderr);
@@ -284,6 +291,7 @@ cli_main(int argc, char **argv, od_console_fn console)
     }
     aws_free(&cli.aws);
     loop_free(&cli.loop);
+    settings_free(&cli.settings);
     free(cli.args);
     xml_global_cleanup();
     log_close();

@@ -39,8 +39,11 @@ struct od_opt {
     const char ***list; /* repeatable values, NULL-terminated array (optional) */
 };
 
+struct od_settings;
+
 struct od_cli {
     struct od_globals g;
+    struct od_settings *settings; /* ondeck's config file (never NULL once running) */
     struct od_loop *loop;
     struct od_aws *aws;
     const char *command;
