@@ -138,9 +138,10 @@ FAILED=0
 run_check()
 {
     local dir=$1 rc=0 trs log n
-    say "running the test suite in $dir"
+    shift
+    say "running the test suite in $dir $*"
     rm -f "$dir/test-suite.log"
-    make -C "$dir" -j2 check >"$dir/check.out" 2>&1 || rc=$?
+    make -C "$dir" -j2 check "$@" >"$dir/check.out" 2>&1 || rc=$?
     grep -aE '^(PASS|FAIL|ERROR|XPASS|XFAIL|SKIP):' "$dir/check.out" | grep -v '^PASS' >&2 || true
     if [ ! -f "$dir/test-suite.log" ]; then
         tail -n 40 "$dir/check.out" >&2
@@ -168,6 +169,18 @@ run_check()
     sed -n '/^# TOTAL:/,/^# ERROR:/p' "$dir/test-suite.log" | sed "s|^|quickstart: $dir |" >&2
 }
 
+# run_valgrind DIR: the C unit tests again under valgrind memcheck (errors or definite
+# leaks fail the test).
+run_valgrind()
+{
+    local dir=$1 tests
+    command -v valgrind >/dev/null 2>&1 || { say "valgrind not installed"; FAILED=$((FAILED + 1)); return 0; }
+    tests=$(cd "$dir" && find tests/unit -maxdepth 1 -type f -perm -u+x -name 'test_*' | sort | tr '\n' ' ')
+    say "valgrind: $tests"
+    ONDECK_VALGRIND=1 run_check "$dir" TESTS="$tests" \
+        LOG_COMPILER="valgrind --quiet --error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite --track-fds=no"
+}
+
 cmd_test()
 {
     local t0=$SECONDS
@@ -180,6 +193,7 @@ cmd_test()
         ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1} \
             UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
             run_check build-asan
+        run_valgrind build
     fi
     say "done in $((SECONDS - t0)) s"
     echo "$PASSED passed, $FAILED failed"

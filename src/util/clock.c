@@ -14,13 +14,31 @@ real_mono_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+/* ONDECK_FAKE_CLOCK_OFFSET (seconds) shifts the wall clock: a test seam for clock-skew
+ * correction, so tests need no LD_PRELOAD tricks. Never set it in real use. */
+static int64_t
+fake_offset_ms(void)
+{
+    static int64_t offset;
+    static bool read;
+
+    if (!read) {
+        const char *v = getenv("ONDECK_FAKE_CLOCK_OFFSET");
+
+        read = true;
+        if (v != NULL && *v != '\0')
+            offset = strtoll(v, NULL, 10) * 1000;
+    }
+    return offset;
+}
+
 static int64_t
 real_wall_ms(void)
 {
     struct timespec ts;
 
     clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + fake_offset_ms();
 }
 
 uint64_t (*clock_mono_ms)(void) = real_mono_ms;

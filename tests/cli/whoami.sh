@@ -94,7 +94,17 @@ throttled=$("$PYTHON3" -c 'import json,sys; print(json.loads(sys.argv[1])["throt
 tap_ok '[ "$throttled" -ge 2 ]' "the proxy throttled several requests ($throttled responses)"
 tap_like "$stats" '"signature_failures": 0' "retried requests are re-signed correctly"
 
-# 5. A non-retryable AWS error: code, message and request id; exit 1.
+# 5. A clock an hour slow: the first signature is rejected as expired, ondeck learns the
+# server's time from the Date header, re-signs and succeeds.
+proxy_start || tap_bail "proxy did not restart"
+ONDECK_FAKE_CLOCK_OFFSET=-3600 run whoami
+tap_is "$?" 0 "whoami with a clock one hour slow succeeds after skew correction"
+stats=$(proxy_stats)
+tap_like "$stats" '"signature_failures": 1[,}]' "exactly one request was rejected for skew"
+tap_like "$stats" '"sts:GetCallerIdentity": 2[,}]' "and the corrected retry went through"
+proxy_stop
+
+# 6. A non-retryable AWS error: code, message and request id; exit 1.
 proxy_stop
 run --cluster no-such-cluster clusters >/dev/null
 run status --cluster no-such-cluster
@@ -103,13 +113,13 @@ tap_is "$rc" 1 "a missing cluster exits 1"
 tap_like "$(cat "$err")" 'ClusterNotFoundException: Cluster not found\. \(HTTP 400, request id [A-Za-z0-9]+' \
     "the error names code, message, HTTP status and request id"
 
-# 6. Usage errors exit 2.
+# 7. Usage errors exit 2.
 run whoami --bogus
 tap_is "$?" 2 "an unknown option exits 2"
 run status
 tap_is "$?" 2 "status without --cluster exits 2"
 
-# 7. No secret or token anywhere in what ondeck printed.
+# 8. No secret or token anywhere in what ondeck printed.
 tap_ok '! grep -qF "$ONDECK_TEST_SECRET" "$all"' "the secret key never appears in output"
 tap_ok '! grep -qF "$token" "$all"' "the session token never appears in output"
 tap_done

@@ -309,7 +309,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def send_error_shape(self, info, status, code, message, kind="Sender"):
         rid = str(uuid.uuid4())
-        headers = [("x-amzn-RequestId", rid)]
+        # AWS dates every response; clients correct clock skew from it.
+        headers = [("x-amzn-RequestId", rid), ("Date", self.date_time_string())]
         if info["proto"] == "json":
             body = json.dumps({"__type": code, "message": message}).encode()
             headers += [("Content-Type", f"application/x-amz-json-{info['json_version']}"),
