@@ -95,7 +95,7 @@ cell(const char *s, int width, bool last)
 }
 
 static void
-print_stats_text(const struct od_refresh_stats *st)
+print_stats_text(const struct od_refresh_stats *st, unsigned per_minute)
 {
     printf("\n%-28s %6s %8s\n", "OPERATION", "CALLS", "MINIMUM");
     for (size_t i = 0; i < st->nops; i++)
@@ -103,9 +103,11 @@ print_stats_text(const struct od_refresh_stats *st)
                (unsigned long long)st->ops[i].minimum);
     printf("%-28s %6llu %8llu\n", "total", (unsigned long long)st->calls,
            (unsigned long long)st->minimum);
-    printf("attempts %llu, depth %d, metrics requested %llu, %llu ms\n",
+    printf("attempts %llu, depth %d, metrics requested %llu, %llu ms, %u calls in the last "
+           "minute\n",
            (unsigned long long)st->attempts, st->depth,
-           (unsigned long long)st->metrics_requested, (unsigned long long)st->elapsed_ms);
+           (unsigned long long)st->metrics_requested, (unsigned long long)st->elapsed_ms,
+           per_minute);
 }
 
 static const char *
@@ -216,12 +218,14 @@ run_status(struct od_cli *cli)
         cJSON *doc = status_json(snap.world, opt_service);
 
         if (opt_stats)
-            cJSON_AddItemToObject(doc, "stats", status_json_stats(poller_last_stats(snap.poller)));
+            cJSON_AddItemToObject(doc, "stats",
+                                  status_json_stats(poller_last_stats(snap.poller),
+                                                    poller_calls_per_minute(snap.poller)));
         print_json(doc);
     } else {
         print_status_text(snap.world, opt_service);
         if (opt_stats)
-            print_stats_text(poller_last_stats(snap.poller));
+            print_stats_text(poller_last_stats(snap.poller), poller_calls_per_minute(snap.poller));
     }
     snapshot_free(&snap);
     return rc;

@@ -286,11 +286,12 @@ status_json_clusters(const struct od_world *w)
 }
 
 cJSON *
-status_json_stats(const struct od_refresh_stats *st)
+status_json_stats(const struct od_refresh_stats *st, unsigned calls_per_minute)
 {
     cJSON *o = cJSON_CreateObject(), *ops = cJSON_CreateObject();
 
     cJSON_AddNumberToObject(o, "calls", (double)st->calls);
+    cJSON_AddNumberToObject(o, "callsLastMinute", calls_per_minute);
     cJSON_AddNumberToObject(o, "attempts", (double)st->attempts);
     cJSON_AddNumberToObject(o, "minimumCalls", (double)st->minimum);
     cJSON_AddNumberToObject(o, "metricsRequested", (double)st->metrics_requested);

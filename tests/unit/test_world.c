@@ -1,0 +1,173 @@
+/* The world's mappings: tasks to services, ip and instance targets to tasks (bridge mode
+ * with dynamic host ports), alarms to their owners, staleness. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "model/world.h"
+#include "util/xalloc.h"
+
+static struct od_task
+mk_task(const char *id, const char *service, const char *ip, const char *ci, long host_port)
+{
+    struct od_task t = {0};
+
+    t.id = xstrdup(id);
+    t.arn = xasprintf("arn:aws:ecs:us-east-1:1:task/prod/%s", id);
+    t.group = xasprintf("service:%s", service);
+    t.private_ip = ip != NULL ? xstrdup(ip) : NULL;
+    t.container_instance_arn = ci != NULL ? xstrdup(ci) : NULL;
+    t.ncontainers = 2;
+    t.containers = xcalloc(2, sizeof *t.containers);
+    t.containers[0].name = xstrdup("app");
+    t.containers[1].name = xstrdup("redis");
+    if (host_port > 0) {
+        t.containers[0].nbindings = 1;
+        t.containers[0].bindings = xcalloc(1, sizeof *t.containers[0].bindings);
+        t.containers[0].bindings[0].container_port = 80;
+        t.containers[0].bindings[0].host_port = host_port;
+        /* redis binds a host port too: it must not be mistaken for the app's target */
+        t.containers[1].nbindings = 1;
+        t.containers[1].bindings = xcalloc(1, sizeof *t.containers[1].bindings);
+        t.containers[1].bindings[0].container_port = 6379;
+        t.containers[1].bindings[0].host_port = host_port + 1;
+    }
+    return t;
+}
+
+static struct od_service
+mk_service(const char *name, const char *tg)
+{
+    struct od_service s = {0};
+
+    s.name = xstrdup(name);
+    s.arn = xasprintf("arn:aws:ecs:us-east-1:1:service/prod/%s", name);
+    if (tg != NULL) {
+        s.nlbs = 1;
+        s.lbs = xcalloc(1, sizeof *s.lbs);
+        s.lbs[0].target_group_arn = xstrdup(tg);
+        s.lbs[0].container_name = xstrdup("app");
+        s.lbs[0].container_port = 80;
+    }
+    return s;
+}
+
+static void
+add_target(struct od_target_group *g, const char *id, long port, const char *state)
+{
+    g->targets = xreallocarray(g->targets, g->ntargets + 1, sizeof *g->targets);
+    memset(&g->targets[g->ntargets], 0, sizeof *g->targets);
+    g->targets[g->ntargets].id = xstrdup(id);
+    g->targets[g->ntargets].port = port;
+    g->targets[g->ntargets].state = xstrdup(state);
+    g->ntargets++;
+}
+
+static const char *
+task_of(const struct od_world *w, const char *tg_arn, size_t i)
+{
+    const struct od_target_group *g = world_target_group(w, tg_arn);
+
+    return g != NULL && i < g->ntargets ? g->targets[i].task_id : "(none)";
+}
+
+#define TG_WEB "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/aaa"
+#define TG_LEG "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/legacy/bbb"
+#define CI1 "arn:aws:ecs:us-east-1:1:container-instance/legacy/ci1"
+#define CI2 "arn:aws:ecs:us-east-1:1:container-instance/legacy/ci2"
+
+int
+main(void)
+{
+    struct od_world *w = world_new("us-east-1", "prod");
+    struct od_service *svcs = xcalloc(3, sizeof *svcs);
+    struct od_task *tasks = xcalloc(6, sizeof *tasks);
+    struct od_container_instance *cis = xcalloc(2, sizeof *cis);
+    struct od_target_group *tgs = xcalloc(2, sizeof *tgs);
+    struct od_alarm a = {0};
+    struct od_dimension dims[2];
+    char k1[] = "ClusterName", v1[] = "prod", k2[] = "ServiceName", v2[] = "web";
+    char k3[] = "TargetGroup", v3[] = "targetgroup/web/aaa", k4[] = "DistributionId",
+         v4[] = "E2EXAMPLE";
+    struct od_error err = {0};
+
+    svcs[0] = mk_service("web", TG_WEB);
+    svcs[1] = mk_service("legacy", TG_LEG);
+    svcs[2] = mk_service("batch", NULL);
+    world_set_services(w, svcs, 3);
+
+    tasks[0] = mk_task("t-web-1", "web", "10.0.0.1", NULL, 0);
+    tasks[1] = mk_task("t-web-2", "web", "10.0.0.2", NULL, 0);
+    /* two legacy tasks on one instance, told apart by their host ports */
+    tasks[2] = mk_task("t-leg-1", "legacy", NULL, CI1, 32768);
+    tasks[3] = mk_task("t-leg-2", "legacy", NULL, CI1, 32790);
+    /* one legacy task alone on another instance, host port unknown */
+    tasks[4] = mk_task("t-leg-3", "legacy", NULL, CI2, 0);
+    /* a batch task reusing web's IP must not steal web's target */
+    tasks[5] = mk_task("t-batch", "batch", "10.0.0.9", NULL, 0);
+    world_set_tasks(w, tasks, 6);
+
+    cis[0].arn = xstrdup(CI1);
+    cis[0].ec2_instance_id = xstrdup("i-aaa");
+    cis[1].arn = xstrdup(CI2);
+    cis[1].ec2_instance_id = xstrdup("i-bbb");
+    world_set_instances(w, cis, 2);
+
+    tgs[0].arn = xstrdup(TG_WEB);
+    add_target(&tgs[0], "10.0.0.2", 80, "healthy");
+    add_target(&tgs[0], "10.0.0.1", 80, "unhealthy");
+    add_target(&tgs[0], "10.0.0.7", 80, "draining");
+    tgs[1].arn = xstrdup(TG_LEG);
+    add_target(&tgs[1], "i-aaa", 32790, "healthy");
+    add_target(&tgs[1], "i-aaa", 32768, "initial");
+    add_target(&tgs[1], "i-aaa", 32791, "healthy"); /* redis' port: no app binding */
+    add_target(&tgs[1], "i-bbb", 31000, "healthy");
+    world_set_target_groups(w, tgs, 2);
+
+    CHECK_STR(task_of(w, TG_WEB, 0), "t-web-2", "ip target mapped by private IP");
+    CHECK_STR(task_of(w, TG_WEB, 1), "t-web-1", "second ip target mapped");
+    CHECK(task_of(w, TG_WEB, 2) == NULL, "an IP no task has stays unmapped");
+    CHECK_STR(task_of(w, TG_LEG, 0), "t-leg-2", "instance target mapped by host port");
+    CHECK_STR(task_of(w, TG_LEG, 1), "t-leg-1", "the other task on the same instance");
+    CHECK(task_of(w, TG_LEG, 2) == NULL,
+          "a port bound by another container of two candidates is not guessed");
+    CHECK_STR(task_of(w, TG_LEG, 3), "t-leg-3",
+              "unknown host port, only one task on the instance: mapped to it");
+    CHECK_INT(world_unhealthy_targets(w, world_service(w, "web")), 2,
+              "unhealthy and draining targets counted");
+    CHECK_STR(task_service_name(world_task(w, "t-batch")), "batch", "task group names the service");
+
+    /* Mappings follow the data: when the tasks change, targets are remapped. */
+    tasks = xcalloc(1, sizeof *tasks);
+    tasks[0] = mk_task("t-web-9", "web", "10.0.0.7", NULL, 0);
+    world_set_tasks(w, tasks, 1);
+    CHECK_STR(task_of(w, TG_WEB, 2), "t-web-9", "a new task's target is mapped on refresh");
+    CHECK(task_of(w, TG_WEB, 0) == NULL, "a gone task's target is unmapped");
+
+    dims[0].name = k1;
+    dims[0].value = v1;
+    dims[1].name = k2;
+    dims[1].value = v2;
+    a.dimensions = dims;
+    a.ndimensions = 2;
+    CHECK(alarm_names_service(&a, "prod", "web"), "alarm on ClusterName+ServiceName");
+    CHECK(!alarm_names_service(&a, "staging", "web"), "same service name, other cluster");
+    dims[0].name = k3;
+    dims[0].value = v3;
+    a.ndimensions = 1;
+    CHECK(alarm_names_target_group(&a, TG_WEB), "alarm on the target group dimension");
+    CHECK(!alarm_names_target_group(&a, TG_LEG), "not on another target group");
+    dims[0].name = k4;
+    dims[0].value = v4;
+    CHECK(alarm_names_distribution(&a, "E2EXAMPLE"), "alarm on a distribution");
+
+    CHECK(!w->parts[OD_PART_TARGETS].stale, "fresh part is not stale");
+    od_error_set(&err, OD_E_THROTTLED, "Rate exceeded");
+    world_mark_stale(w, OD_PART_TARGETS, &err);
+    CHECK(w->parts[OD_PART_TARGETS].stale && strstr(w->parts[OD_PART_TARGETS].error, "Rate exceeded") != NULL,
+          "a failed part is stale with its error");
+    CHECK(world_target_group(w, TG_WEB) != NULL, "stale data is kept, not dropped");
+    od_error_clear(&err);
+    world_free(&w);
+    return check_done();
+}
