@@ -535,6 +535,20 @@ aws_call_query(struct od_aws *aws, enum od_svc svc, const char *action,
 }
 
 void
+aws_cancel_ud(struct od_aws *aws, void *ud)
+{
+    struct od_call *c = aws->calls, *next;
+
+    for (; c != NULL; c = next) {
+        next = c->next;
+        if (c->ud == ud && c->cb != NULL) {
+            c->cb = NULL;
+            call_free(c);
+        }
+    }
+}
+
+void
 aws_wait_idle(struct od_aws *aws)
 {
     while (aws->pending > 0 && !loop_stopping(aws->loop))

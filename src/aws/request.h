@@ -108,6 +108,10 @@ enum od_err aws_call_query(struct od_aws *aws, enum od_svc svc, const char *acti
                            const struct od_kv *params, size_t nparams, unsigned flags,
                            od_aws_cb cb, void *ud, struct od_error *err);
 
+/* Drop every call started with this callback argument: no callback will run for them
+ * (a caller that goes away mid-flight). */
+void aws_cancel_ud(struct od_aws *aws, void *ud);
+
 /* Run the loop until every call started so far has completed (CLI helper). */
 void aws_wait_idle(struct od_aws *aws);
 

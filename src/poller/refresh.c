@@ -1,0 +1,426 @@
+/* The job engine of a refresh: queue, concurrency cap, re-issue of failed reads, call
+ * accounting, and committing each part to the world when the refresh ends. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "poller/refresh.h"
+#include "net/retry.h"
+#include "util/clock.h"
+#include "util/hash.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+
+static void start_job(struct refresh *r, struct job *j);
+
+/* ---- statistics --------------------------------------------------------------------- */
+
+static struct od_op_count *
+op_count(struct od_refresh_stats *st, const char *op)
+{
+    for (size_t i = 0; i < st->nops; i++)
+        if (strcmp(st->ops[i].op, op) == 0)
+            return &st->ops[i];
+    if (st->nops == POLL_MAX_OPS)
+        return &st->ops[POLL_MAX_OPS - 1];
+    st->ops[st->nops].op = op;
+    return &st->ops[st->nops++];
+}
+
+void
+refresh_add_minimum(struct refresh *r, const char *op, uint64_t n)
+{
+    op_count(&r->stats, op)->minimum += n;
+    r->stats.minimum += n;
+}
+
+uint64_t
+refresh_batches(size_t n, size_t per)
+{
+    return (n + per - 1) / per;
+}
+
+
+/* ---- jobs --------------------------------------------------------------------------- */
+
+struct job *
+refresh_job_new(struct refresh *r, enum od_svc svc, const char *op, enum od_part part, int depth,
+        job_fn done)
+{
+    struct job *j = xcalloc(1, sizeof *j);
+
+    j->r = r;
+    j->svc = svc;
+    j->op = op;
+    j->part = part;
+    j->depth = depth;
+    j->done = done;
+    return j;
+}
+
+void
+refresh_job_free(struct job *j)
+{
+    free(j->body);
+    kv_array_free(j->params, j->nparams);
+    free(j->path);
+    for (size_t i = 0; i < j->nquery; i++) {
+        free((char *)j->query[i].key);
+        free((char *)j->query[i].value);
+    }
+    free(j);
+}
+
+void
+refresh_enqueue(struct refresh *r, struct job *j)
+{
+    if (r->tail != NULL)
+        r->tail->next = j;
+    else
+        r->head = j;
+    r->tail = j;
+    if (j->depth > r->stats.depth)
+        r->stats.depth = j->depth;
+}
+
+void
+refresh_fail(struct refresh *r, enum od_part part, const struct od_error *err)
+{
+    if (!r->failed[part]) {
+        r->failed[part] = true;
+        od_error_copy(&r->errors[part], err);
+    }
+}
+
+void
+refresh_fail_parse(struct refresh *r, enum od_part part, struct od_error *err)
+{
+    refresh_fail(r, part, err);
+    od_error_clear(err);
+}
+
+/* ---- commit ------------------------------------------------------------------------- */
+
+static void
+commit_part(struct refresh *r, enum od_part part, bool requested)
+{
+    struct od_world *w = r->p->world;
+
+    if (!requested)
+        return;
+    if (r->failed[part]) {
+        r->stats.failed_parts++;
+        if (w->parts[part].loaded) {
+            world_mark_stale(w, part, &r->errors[part]);
+            return;
+        }
+    }
+    switch (part) {
+    case OD_PART_CLUSTERS:
+        world_set_clusters(w, r->clusters, r->nclusters);
+        r->clusters = NULL;
+        r->nclusters = 0;
+        break;
+    case OD_PART_SERVICES:
+        world_set_services(w, r->services, r->nservices);
+        r->services = NULL;
+        r->nservices = 0;
+        break;
+    case OD_PART_TASKS:
+        world_set_tasks(w, r->tasks, r->ntasks);
+        r->tasks = NULL;
+        r->ntasks = 0;
+        break;
+    case OD_PART_STOPPED_TASKS:
+        world_set_stopped(w, r->stopped, r->nstopped);
+        r->stopped = NULL;
+        r->nstopped = 0;
+        break;
+    case OD_PART_INSTANCES:
+        world_set_instances(w, r->instances, r->ninstances);
+        r->instances = NULL;
+        r->ninstances = 0;
+        break;
+    case OD_PART_ALARMS:
+        world_set_alarms(w, r->alarms, r->nalarms);
+        r->alarms = NULL;
+        r->nalarms = 0;
+        break;
+    case OD_PART_DISTRIBUTIONS:
+        world_set_distributions(w, r->dists, r->ndists);
+        r->dists = NULL;
+        r->ndists = 0;
+        break;
+    case OD_PART_METRICS:
+        world_set_metrics(w, r->msets, r->nmsets);
+        r->msets = NULL;
+        r->nmsets = 0;
+        break;
+    case OD_PART_TARGETS: {
+        struct od_target_group *arr = r->ntgs > 0 ? xcalloc(r->ntgs, sizeof *arr) : NULL;
+
+        for (size_t i = 0; i < r->ntgs; i++) {
+            struct tg_slot *s = &r->tgs[i];
+
+            arr[i] = s->group;
+            memset(&s->group, 0, sizeof s->group);
+            if (arr[i].arn == NULL)
+                arr[i].arn = xstrdup(s->arn);
+            if (arr[i].name == NULL) {
+                /* "...:targetgroup/NAME/ID" */
+                const char *p = strstr(s->arn, "targetgroup/");
+                arr[i].name = p != NULL ? xstrndup(p + 12, strcspn(p + 12, "/")) : xstrdup(s->arn);
+            }
+            arr[i].targets = s->targets;
+            arr[i].ntargets = s->ntargets;
+            s->targets = NULL;
+            s->ntargets = 0;
+        }
+        world_set_target_groups(w, arr, r->ntgs);
+        break;
+    }
+    default:
+        break;
+    }
+    if (r->failed[part])
+        world_mark_stale(w, part, &r->errors[part]);
+}
+
+void
+refresh_free(struct refresh *r)
+{
+    struct job *j, *next;
+
+    for (j = r->head; j != NULL; j = next) {
+        next = j->next;
+        refresh_job_free(j);
+    }
+    for (int i = 0; i < OD_PART__COUNT; i++)
+        od_error_clear(&r->errors[i]);
+    OD_FREE_ARRAY(r->clusters, r->nclusters, cluster_clear);
+    OD_FREE_ARRAY(r->services, r->nservices, service_clear);
+    OD_FREE_ARRAY(r->tasks, r->ntasks, task_clear);
+    OD_FREE_ARRAY(r->stopped, r->nstopped, task_clear);
+    OD_FREE_ARRAY(r->instances, r->ninstances, container_instance_clear);
+    OD_FREE_ARRAY(r->alarms, r->nalarms, alarm_clear);
+    OD_FREE_ARRAY(r->dists, r->ndists, distribution_clear);
+    for (size_t i = 0; i < r->ntgs; i++) {
+        free(r->tgs[i].arn);
+        target_group_clear(&r->tgs[i].group);
+        OD_FREE_ARRAY(r->tgs[i].targets, r->tgs[i].ntargets, target_clear);
+    }
+    free(r->tgs);
+    for (size_t i = 0; i < r->nmsets; i++) {
+        free(r->msets[i].owner);
+        OD_FREE_ARRAY(r->msets[i].series, r->msets[i].nseries, series_clear);
+    }
+    free(r->msets);
+    for (size_t i = 0; i < r->nmrefs; i++)
+        free(r->mrefs[i].owner);
+    free(r->mrefs);
+    free(r->cluster);
+    free(r);
+}
+
+
+static void
+finish_refresh(struct refresh *r)
+{
+    struct od_poller *p = r->p;
+    poller_cb cb = r->cb;
+    void *ud = r->ud;
+
+    r->finished = true;
+    for (int part = 0; part < OD_PART__COUNT; part++)
+        commit_part(r, (enum od_part)part, (r->parts & POLL_PART(part)) != 0);
+    r->stats.elapsed_ms = clock_mono_ms() - r->started_ms;
+    r->stats.attempts = p->aws->attempts_total - r->attempts_at_start;
+    if (p->aws->throttles_total > r->throttles_at_start)
+        p->backoff_ms = p->backoff_ms == 0 ? SLOW_INTERVAL_MS : p->backoff_ms * 2;
+    else
+        p->backoff_ms = 0;
+    if (p->backoff_ms > MAX_BACKOFF_MS)
+        p->backoff_ms = MAX_BACKOFF_MS;
+    p->last = r->stats;
+    p->current = NULL;
+    log_debug("refresh done: %llu calls (minimum %llu), depth %d, %llu ms",
+              (unsigned long long)r->stats.calls, (unsigned long long)r->stats.minimum,
+              r->stats.depth, (unsigned long long)r->stats.elapsed_ms);
+    refresh_free(r);
+    if (cb != NULL)
+        cb(ud);
+    if (p->running && p->on_change != NULL)
+        p->on_change(p->on_change_ud);
+    if (p->again) {
+        p->again = false;
+        poller_refresh(p, p->again_cb, p->again_ud);
+    } else if (p->running) {
+        poller_schedule_next(p);
+    }
+}
+
+static void
+active_add(struct refresh *r, struct job *j)
+{
+    j->aprev = NULL;
+    j->anext = r->active;
+    if (r->active != NULL)
+        r->active->aprev = j;
+    r->active = j;
+}
+
+static void
+active_remove(struct refresh *r, struct job *j)
+{
+    if (j->aprev != NULL)
+        j->aprev->anext = j->anext;
+    else
+        r->active = j->anext;
+    if (j->anext != NULL)
+        j->anext->aprev = j->aprev;
+    j->aprev = j->anext = NULL;
+}
+
+static void
+on_reissue(void *ud)
+{
+    struct job *j = ud;
+    struct refresh *r = j->r;
+
+    j->timer_id = 0;
+    r->waiting--;
+    active_remove(r, j);
+    start_job(r, j);
+    refresh_pump(r);
+}
+
+static bool
+worth_reissuing(const struct job *j, const struct od_error *err)
+{
+    enum retry_class cls = retry_classify(err, false);
+
+    return j->reissues < POLL_REISSUES &&
+           (cls == RETRY_THROTTLE || cls == RETRY_TRANSIENT || cls == RETRY_TIMEOUT);
+}
+
+static void
+on_job_done(const struct od_aws_response *resp, const struct od_error *err, void *ud)
+{
+    struct job *j = ud;
+    struct refresh *r = j->r;
+    bool failed = err != NULL && err->err != OD_OK;
+
+    r->in_flight--;
+    active_remove(r, j);
+    if (failed && worth_reissuing(j, err)) {
+        uint32_t jitter;
+        uint64_t delay;
+
+        hash_random(&jitter, sizeof jitter);
+        delay = (1000u << j->reissues) + jitter % 1000u;
+        j->reissues++;
+        r->waiting++;
+        active_add(r, j);
+        log_debug("poller: %s failed (%s), issuing it again in %llu ms", j->op,
+                  err->code != NULL ? err->code : od_strerror(err->err),
+                  (unsigned long long)delay);
+        j->timer_id = loop_timer_add(r->p->aws->loop, delay, on_reissue, j);
+        return;
+    }
+    j->done(r, j, resp, failed ? err : NULL);
+    refresh_job_free(j);
+    refresh_pump(r);
+}
+
+static void
+start_job(struct refresh *r, struct job *j)
+{
+    struct od_poller *p = r->p;
+    struct od_error err = {0};
+    struct od_aws_call call = {0};
+    enum od_err rc;
+
+    r->stats.calls++;
+    op_count(&r->stats, j->op)->calls++;
+    poller_count_call(p);
+    call.svc = j->svc;
+    call.op = j->op;
+    call.region = j->region;
+    call.timeout_ms = j->timeout_ms;
+    if (j->path != NULL) {
+        call.method = "GET";
+        call.path = j->path;
+        call.query = j->query;
+        call.nquery = j->nquery;
+        rc = aws_call(p->aws, &call, on_job_done, j, &err);
+    } else if (j->body != NULL) {
+        static const struct od_kv qm[] = {{"x-amzn-query-mode", "true"}};
+
+        call.body = j->body;
+        call.body_len = strlen(j->body);
+        if (j->svc == OD_SVC_CLOUDWATCH) {
+            call.headers = qm;
+            call.nheaders = 1;
+        }
+        rc = aws_call(p->aws, &call, on_job_done, j, &err);
+    } else {
+        rc = aws_call_query(p->aws, j->svc, j->op, j->params, j->nparams, 0, on_job_done, j,
+                            &err);
+    }
+    r->in_flight++;
+    active_add(r, j);
+    if (rc != OD_OK) {
+        /* Could not even start (no region, bad endpoint): complete it as failed. */
+        r->in_flight--;
+        active_remove(r, j);
+        j->done(r, j, NULL, &err);
+        refresh_job_free(j);
+        od_error_clear(&err);
+    }
+}
+
+void
+refresh_pump(struct refresh *r)
+{
+    struct od_poller *p = r->p;
+
+    if (r->pumping)
+        return;
+    r->pumping = true;
+    while (r->head != NULL && r->in_flight < p->max_in_flight) {
+        struct job *j = r->head;
+
+        r->head = j->next;
+        if (r->head == NULL)
+            r->tail = NULL;
+        j->next = NULL;
+        start_job(r, j);
+    }
+    r->pumping = false;
+    if (r->head == NULL && r->in_flight == 0 && r->waiting == 0 && !r->finished)
+        finish_refresh(r);
+}
+
+
+void
+refresh_cancel(struct refresh *r)
+{
+    struct job *j, *next;
+
+    for (j = r->active; j != NULL; j = next) {
+        next = j->anext;
+        if (j->timer_id != 0)
+            loop_timer_cancel(r->p->aws->loop, j->timer_id);
+        else
+            aws_cancel_ud(r->p->aws, j);
+        refresh_job_free(j);
+    }
+    r->active = NULL;
+    refresh_free(r);
+}
+
+bool
+refresh_want(const struct refresh *r, enum od_part part)
+{
+    return (r->parts & POLL_PART(part)) != 0;
+}

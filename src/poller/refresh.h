@@ -1,0 +1,193 @@
+/* Inside the poller: one refresh is a queue of jobs (one AWS call each) run under a
+ * concurrency cap; each area (ECS, CloudWatch, CloudFront) adds its jobs and handles their
+ * answers in its own file. Private to src/poller/. */
+#ifndef OD_POLLER_REFRESH_H
+#define OD_POLLER_REFRESH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aws/elbv2.h"
+#include "poller/poller.h"
+
+#define DESCRIBE_SERVICES_MAX 10
+#define DESCRIBE_TASKS_MAX 100
+#define DESCRIBE_CLUSTERS_MAX 100
+#define DESCRIBE_INSTANCES_MAX 100
+#define DESCRIBE_TGS_MAX ELBV2_MAX_ARNS
+#define FAST_INTERVAL_MS 5000
+#define SLOW_INTERVAL_MS 30000
+#define METRICS_INTERVAL_MS 60000
+#define MAX_BACKOFF_MS 120000
+
+struct refresh;
+struct job;
+
+typedef void (*job_fn)(struct refresh *r, struct job *j, const struct od_aws_response *resp,
+                       const struct od_error *err);
+
+struct job {
+    struct refresh *r;
+    enum od_svc svc;
+    const char *op;
+    char *body;            /* JSON services */
+    struct od_kv *params;  /* query services (owned array of owned strings) */
+    size_t nparams;
+    char *path;            /* REST-XML GET */
+    struct od_kv query[2]; /* REST-XML query (owned values) */
+    size_t nquery;
+    const char *region;    /* override (CloudFront metrics live in us-east-1) */
+    long timeout_ms;       /* 0 = the client's default */
+    enum od_part part;
+    int depth;
+    size_t index; /* target-group slot, distribution index, ... */
+    bool stopped; /* ListTasks/DescribeTasks of STOPPED tasks */
+    job_fn done;
+    struct job *next;             /* queue link */
+    struct job *aprev, *anext;    /* active list: in flight or waiting to be reissued */
+    uint64_t timer_id;            /* waiting to be reissued */
+    int reissues;
+};
+
+/* A read that failed for a passing reason (throttling, 5xx, timeout) after the client's own
+ * retries is issued again a few times with growing pauses: a poller is a reader, and one
+ * unlucky call should not mark a whole part stale. */
+#define POLL_REISSUES 3
+
+struct tg_slot {
+    char *arn;
+    struct od_target_group group; /* from DescribeTargetGroups (arn/name at least) */
+    bool described;
+    struct od_target *targets;
+    size_t ntargets;
+};
+
+/* What a metric query id ("q<N>") stands for. */
+struct metric_ref {
+    char *owner;
+    const char *metric;
+};
+
+#define GROW(arr, n, cap)                                                                          \
+    do {                                                                                           \
+        if ((n) == (cap)) {                                                                        \
+            (cap) = (cap) != 0 ? (cap) * 2 : 16;                                                   \
+            (arr) = xreallocarray((arr), (cap), sizeof *(arr));                                    \
+        }                                                                                          \
+    } while (0)
+
+struct refresh {
+    struct od_poller *p;
+    unsigned parts;
+    char *cluster;
+    uint64_t started_ms;
+    uint64_t attempts_at_start;
+    struct job *head, *tail;
+    struct job *active; /* in flight or waiting to be reissued */
+    int in_flight;
+    int waiting;
+    bool pumping;
+    bool finished;
+    bool failed[OD_PART__COUNT];
+    struct od_error errors[OD_PART__COUNT];
+    struct od_refresh_stats stats;
+    uint64_t throttles_at_start;
+
+    struct od_cluster *clusters;
+    size_t nclusters, cclusters;
+    struct od_service *services;
+    size_t nservices, cservices;
+    struct od_task *tasks;
+    size_t ntasks, ctasks;
+    struct od_task *stopped;
+    size_t nstopped, cstopped;
+    struct od_container_instance *instances;
+    size_t ninstances, cinstances;
+    struct od_alarm *alarms;
+    size_t nalarms, calarms;
+    struct od_distribution *dists;
+    size_t ndists, cdists;
+    struct tg_slot *tgs;
+    size_t ntgs, ctgs;
+    struct od_metric_set *msets;
+    size_t nmsets, cmsets;
+    struct metric_ref *mrefs;
+    size_t nmrefs, cmrefs;
+
+    /* Phase bookkeeping: a phase ends when its lists are read and its describes done. */
+    int svc_lists, svc_describes;
+    bool svc_phase_done;
+    int tg_describes;
+    bool tg_phase_done;
+    bool dist_phase_done;
+    int dist_lists;
+
+    poller_cb cb;
+    void *ud;
+};
+
+struct od_poller {
+    struct od_aws *aws;
+    struct od_world *world;
+    char *cluster;
+    unsigned parts;
+    int max_in_flight;
+    int metric_minutes;
+    struct refresh *current;
+    bool again; /* a refresh was asked for while one ran */
+    poller_cb again_cb;
+    void *again_ud;
+    struct od_refresh_stats last;
+
+    /* Periodic mode. */
+    bool running;
+    uint64_t timer_id;
+    poller_cb on_change;
+    void *on_change_ud;
+    uint64_t last_metrics_ms;
+    uint64_t backoff_ms;
+
+    /* Calls started per second over the last minute. */
+    uint64_t bucket_sec[60];
+    unsigned bucket_calls[60];
+};
+
+/* refresh.c: the job engine, statistics, committing parts to the world. */
+struct job *refresh_job_new(struct refresh *r, enum od_svc svc, const char *op,
+                            enum od_part part, int depth, job_fn done);
+void refresh_job_free(struct job *j);
+void refresh_enqueue(struct refresh *r, struct job *j);
+void refresh_fail(struct refresh *r, enum od_part part, const struct od_error *err);
+/* refresh_fail, then clear err (for decode errors). */
+void refresh_fail_parse(struct refresh *r, enum od_part part, struct od_error *err);
+void refresh_add_minimum(struct refresh *r, const char *op, uint64_t n);
+uint64_t refresh_batches(size_t n, size_t per);
+bool refresh_want(const struct refresh *r, enum od_part part);
+/* Start queued jobs up to the cap; finishes the refresh when nothing is left. */
+void refresh_pump(struct refresh *r);
+/* Drop every call and timer of a refresh that is abandoned mid-flight, and free it. */
+void refresh_cancel(struct refresh *r);
+void refresh_free(struct refresh *r);
+
+/* refresh_ecs.c */
+void refresh_ecs_list_clusters(struct refresh *r, const char *token, int depth);
+void refresh_ecs_list_services(struct refresh *r, const char *token, int depth);
+void refresh_ecs_list_tasks(struct refresh *r, const char *token, int depth, bool stopped);
+void refresh_ecs_list_instances(struct refresh *r, const char *token, int depth);
+
+/* refresh_cw.c */
+void refresh_cw_describe_alarms(struct refresh *r, const char *token, int depth);
+/* ECS and ALB metrics, once services and target groups are known. */
+void refresh_cw_start_metrics(struct refresh *r, int depth);
+/* CloudFront metrics (us-east-1), once distributions are known. */
+void refresh_cw_start_cf_metrics(struct refresh *r, int depth);
+
+/* refresh_cf.c */
+void refresh_cf_list_distributions(struct refresh *r, const char *marker, int depth);
+
+/* poller.c */
+void poller_count_call(struct od_poller *p);
+void poller_schedule_next(struct od_poller *p);
+
+#endif
