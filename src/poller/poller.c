@@ -120,25 +120,22 @@ refresh_with_parts(struct od_poller *p, unsigned parts, poller_cb cb, void *ud)
     p->current = r;
 
     if (refresh_want(r, OD_PART_CLUSTERS))
-        refresh_ecs_list_clusters(r, NULL, 0);
-    if (refresh_want(r, OD_PART_SERVICES) || refresh_want(r, OD_PART_TARGETS) || refresh_want(r, OD_PART_METRICS)) {
-        if (p->cluster != NULL) {
-            r->parts |= POLL_PART(OD_PART_SERVICES);
-            refresh_ecs_list_services(r, NULL, 0);
-        } else {
-            r->svc_phase_done = true;
-            r->tg_phase_done = true;
-        }
+        refresh_ecs_list_clusters(r, 0);
+    /* Targets and metrics hang off the services: asking for them means listing services. */
+    if (p->cluster != NULL && (refresh_want(r, OD_PART_SERVICES) ||
+                               refresh_want(r, OD_PART_TARGETS) ||
+                               refresh_want(r, OD_PART_METRICS))) {
+        r->parts |= POLL_PART(OD_PART_SERVICES);
+        refresh_ecs_list_services(r, 0);
     } else {
-        r->svc_phase_done = true;
         r->tg_phase_done = true;
     }
     if (refresh_want(r, OD_PART_TASKS))
-        refresh_ecs_list_tasks(r, NULL, 0, false);
+        refresh_ecs_list_tasks(r, 0, false);
     if (refresh_want(r, OD_PART_STOPPED_TASKS))
-        refresh_ecs_list_tasks(r, NULL, 0, true);
+        refresh_ecs_list_tasks(r, 0, true);
     if (refresh_want(r, OD_PART_INSTANCES))
-        refresh_ecs_list_instances(r, NULL, 0);
+        refresh_ecs_list_instances(r, 0);
     if (refresh_want(r, OD_PART_ALARMS))
         refresh_cw_describe_alarms(r, NULL, 0);
     if (refresh_want(r, OD_PART_DISTRIBUTIONS))

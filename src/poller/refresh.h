@@ -42,7 +42,7 @@ struct job {
     enum od_part part;
     int depth;
     size_t index; /* target-group slot, distribution index, ... */
-    bool stopped; /* ListTasks/DescribeTasks of STOPPED tasks */
+    const void *spec; /* what kind of list or describe this is (refresh_ecs.c) */
     job_fn done;
     struct job *next;             /* queue link */
     struct job *aprev, *anext;    /* active list: in flight or waiting to be reissued */
@@ -116,8 +116,7 @@ struct refresh {
     size_t nmrefs, cmrefs;
 
     /* Phase bookkeeping: a phase ends when its lists are read and its describes done. */
-    int svc_lists, svc_describes;
-    bool svc_phase_done;
+    int listing_pending[OD_PART__COUNT]; /* ECS list pages and describes not yet answered */
     int tg_describes;
     bool tg_phase_done;
     bool dist_phase_done;
@@ -171,10 +170,11 @@ void refresh_cancel(struct refresh *r);
 void refresh_free(struct refresh *r);
 
 /* refresh_ecs.c */
-void refresh_ecs_list_clusters(struct refresh *r, const char *token, int depth);
-void refresh_ecs_list_services(struct refresh *r, const char *token, int depth);
-void refresh_ecs_list_tasks(struct refresh *r, const char *token, int depth, bool stopped);
-void refresh_ecs_list_instances(struct refresh *r, const char *token, int depth);
+void refresh_ecs_list_clusters(struct refresh *r, int depth);
+/* Services settle into DescribeTargetGroups and then metrics. */
+void refresh_ecs_list_services(struct refresh *r, int depth);
+void refresh_ecs_list_tasks(struct refresh *r, int depth, bool stopped);
+void refresh_ecs_list_instances(struct refresh *r, int depth);
 
 /* refresh_cw.c */
 void refresh_cw_describe_alarms(struct refresh *r, const char *token, int depth);

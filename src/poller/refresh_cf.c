@@ -69,7 +69,7 @@ list_distributions_done(struct refresh *r, struct job *j, const struct od_aws_re
         }
         free(arr);
         if (next != NULL)
-            refresh_cf_list_distributions(r, next, j->depth - 1);
+            refresh_cf_list_distributions(r, next, j->depth);
         free(next);
     }
     if (r->dist_lists == 0 && !r->dist_phase_done) {

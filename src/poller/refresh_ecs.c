@@ -1,5 +1,6 @@
 /* ECS and ELBv2 jobs of a refresh: clusters, services (then their target groups' health and
- * descriptions), tasks and container instances; each list page is described as it arrives. */
+ * descriptions), tasks and container instances. Every ECS list is read the same way: each
+ * page is described in batches as soon as it arrives, while the next page is fetched. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,81 +9,150 @@
 #include "util/str.h"
 #include "util/xalloc.h"
 
-/* ---- ECS: clusters ------------------------------------------------------------------ */
-
-static void
-describe_clusters_done(struct refresh *r, struct job *j, const struct od_aws_response *resp,
-                       const struct od_error *err)
-{
-    struct od_cluster *arr = NULL;
-    size_t n = 0;
-    struct od_error perr = {0};
-
-    if (err != NULL) {
-        refresh_fail(r, OD_PART_CLUSTERS, err);
-        return;
-    }
-    if (ecs_decode_clusters(resp->body, resp->body_len, &arr, &n, &perr) != OD_OK) {
-        refresh_fail_parse(r, OD_PART_CLUSTERS, &perr);
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        GROW(r->clusters, r->nclusters, r->cclusters);
-        r->clusters[r->nclusters++] = arr[i];
-    }
-    free(arr);
-}
-
-static void
-list_clusters_done(struct refresh *r, struct job *j, const struct od_aws_response *resp,
-                   const struct od_error *err)
-{
-    char **arns = NULL, *next = NULL;
-    size_t n = 0;
-    struct od_error perr = {0};
-
-    if (err != NULL) {
-        refresh_fail(r, OD_PART_CLUSTERS, err);
-        return;
-    }
-    if (ecs_decode_arn_list(resp->body, resp->body_len, "clusterArns", &arns, &n, &next,
-                            &perr) != OD_OK) {
-        refresh_fail_parse(r, OD_PART_CLUSTERS, &perr);
-        return;
-    }
-    refresh_add_minimum(r, "ListClusters", 1);
-    refresh_add_minimum(r, "DescribeClusters", refresh_batches(n, DESCRIBE_CLUSTERS_MAX));
-    for (size_t i = 0; i < n; i += DESCRIBE_CLUSTERS_MAX) {
-        size_t m = n - i < DESCRIBE_CLUSTERS_MAX ? n - i : DESCRIBE_CLUSTERS_MAX;
-        struct job *d = refresh_job_new(r, OD_SVC_ECS, "DescribeClusters", OD_PART_CLUSTERS,
-                                j->depth + 1, describe_clusters_done);
-
-        d->body = ecs_body_describe_clusters((const char *const *)arns + i, m);
-        refresh_enqueue(r, d);
-    }
-    if (next != NULL)
-        refresh_ecs_list_clusters(r, next, j->depth);
-    free(next);
-    arn_list_free(&arns, &n);
-}
-
-void
-refresh_ecs_list_clusters(struct refresh *r, const char *token, int depth)
-{
-    struct job *j = refresh_job_new(r, OD_SVC_ECS, "ListClusters", OD_PART_CLUSTERS, depth + 1,
-                            list_clusters_done);
-
-    j->body = ecs_body_list_clusters(token);
-    refresh_enqueue(r, j);
-}
-
-/* ---- ECS: services, then target groups and metrics --------------------------------- */
+/* A List* operation whose pages are described in batches of `batch` ARNs. */
+struct listing {
+    enum od_part part;
+    const char *list_op, *describe_op, *arn_key;
+    size_t batch;
+    char *(*list_body)(const char *cluster, const char *token);
+    char *(*describe_body)(const char *cluster, const char *const *arns, size_t n);
+    /* Take one Describe answer into the refresh (refresh_fail_parse on junk). */
+    void (*absorb)(struct refresh *r, struct job *j, const struct od_aws_response *resp);
+    /* Once the last page is read and every describe has answered; may be NULL. */
+    void (*settled)(struct refresh *r, int depth);
+};
 
 static void target_health_done(struct refresh *r, struct job *j,
                                const struct od_aws_response *resp, const struct od_error *err);
 static void describe_tgs_done(struct refresh *r, struct job *j,
                               const struct od_aws_response *resp, const struct od_error *err);
 
+/* ---- the generic list -> describe pipeline ------------------------------------------- */
+
+static void list_page(struct refresh *r, const struct listing *l, const char *token, int depth);
+
+/* A list page or describe of listing l is done: when none is left, l has settled. */
+static void
+outstanding_done(struct refresh *r, const struct listing *l, int depth)
+{
+    if (--r->listing_pending[l->part] == 0 && l->settled != NULL)
+        l->settled(r, depth);
+}
+
+static void
+describe_done(struct refresh *r, struct job *j, const struct od_aws_response *resp,
+              const struct od_error *err)
+{
+    const struct listing *l = j->spec;
+
+    if (err != NULL)
+        refresh_fail(r, l->part, err);
+    else
+        l->absorb(r, j, resp);
+    outstanding_done(r, l, j->depth);
+}
+
+static void
+list_done(struct refresh *r, struct job *j, const struct od_aws_response *resp,
+          const struct od_error *err)
+{
+    const struct listing *l = j->spec;
+    char **arns = NULL, *next = NULL;
+    size_t n = 0;
+    struct od_error perr = {0};
+
+    if (err != NULL) {
+        refresh_fail(r, l->part, err);
+    } else if (ecs_decode_arn_list(resp->body, resp->body_len, l->arn_key, &arns, &n, &next,
+                                   &perr) != OD_OK) {
+        refresh_fail_parse(r, l->part, &perr);
+    } else {
+        refresh_add_minimum(r, l->list_op, 1);
+        refresh_add_minimum(r, l->describe_op, refresh_batches(n, l->batch));
+        for (size_t i = 0; i < n; i += l->batch) {
+            size_t m = n - i < l->batch ? n - i : l->batch;
+            struct job *d = refresh_job_new(r, OD_SVC_ECS, l->describe_op, l->part, j->depth + 1,
+                                            describe_done);
+
+            d->spec = l;
+            d->body = l->describe_body(r->cluster, (const char *const *)arns + i, m);
+            r->listing_pending[l->part]++;
+            refresh_enqueue(r, d);
+        }
+        if (next != NULL)
+            list_page(r, l, next, j->depth);
+        free(next);
+        arn_list_free(&arns, &n);
+    }
+    outstanding_done(r, l, j->depth);
+}
+
+static void
+list_page(struct refresh *r, const struct listing *l, const char *token, int depth)
+{
+    struct job *j = refresh_job_new(r, OD_SVC_ECS, l->list_op, l->part, depth + 1, list_done);
+
+    j->spec = l;
+    j->body = l->list_body(r->cluster, token);
+    r->listing_pending[l->part]++;
+    refresh_enqueue(r, j);
+}
+
+/* Append a decoded array to a growable one (both of elements of size sz); frees src. */
+#define ABSORB(dst, ndst, cdst, src, nsrc)                                                         \
+    do {                                                                                           \
+        for (size_t i_ = 0; i_ < (nsrc); i_++) {                                                   \
+            GROW(dst, ndst, cdst);                                                                 \
+            (dst)[(ndst)++] = (src)[i_];                                                           \
+        }                                                                                          \
+        free(src);                                                                                 \
+    } while (0)
+
+/* ---- clusters -------------------------------------------------------------------------- */
+
+static char *
+clusters_list_body(const char *cluster, const char *token)
+{
+    return ecs_body_list_clusters(token);
+}
+
+static char *
+clusters_describe_body(const char *cluster, const char *const *arns, size_t n)
+{
+    return ecs_body_describe_clusters(arns, n);
+}
+
+static void
+clusters_absorb(struct refresh *r, struct job *j, const struct od_aws_response *resp)
+{
+    struct od_cluster *arr = NULL;
+    size_t n = 0;
+    struct od_error perr = {0};
+
+    if (ecs_decode_clusters(resp->body, resp->body_len, &arr, &n, &perr) != OD_OK)
+        refresh_fail_parse(r, OD_PART_CLUSTERS, &perr);
+    else
+        ABSORB(r->clusters, r->nclusters, r->cclusters, arr, n);
+}
+
+static const struct listing clusters_listing = {
+    .part = OD_PART_CLUSTERS,
+    .list_op = "ListClusters",
+    .describe_op = "DescribeClusters",
+    .arn_key = "clusterArns",
+    .batch = DESCRIBE_CLUSTERS_MAX,
+    .list_body = clusters_list_body,
+    .describe_body = clusters_describe_body,
+    .absorb = clusters_absorb,
+};
+
+void
+refresh_ecs_list_clusters(struct refresh *r, int depth)
+{
+    list_page(r, &clusters_listing, NULL, depth);
+}
+
+/* ---- services, then their target groups ----------------------------------------------- */
 
 static size_t
 tg_slot(struct refresh *r, const char *arn, bool *added)
@@ -101,12 +171,10 @@ tg_slot(struct refresh *r, const char *arn, bool *added)
 }
 
 static void
-services_phase_done(struct refresh *r, int depth)
+services_settled(struct refresh *r, int depth)
 {
     bool need_groups = refresh_want(r, OD_PART_TARGETS) || refresh_want(r, OD_PART_METRICS);
 
-    r->svc_phase_done = true;
-    refresh_add_minimum(r, "DescribeServices", refresh_batches(r->nservices, DESCRIBE_SERVICES_MAX));
     if (!need_groups || r->ntgs == 0) {
         r->tg_phase_done = true;
         refresh_cw_start_metrics(r, depth);
@@ -129,99 +197,56 @@ services_phase_done(struct refresh *r, int depth)
 }
 
 static void
-check_services_phase(struct refresh *r, int depth)
-{
-    if (!r->svc_phase_done && r->svc_lists == 0 && r->svc_describes == 0)
-        services_phase_done(r, depth);
-}
-
-static void
-describe_services_done(struct refresh *r, struct job *j, const struct od_aws_response *resp,
-                       const struct od_error *err)
+services_absorb(struct refresh *r, struct job *j, const struct od_aws_response *resp)
 {
     struct od_service *arr = NULL;
     size_t n = 0;
     struct od_error perr = {0};
 
-    r->svc_describes--;
-    if (err != NULL) {
-        refresh_fail(r, OD_PART_SERVICES, err);
-    } else if (ecs_decode_services(resp->body, resp->body_len, &arr, &n, NULL, NULL, &perr) !=
-               OD_OK) {
+    if (ecs_decode_services(resp->body, resp->body_len, &arr, &n, NULL, NULL, &perr) != OD_OK) {
         refresh_fail_parse(r, OD_PART_SERVICES, &perr);
-    } else {
-        for (size_t i = 0; i < n; i++) {
-            struct od_service *s = &arr[i];
-
-            for (size_t k = 0; k < s->nlbs; k++) {
-                bool added;
-                size_t slot;
-
-                if (s->lbs[k].target_group_arn == NULL)
-                    continue;
-                slot = tg_slot(r, s->lbs[k].target_group_arn, &added);
-                if (added && refresh_want(r, OD_PART_TARGETS)) {
-                    struct job *h = refresh_job_new(r, OD_SVC_ELBV2, "DescribeTargetHealth",
-                                            OD_PART_TARGETS, j->depth + 1, target_health_done);
-
-                    h->index = slot;
-                    h->params = elbv2_params_describe_target_health(r->tgs[slot].arn,
-                                                                    &h->nparams);
-                    refresh_add_minimum(r, "DescribeTargetHealth", 1);
-                    refresh_enqueue(r, h);
-                }
-            }
-            GROW(r->services, r->nservices, r->cservices);
-            r->services[r->nservices++] = *s;
-        }
-        free(arr);
+        return;
     }
-    check_services_phase(r, j->depth);
+    /* Each target group is asked for its health as soon as a service names it. */
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < arr[i].nlbs; k++) {
+            const char *tg = arr[i].lbs[k].target_group_arn;
+            bool added;
+            size_t slot;
+            struct job *h;
+
+            if (tg == NULL)
+                continue;
+            slot = tg_slot(r, tg, &added);
+            if (!added || !refresh_want(r, OD_PART_TARGETS))
+                continue;
+            h = refresh_job_new(r, OD_SVC_ELBV2, "DescribeTargetHealth", OD_PART_TARGETS,
+                                j->depth + 1, target_health_done);
+            h->index = slot;
+            h->params = elbv2_params_describe_target_health(r->tgs[slot].arn, &h->nparams);
+            refresh_add_minimum(r, "DescribeTargetHealth", 1);
+            refresh_enqueue(r, h);
+        }
+    }
+    ABSORB(r->services, r->nservices, r->cservices, arr, n);
 }
 
-static void
-list_services_done(struct refresh *r, struct job *j, const struct od_aws_response *resp,
-                   const struct od_error *err)
-{
-    char **arns = NULL, *next = NULL;
-    size_t n = 0;
-    struct od_error perr = {0};
-
-    r->svc_lists--;
-    if (err != NULL) {
-        refresh_fail(r, OD_PART_SERVICES, err);
-    } else if (ecs_decode_arn_list(resp->body, resp->body_len, "serviceArns", &arns, &n, &next,
-                                   &perr) != OD_OK) {
-        refresh_fail_parse(r, OD_PART_SERVICES, &perr);
-    } else {
-        refresh_add_minimum(r, "ListServices", 1);
-        /* Describe each page as soon as it arrives: pages and describes overlap. */
-        for (size_t i = 0; i < n; i += DESCRIBE_SERVICES_MAX) {
-            size_t m = n - i < DESCRIBE_SERVICES_MAX ? n - i : DESCRIBE_SERVICES_MAX;
-            struct job *d = refresh_job_new(r, OD_SVC_ECS, "DescribeServices", OD_PART_SERVICES,
-                                    j->depth + 1, describe_services_done);
-
-            d->body = ecs_body_describe_services(r->cluster, (const char *const *)arns + i, m);
-            r->svc_describes++;
-            refresh_enqueue(r, d);
-        }
-        if (next != NULL)
-            refresh_ecs_list_services(r, next, j->depth - 1);
-        free(next);
-        arn_list_free(&arns, &n);
-    }
-    check_services_phase(r, j->depth);
-}
+static const struct listing services_listing = {
+    .part = OD_PART_SERVICES,
+    .list_op = "ListServices",
+    .describe_op = "DescribeServices",
+    .arn_key = "serviceArns",
+    .batch = DESCRIBE_SERVICES_MAX,
+    .list_body = ecs_body_list_services,
+    .describe_body = ecs_body_describe_services,
+    .absorb = services_absorb,
+    .settled = services_settled,
+};
 
 void
-refresh_ecs_list_services(struct refresh *r, const char *token, int depth)
+refresh_ecs_list_services(struct refresh *r, int depth)
 {
-    struct job *j = refresh_job_new(r, OD_SVC_ECS, "ListServices", OD_PART_SERVICES, depth + 1,
-                            list_services_done);
-
-    j->body = ecs_body_list_services(r->cluster, token);
-    r->svc_lists++;
-    refresh_enqueue(r, j);
+    list_page(r, &services_listing, NULL, depth);
 }
 
 static void
@@ -272,148 +297,90 @@ describe_tgs_done(struct refresh *r, struct job *j, const struct od_aws_response
     }
 }
 
-/* ---- ECS: tasks and container instances --------------------------------------------- */
+/* ---- tasks and container instances ----------------------------------------------------- */
+
+static char *
+running_list_body(const char *cluster, const char *token)
+{
+    return ecs_body_list_tasks(cluster, "RUNNING", token);
+}
+
+static char *
+stopped_list_body(const char *cluster, const char *token)
+{
+    return ecs_body_list_tasks(cluster, "STOPPED", token);
+}
 
 static void
-describe_tasks_done(struct refresh *r, struct job *j, const struct od_aws_response *resp,
-                    const struct od_error *err)
+tasks_absorb(struct refresh *r, struct job *j, const struct od_aws_response *resp)
 {
     struct od_task *arr = NULL;
     size_t n = 0;
     struct od_error perr = {0};
-    enum od_part part = j->stopped ? OD_PART_STOPPED_TASKS : OD_PART_TASKS;
+    bool stopped = j->part == OD_PART_STOPPED_TASKS;
 
-    if (err != NULL) {
-        refresh_fail(r, part, err);
-        return;
-    }
-    if (ecs_decode_tasks(resp->body, resp->body_len, &arr, &n, NULL, NULL, &perr) != OD_OK) {
-        refresh_fail_parse(r, part, &perr);
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (j->stopped) {
-            GROW(r->stopped, r->nstopped, r->cstopped);
-            r->stopped[r->nstopped++] = arr[i];
-        } else {
-            GROW(r->tasks, r->ntasks, r->ctasks);
-            r->tasks[r->ntasks++] = arr[i];
-        }
-    }
-    free(arr);
+    if (ecs_decode_tasks(resp->body, resp->body_len, &arr, &n, NULL, NULL, &perr) != OD_OK)
+        refresh_fail_parse(r, j->part, &perr);
+    else if (stopped)
+        ABSORB(r->stopped, r->nstopped, r->cstopped, arr, n);
+    else
+        ABSORB(r->tasks, r->ntasks, r->ctasks, arr, n);
 }
 
-static void
-list_tasks_done(struct refresh *r, struct job *j, const struct od_aws_response *resp,
-                const struct od_error *err)
-{
-    char **arns = NULL, *next = NULL;
-    size_t n = 0;
-    struct od_error perr = {0};
-    enum od_part part = j->stopped ? OD_PART_STOPPED_TASKS : OD_PART_TASKS;
+static const struct listing tasks_listing = {
+    .part = OD_PART_TASKS,
+    .list_op = "ListTasks",
+    .describe_op = "DescribeTasks",
+    .arn_key = "taskArns",
+    .batch = DESCRIBE_TASKS_MAX,
+    .list_body = running_list_body,
+    .describe_body = ecs_body_describe_tasks,
+    .absorb = tasks_absorb,
+};
 
-    if (err != NULL) {
-        refresh_fail(r, part, err);
-        return;
-    }
-    if (ecs_decode_arn_list(resp->body, resp->body_len, "taskArns", &arns, &n, &next, &perr) !=
-        OD_OK) {
-        refresh_fail_parse(r, part, &perr);
-        return;
-    }
-    refresh_add_minimum(r, "ListTasks", 1);
-    refresh_add_minimum(r, "DescribeTasks", refresh_batches(n, DESCRIBE_TASKS_MAX));
-    for (size_t i = 0; i < n; i += DESCRIBE_TASKS_MAX) {
-        size_t m = n - i < DESCRIBE_TASKS_MAX ? n - i : DESCRIBE_TASKS_MAX;
-        struct job *d = refresh_job_new(r, OD_SVC_ECS, "DescribeTasks", part, j->depth + 1,
-                                describe_tasks_done);
-
-        d->stopped = j->stopped;
-        d->body = ecs_body_describe_tasks(r->cluster, (const char *const *)arns + i, m);
-        refresh_enqueue(r, d);
-    }
-    if (next != NULL)
-        refresh_ecs_list_tasks(r, next, j->depth - 1, j->stopped);
-    free(next);
-    arn_list_free(&arns, &n);
-}
+static const struct listing stopped_listing = {
+    .part = OD_PART_STOPPED_TASKS,
+    .list_op = "ListTasks",
+    .describe_op = "DescribeTasks",
+    .arn_key = "taskArns",
+    .batch = DESCRIBE_TASKS_MAX,
+    .list_body = stopped_list_body,
+    .describe_body = ecs_body_describe_tasks,
+    .absorb = tasks_absorb,
+};
 
 void
-refresh_ecs_list_tasks(struct refresh *r, const char *token, int depth, bool stopped)
+refresh_ecs_list_tasks(struct refresh *r, int depth, bool stopped)
 {
-    struct job *j = refresh_job_new(r, OD_SVC_ECS, "ListTasks",
-                            stopped ? OD_PART_STOPPED_TASKS : OD_PART_TASKS, depth + 1,
-                            list_tasks_done);
-
-    j->stopped = stopped;
-    j->body = ecs_body_list_tasks(r->cluster, stopped ? "STOPPED" : "RUNNING", token);
-    refresh_enqueue(r, j);
+    list_page(r, stopped ? &stopped_listing : &tasks_listing, NULL, depth);
 }
 
-
 static void
-describe_instances_done(struct refresh *r, struct job *j, const struct od_aws_response *resp,
-                        const struct od_error *err)
+instances_absorb(struct refresh *r, struct job *j, const struct od_aws_response *resp)
 {
     struct od_container_instance *arr = NULL;
     size_t n = 0;
     struct od_error perr = {0};
 
-    if (err != NULL) {
-        refresh_fail(r, OD_PART_INSTANCES, err);
-        return;
-    }
-    if (ecs_decode_container_instances(resp->body, resp->body_len, &arr, &n, &perr) != OD_OK) {
+    if (ecs_decode_container_instances(resp->body, resp->body_len, &arr, &n, &perr) != OD_OK)
         refresh_fail_parse(r, OD_PART_INSTANCES, &perr);
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        GROW(r->instances, r->ninstances, r->cinstances);
-        r->instances[r->ninstances++] = arr[i];
-    }
-    free(arr);
+    else
+        ABSORB(r->instances, r->ninstances, r->cinstances, arr, n);
 }
 
-static void
-list_instances_done(struct refresh *r, struct job *j, const struct od_aws_response *resp,
-                    const struct od_error *err)
-{
-    char **arns = NULL, *next = NULL;
-    size_t n = 0;
-    struct od_error perr = {0};
-
-    if (err != NULL) {
-        refresh_fail(r, OD_PART_INSTANCES, err);
-        return;
-    }
-    if (ecs_decode_arn_list(resp->body, resp->body_len, "containerInstanceArns", &arns, &n,
-                            &next, &perr) != OD_OK) {
-        refresh_fail_parse(r, OD_PART_INSTANCES, &perr);
-        return;
-    }
-    refresh_add_minimum(r, "ListContainerInstances", 1);
-    refresh_add_minimum(r, "DescribeContainerInstances", refresh_batches(n, DESCRIBE_INSTANCES_MAX));
-    for (size_t i = 0; i < n; i += DESCRIBE_INSTANCES_MAX) {
-        size_t m = n - i < DESCRIBE_INSTANCES_MAX ? n - i : DESCRIBE_INSTANCES_MAX;
-        struct job *d = refresh_job_new(r, OD_SVC_ECS, "DescribeContainerInstances", OD_PART_INSTANCES,
-                                j->depth + 1, describe_instances_done);
-
-        d->body = ecs_body_describe_container_instances(r->cluster,
-                                                        (const char *const *)arns + i, m);
-        refresh_enqueue(r, d);
-    }
-    if (next != NULL)
-        refresh_ecs_list_instances(r, next, j->depth - 1);
-    free(next);
-    arn_list_free(&arns, &n);
-}
+static const struct listing instances_listing = {
+    .part = OD_PART_INSTANCES,
+    .list_op = "ListContainerInstances",
+    .describe_op = "DescribeContainerInstances",
+    .arn_key = "containerInstanceArns",
+    .batch = DESCRIBE_INSTANCES_MAX,
+    .list_body = ecs_body_list_container_instances,
+    .describe_body = ecs_body_describe_container_instances,
+    .absorb = instances_absorb,
+};
 
 void
-refresh_ecs_list_instances(struct refresh *r, const char *token, int depth)
+refresh_ecs_list_instances(struct refresh *r, int depth)
 {
-    struct job *j = refresh_job_new(r, OD_SVC_ECS, "ListContainerInstances", OD_PART_INSTANCES,
-                            depth + 1, list_instances_done);
-
-    j->body = ecs_body_list_container_instances(r->cluster, token);
-    refresh_enqueue(r, j);
+    list_page(r, &instances_listing, NULL, depth);
 }
