@@ -36,6 +36,15 @@ cf_path_distributions(void)
 }
 
 char *
+cf_path_distribution(const char *dist_id)
+{
+    char *id = encode_id(dist_id), *p = xasprintf("/2020-05-31/distribution/%s", id);
+
+    free(id);
+    return p;
+}
+
+char *
 cf_path_invalidations(const char *dist_id)
 {
     char *d = encode_id(dist_id);
@@ -186,6 +195,7 @@ decode_summary(const struct od_xml_node *s, struct od_distribution *d)
     d->comment = xml_text_at(s, "Comment");
     if (!xml_bool(s, "Enabled", &d->enabled))
         d->enabled = false;
+    d->config_known = xml_path(s, "Origins") != NULL;
     d->aliases = strings_of(xml_path(s, "Aliases/Items"), "CNAME", &d->naliases);
     if ((cap = xml_count(origins, "Origin")) == 0)
         return;
@@ -225,6 +235,37 @@ cf_decode_distributions(const char *body, size_t len, struct od_distribution **o
 }
 
 /* ---- ListInvalidations ----------------------------------------------------------------- */
+
+enum od_err
+cf_decode_distribution(const char *body, size_t len, struct od_distribution *out,
+                       struct od_error *err)
+{
+    struct od_xml *doc = NULL;
+    const struct od_xml_node *root, *cfg;
+
+    memset(out, 0, sizeof *out);
+    if ((root = open_root(body, len, "Distribution", &doc, err)) == NULL)
+        return OD_E_PARSE;
+    cfg = xml_path(root, "DistributionConfig");
+    /* The configuration carries the same fields a summary does. */
+    decode_summary(cfg, out);
+    free(out->id);
+    free(out->arn);
+    free(out->status);
+    free(out->domain_name);
+    out->id = xml_text_at(root, "Id");
+    out->arn = xml_text_at(root, "ARN");
+    out->status = xml_text_at(root, "Status");
+    out->domain_name = xml_text_at(root, "DomainName");
+    out->config_known = cfg != NULL;
+    xml_free(&doc);
+    if (out->id == NULL) {
+        distribution_clear(out);
+        od_error_set(err, OD_E_PARSE, "GetDistribution response has no Id");
+        return OD_E_PARSE;
+    }
+    return OD_OK;
+}
 
 enum od_err
 cf_decode_invalidations(const char *body, size_t len, struct od_invalidation **out, size_t *n,

@@ -10,6 +10,7 @@
 
 /* Wire paths (percent-encoded ids), malloc'd. */
 char *cf_path_distributions(void);                 /* /2020-05-31/distribution */
+char *cf_path_distribution(const char *dist_id);  /* .../distribution/ID */
 char *cf_path_invalidations(const char *dist_id); /* .../distribution/ID/invalidation */
 char *cf_path_invalidation(const char *dist_id, const char *inv_id);
 
@@ -22,6 +23,9 @@ char *cf_body_invalidation_batch(const char *const *paths, size_t n, const char 
  * IsTruncated (NULL otherwise). */
 enum od_err cf_decode_distributions(const char *body, size_t len, struct od_distribution **out,
                                     size_t *n, char **next_marker, struct od_error *err);
+/* GetDistribution: the distribution with its configuration (aliases, origins, enabled). */
+enum od_err cf_decode_distribution(const char *body, size_t len, struct od_distribution *out,
+                                   struct od_error *err);
 /* ListInvalidations page: summaries newest first (id, status, create_time). */
 enum od_err cf_decode_invalidations(const char *body, size_t len,
                                     struct od_invalidation **out, size_t *n,

@@ -217,7 +217,7 @@ invalidation_clear(struct od_invalidation *inv)
     memset(inv, 0, sizeof *inv);
 }
 
-static void
+void
 origin_clear(struct od_origin *o)
 {
     free(o->id);

@@ -226,6 +226,7 @@ struct od_distribution {
     size_t norigins;
     struct od_invalidation *invalidations; /* newest first */
     size_t ninvalidations;
+    bool config_known; /* aliases/origins/enabled were in the answer (moto's summaries lack them) */
 };
 
 void cluster_clear(struct od_cluster *c);
@@ -241,6 +242,7 @@ void target_group_clear(struct od_target_group *tg);
 void alarm_clear(struct od_alarm *a);
 void series_clear(struct od_series *s);
 void invalidation_clear(struct od_invalidation *inv);
+void origin_clear(struct od_origin *o);
 void distribution_clear(struct od_distribution *d);
 
 /* Free an array of n entities with the given clear function, and the array itself. */

@@ -34,6 +34,43 @@ list_invalidations_done(struct refresh *r, struct job *j, const struct od_aws_re
     free(next);
 }
 
+/* moto's summaries lack the configuration; AWS's carry it, so this costs nothing there. */
+static void
+get_distribution_done(struct refresh *r, struct job *j, const struct od_aws_response *resp,
+                      const struct od_error *err)
+{
+    struct od_distribution full, *d = &r->dists[j->index];
+    struct od_error perr = {0};
+
+    if (err != NULL) {
+        refresh_fail(r, OD_PART_DISTRIBUTIONS, err);
+        return;
+    }
+    if (cf_decode_distribution(resp->body, resp->body_len, &full, &perr) != OD_OK) {
+        refresh_fail_parse(r, OD_PART_DISTRIBUTIONS, &perr);
+        return;
+    }
+    /* Keep the summary's identity; take the configuration. */
+    free(d->comment);
+    d->comment = full.comment;
+    full.comment = NULL;
+    d->enabled = full.enabled;
+    for (size_t i = 0; i < d->naliases; i++)
+        free(d->aliases[i]);
+    free(d->aliases);
+    d->aliases = full.aliases;
+    d->naliases = full.naliases;
+    full.aliases = NULL;
+    full.naliases = 0;
+    OD_FREE_ARRAY(d->origins, d->norigins, origin_clear);
+    d->origins = full.origins;
+    d->norigins = full.norigins;
+    full.origins = NULL;
+    full.norigins = 0;
+    d->config_known = true;
+    distribution_clear(&full);
+}
+
 static void
 list_distributions_done(struct refresh *r, struct job *j, const struct od_aws_response *resp,
                         const struct od_error *err)
@@ -65,6 +102,16 @@ list_distributions_done(struct refresh *r, struct job *j, const struct od_aws_re
             inv->nquery = 1;
             refresh_add_minimum(r, "ListInvalidations", 1);
             refresh_enqueue(r, inv);
+            if (!arr[i].config_known) {
+                struct job *get = refresh_job_new(r, OD_SVC_CLOUDFRONT, "GetDistribution",
+                                                  OD_PART_DISTRIBUTIONS, j->depth + 1,
+                                                  get_distribution_done);
+
+                get->index = r->ndists;
+                get->path = cf_path_distribution(arr[i].id);
+                refresh_add_minimum(r, "GetDistribution", 1);
+                refresh_enqueue(r, get);
+            }
             r->ndists++;
         }
         free(arr);

@@ -232,9 +232,19 @@ check(metric_ok == min(5, len(with_data)), f"CPU series equal for {metric_ok} se
 
 # ---- distributions --------------------------------------------------------------------
 dl = cf.list_distributions()["DistributionList"].get("Items", [])
-want = {(d["Id"], d["DomainName"], d["Status"]) for d in dl}
+want, full = set(), set()
+for d in dl:
+    want.add((d["Id"], d["DomainName"], d["Status"]))
+    c = cf.get_distribution(Id=d["Id"])["Distribution"]["DistributionConfig"]
+    full.add((d["Id"], tuple(sorted(c.get("Aliases", {}).get("Items", []))),
+              tuple(sorted((o["Id"], o["DomainName"]) for o in c["Origins"]["Items"])),
+              c["Enabled"]))
 got = {(d["id"], d["domainName"], d["status"]) for d in ours["distributions"]}
 check(want == got and len(want) > 0, f"the same {len(want)} distributions", want ^ got)
+got = {(d["id"], tuple(sorted(d["aliases"])),
+        tuple(sorted((o["id"], o["domainName"]) for o in d["origins"])), d["enabled"])
+       for d in ours["distributions"]}
+check(full == got and any(x[1] for x in full), "distribution aliases, origins and state", full ^ got)
 
 print(f"1..{n}")
 sys.exit(1 if failed else 0)

@@ -281,6 +281,8 @@ def main():
         dist("app-1", "alb-app", lb["DNSName"], [], "app")
         cf.list_distributions()
         save("ListDistributions", "cf_list_distributions.xml")
+        cf.get_distribution(Id=static["Id"])
+        save("GetDistribution", "cf_get_distribution.xml")
         cf.create_invalidation(DistributionId=static["Id"], InvalidationBatch={
             "Paths": {"Quantity": 2, "Items": ["/index.html", "/static/*"]},
             "CallerReference": "ondeck-1795304715"})

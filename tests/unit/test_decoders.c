@@ -1111,6 +1111,7 @@ test_cf_decode(void)
                   "moto ARN lacks the empty region field");
         CHECK(d[0].naliases == 0 && d[0].norigins == 0 && d[0].comment == NULL,
               "moto summary has no aliases, origins, comment");
+        CHECK(!d[0].config_known, "so the configuration is marked unknown");
     }
     CHECK(next == NULL, "not truncated");
     OD_FREE_ARRAY(d, n, distribution_clear);
@@ -1136,6 +1137,28 @@ test_cf_decode(void)
     xfree(&next);
     OD_FREE_ARRAY(d, n, distribution_clear);
     free(body);
+
+    {
+        struct od_distribution full;
+
+        body = load("cf_get_distribution.xml", &len);
+        CHECK_INT(cf_decode_distribution(body, len, &full, &err), OD_OK,
+                  "GetDistribution (moto) decodes");
+        CHECK_STR(full.id, "GP3MDGNR8RGD9", "GetDistribution id");
+        CHECK_STR(full.domain_name, "fvm1y3ruzsgp5.cloudfront.net", "GetDistribution domain");
+        CHECK(full.config_known && full.enabled, "configuration known, enabled");
+        CHECK(full.naliases == 2 && strcmp(full.aliases[0], "static.example.com") == 0,
+              "aliases from DistributionConfig");
+        CHECK(full.norigins == 1 && strcmp(full.origins[0].domain_name,
+                                          "static-assets.s3.amazonaws.com") == 0,
+              "origins from DistributionConfig");
+        CHECK_STR(full.comment, "static & assets", "comment from DistributionConfig");
+        distribution_clear(&full);
+        free(body);
+        CHECK(cf_decode_distribution("<DistributionList/>", 19, &full, &err) == OD_E_PARSE,
+              "a list is not a distribution");
+        od_error_clear(&err);
+    }
 
     body = load("cf_list_invalidations.xml", &len);
     CHECK_INT(cf_decode_invalidations(body, len, &inv, &n, &next, &err), OD_OK,
