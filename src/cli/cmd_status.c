@@ -203,7 +203,9 @@ run_status(struct od_cli *cli)
         return cli_usage_error(cli, "unexpected argument '%s'", cli->args[0]);
     if (str_empty(cli->g.cluster))
         return cli_usage_error(cli, "--cluster is required");
-    if (!take_snapshot(cli, &snap, cli->g.cluster, parts))
+    /* One service: also its task definition (containers, images, log configuration). */
+    if (!take_snapshot(cli, &snap, cli->g.cluster,
+                       opt_service != NULL ? parts | POLL_PART(OD_PART_TASK_DEFS) : parts))
         return OD_EXIT_ERROR;
     rc = report_stale(snap.world);
     if (opt_service != NULL && world_service(snap.world, opt_service) == NULL &&

@@ -179,6 +179,26 @@ status_json_service(const struct od_world *w, const struct od_service *s)
         }
     }
 
+    {
+        const struct od_task_def *td = world_task_def(w, s->task_definition);
+
+        if (td != NULL) {
+            arr = cJSON_AddArrayToObject(o, "containerDefinitions");
+            for (size_t i = 0; i < td->ncontainers; i++) {
+                const struct od_container_def *cd = &td->containers[i];
+                cJSON *cj = cJSON_CreateObject();
+
+                add_opt_str(cj, "name", cd->name);
+                add_opt_str(cj, "image", cd->image);
+                cJSON_AddBoolToObject(cj, "essential", cd->essential);
+                add_opt_str(cj, "logDriver", cd->log_driver);
+                add_opt_str(cj, "logGroup", cd->log_group);
+                add_opt_str(cj, "logStreamPrefix", cd->log_stream_prefix);
+                cJSON_AddItemToArray(arr, cj);
+            }
+        }
+    }
+
     metrics = cJSON_AddObjectToObject(o, "metrics");
     add_metric_set(metrics, world_metrics(w, s->name));
     for (size_t k = 0; k < s->nlbs; k++)

@@ -13,7 +13,7 @@ static const char *const part_names[OD_PART__COUNT] = {
     [OD_PART_TASKS] = "tasks",         [OD_PART_STOPPED_TASKS] = "stoppedTasks",
     [OD_PART_INSTANCES] = "containerInstances", [OD_PART_TARGETS] = "targets",
     [OD_PART_ALARMS] = "alarms",       [OD_PART_METRICS] = "metrics",
-    [OD_PART_DISTRIBUTIONS] = "distributions",
+    [OD_PART_DISTRIBUTIONS] = "distributions", [OD_PART_TASK_DEFS] = "taskDefinitions",
 };
 
 const char *
@@ -223,6 +223,15 @@ world_add_task_def(struct od_world *w, struct od_task_def *td)
     memset(td, 0, sizeof *td);
 }
 
+void
+world_merge_task_defs(struct od_world *w, struct od_task_def *arr, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        world_add_task_def(w, &arr[i]);
+    free(arr);
+    mark_fresh(w, OD_PART_TASK_DEFS);
+}
+
 const struct od_service *
 world_service(const struct od_world *w, const char *name)
 {
@@ -256,9 +265,12 @@ world_target_group(const struct od_world *w, const char *arn)
 const struct od_task_def *
 world_task_def(const struct od_world *w, const char *arn)
 {
-    for (size_t i = 0; arn != NULL && i < w->ntask_defs; i++)
-        if (strcmp(w->task_defs[i].arn, arn) == 0)
+    for (size_t i = 0; arn != NULL && i < w->ntask_defs; i++) {
+        const char *full = w->task_defs[i].arn, *slash = strrchr(full, '/');
+
+        if (strcmp(full, arn) == 0 || (slash != NULL && strcmp(slash + 1, arn) == 0))
             return &w->task_defs[i];
+    }
     return NULL;
 }
 

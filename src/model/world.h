@@ -24,6 +24,7 @@ enum od_part {
     OD_PART_ALARMS,
     OD_PART_METRICS,
     OD_PART_DISTRIBUTIONS,
+    OD_PART_TASK_DEFS, /* a cache: task definitions never change, so entries are never dropped */
     OD_PART__COUNT
 };
 
@@ -88,11 +89,14 @@ void world_set_distributions(struct od_world *w, struct od_distribution *arr, si
 void world_mark_stale(struct od_world *w, enum od_part part, const struct od_error *err);
 /* Add a task definition to the cache (takes ownership of *td's contents). */
 void world_add_task_def(struct od_world *w, struct od_task_def *td);
+/* Add fetched task definitions (takes ownership of arr) and mark the cache fresh. */
+void world_merge_task_defs(struct od_world *w, struct od_task_def *arr, size_t n);
 
 /* Lookups (NULL when absent). */
 const struct od_service *world_service(const struct od_world *w, const char *name);
 const struct od_task *world_task(const struct od_world *w, const char *id);
 const struct od_target_group *world_target_group(const struct od_world *w, const char *arn);
+/* By ARN or by "family:revision" (moto echoes the short form). */
 const struct od_task_def *world_task_def(const struct od_world *w, const char *arn);
 const struct od_metric_set *world_metrics(const struct od_world *w, const char *owner);
 const struct od_series *metric_set_series(const struct od_metric_set *m, const char *id);

@@ -98,7 +98,8 @@ refresh_with_parts(struct od_poller *p, unsigned parts, poller_cb cb, void *ud)
     struct refresh *r;
     const unsigned cluster_parts = POLL_PART(OD_PART_SERVICES) | POLL_PART(OD_PART_TASKS) |
                                    POLL_PART(OD_PART_STOPPED_TASKS) |
-                                   POLL_PART(OD_PART_INSTANCES) | POLL_PART(OD_PART_TARGETS);
+                                   POLL_PART(OD_PART_INSTANCES) | POLL_PART(OD_PART_TARGETS) |
+                                   POLL_PART(OD_PART_TASK_DEFS);
 
     if (p->current != NULL) {
         p->again = true;
@@ -124,7 +125,8 @@ refresh_with_parts(struct od_poller *p, unsigned parts, poller_cb cb, void *ud)
     /* Targets and metrics hang off the services: asking for them means listing services. */
     if (p->cluster != NULL && (refresh_want(r, OD_PART_SERVICES) ||
                                refresh_want(r, OD_PART_TARGETS) ||
-                               refresh_want(r, OD_PART_METRICS))) {
+                               refresh_want(r, OD_PART_METRICS) ||
+                               refresh_want(r, OD_PART_TASK_DEFS))) {
         r->parts |= POLL_PART(OD_PART_SERVICES);
         refresh_ecs_list_services(r, 0);
     } else {

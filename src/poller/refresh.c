@@ -151,6 +151,11 @@ commit_part(struct refresh *r, enum od_part part, bool requested)
         r->dists = NULL;
         r->ndists = 0;
         break;
+    case OD_PART_TASK_DEFS:
+        world_merge_task_defs(w, r->tds, r->ntds);
+        r->tds = NULL;
+        r->ntds = 0;
+        break;
     case OD_PART_METRICS:
         world_set_metrics(w, r->msets, r->nmsets);
         r->msets = NULL;
@@ -215,6 +220,10 @@ refresh_free(struct refresh *r)
         OD_FREE_ARRAY(r->msets[i].series, r->msets[i].nseries, series_clear);
     }
     free(r->msets);
+    OD_FREE_ARRAY(r->tds, r->ntds, task_def_clear);
+    for (size_t i = 0; i < r->ntd_asked; i++)
+        free(r->td_asked[i]);
+    free(r->td_asked);
     for (size_t i = 0; i < r->nmrefs; i++)
         free(r->mrefs[i].owner);
     free(r->mrefs);

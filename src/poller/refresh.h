@@ -114,6 +114,10 @@ struct refresh {
     size_t nmsets, cmsets;
     struct metric_ref *mrefs;
     size_t nmrefs, cmrefs;
+    struct od_task_def *tds; /* fetched this refresh: not yet in the world's cache */
+    size_t ntds, ctds;
+    char **td_asked;         /* asked for this refresh (no duplicate describes) */
+    size_t ntd_asked, ctd_asked;
 
     /* Phase bookkeeping: a phase ends when its lists are read and its describes done. */
     int listing_pending[OD_PART__COUNT]; /* ECS list pages and describes not yet answered */

@@ -197,6 +197,45 @@ services_settled(struct refresh *r, int depth)
 }
 
 static void
+task_def_done(struct refresh *r, struct job *j, const struct od_aws_response *resp,
+              const struct od_error *err)
+{
+    struct od_task_def td;
+    struct od_error perr = {0};
+
+    if (err != NULL) {
+        refresh_fail(r, OD_PART_TASK_DEFS, err);
+        return;
+    }
+    if (ecs_decode_task_definition(resp->body, resp->body_len, &td, &perr) != OD_OK) {
+        refresh_fail_parse(r, OD_PART_TASK_DEFS, &perr);
+        return;
+    }
+    GROW(r->tds, r->ntds, r->ctds);
+    r->tds[r->ntds++] = td;
+}
+
+/* Task definitions never change: describe each revision once, ever. */
+static void
+fetch_task_def(struct refresh *r, const char *arn, int depth)
+{
+    struct job *j;
+
+    if (arn == NULL || world_task_def(r->p->world, arn) != NULL)
+        return;
+    for (size_t i = 0; i < r->ntd_asked; i++)
+        if (strcmp(r->td_asked[i], arn) == 0)
+            return;
+    GROW(r->td_asked, r->ntd_asked, r->ctd_asked);
+    r->td_asked[r->ntd_asked++] = xstrdup(arn);
+    j = refresh_job_new(r, OD_SVC_ECS, "DescribeTaskDefinition", OD_PART_TASK_DEFS, depth + 1,
+                        task_def_done);
+    j->body = ecs_body_describe_task_definition(arn);
+    refresh_add_minimum(r, "DescribeTaskDefinition", 1);
+    refresh_enqueue(r, j);
+}
+
+static void
 services_absorb(struct refresh *r, struct job *j, const struct od_aws_response *resp)
 {
     struct od_service *arr = NULL;
@@ -209,6 +248,11 @@ services_absorb(struct refresh *r, struct job *j, const struct od_aws_response *
     }
     /* Each target group is asked for its health as soon as a service names it. */
     for (size_t i = 0; i < n; i++) {
+        if (refresh_want(r, OD_PART_TASK_DEFS)) {
+            fetch_task_def(r, arr[i].task_definition, j->depth);
+            for (size_t k = 0; k < arr[i].ndeployments; k++)
+                fetch_task_def(r, arr[i].deployments[k].task_definition, j->depth);
+        }
         for (size_t k = 0; k < arr[i].nlbs; k++) {
             const char *tg = arr[i].lbs[k].target_group_arn;
             bool added;

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The poller across refreshes: task definitions are described once and then come from the
+# cache (they are immutable), and status --service shows the service's container definitions.
+. "$ONDECK_SRCDIR/tests/lib/tap.sh"
+. "$ONDECK_SRCDIR/tests/lib/moto.sh"
+
+moto_start || tap_bail "moto did not start"
+seed_world >"$TAP_TMPDIR/world.json" || tap_bail "seeding failed"
+proxy_start || tap_bail "proxy did not start"
+
+"$ONDECK_BUILDDIR/tests/unit/poll_twice" prod >"$TAP_TMPDIR/out" 2>"$TAP_TMPDIR/err"
+tap_is "$?" 0 "two refreshes succeed"
+out=$(cat "$TAP_TMPDIR/out")
+tap_like "$out" 'round 1: DescribeTaskDefinition=3 cached=3 stale=0' \
+    "first refresh describes each of the 3 services' task definitions"
+tap_like "$out" 'round 2: DescribeTaskDefinition=0 cached=3 stale=0' \
+    "second refresh describes none: served from the cache"
+tap_ok '! grep -q missing "$TAP_TMPDIR/out"' "every service's task definition is cached"
+tap_like "$(proxy_stats)" '"ecs:DescribeTaskDefinition": 3[,}]' "the proxy saw exactly 3 describes"
+
+"$ONDECK" status --cluster prod --service web --json >"$TAP_TMPDIR/web.json" 2>/dev/null
+tap_is "$?" 0 "status --service web"
+got=$("$PYTHON3" -c '
+import json, sys
+s = json.load(open(sys.argv[1]))["services"][0]
+print(" ".join(c["name"] + "=" + c["image"] for c in s["containerDefinitions"]),
+      s["containerDefinitions"][0]["logDriver"])' "$TAP_TMPDIR/web.json")
+want=$("$PYTHON3" -c '
+import boto3, sys
+ecs = boto3.client("ecs", endpoint_url=sys.argv[1])
+arn = ecs.describe_services(cluster="prod", services=["web"])["services"][0]["taskDefinition"]
+td = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
+print(" ".join(c["name"] + "=" + c["image"] for c in td["containerDefinitions"]),
+      td["containerDefinitions"][0]["logConfiguration"]["logDriver"])' "$MOTO_URL")
+tap_is "$got" "$want" "containerDefinitions match the task definition in moto (app + redis)"
+tap_done
