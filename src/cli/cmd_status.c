@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/name_cache.h"
 #include "cli/status_json.h"
 #include "model/world.h"
 #include "poller/poller.h"
@@ -41,6 +42,7 @@ take_snapshot(struct od_cli *cli, struct snapshot *snap, const char *cluster, un
     snap->poller = poller_new(cli->aws, snap->world, &opts);
     poller_refresh(snap->poller, on_refreshed, snap);
     loop_run_until(cli->loop, &snap->done);
+    name_cache_note(cli, snap->world); /* names for shell completion */
     return true;
 }
 
