@@ -144,6 +144,9 @@ od_fake_aws_env()
     : >"$dir/home/.aws/credentials"
     export HOME="$dir/home"
     export XDG_CONFIG_HOME="$HOME/.config"
+    # The name cache, the audit journal and anything else ondeck writes stay in the test.
+    export XDG_CACHE_HOME="$HOME/.cache"
+    export XDG_STATE_HOME="$HOME/.local/state"
     export AWS_CONFIG_FILE="$HOME/.aws/config"
     export AWS_SHARED_CREDENTIALS_FILE="$HOME/.aws/credentials"
     export AWS_ACCESS_KEY_ID=$ONDECK_TEST_AKID
