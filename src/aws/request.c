@@ -342,6 +342,7 @@ send_attempt(struct od_call *c)
     req.body = c->body;
     req.body_len = c->body_len;
     req.timeout_ms = c->timeout_ms;
+    req.fresh_connection = (c->flags & OD_CALL_MUTATES) && !(c->flags & OD_CALL_IDEMPOTENT);
     log_debug("aws %s.%s attempt %d %s %s", info->id, c->op, c->attempt, c->method,
               c->ep.host);
     c->http_id = http_submit(aws->http, &req, on_http, c);

@@ -19,6 +19,14 @@ static const struct od_command *const commands[] = {
     &cmd_status,
     &cmd_distributions,
     &cmd_metrics,
+    &cmd_deploy,
+    &cmd_rollback,
+    &cmd_revisions,
+    &cmd_scale,
+    &cmd_stop_task,
+    &cmd_invalidate,
+    &cmd_invalidations,
+    &cmd_watch,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

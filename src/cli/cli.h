@@ -80,5 +80,13 @@ extern const struct od_command cmd_status;
 extern const struct od_command cmd_clusters;
 extern const struct od_command cmd_distributions;
 extern const struct od_command cmd_metrics;
+extern const struct od_command cmd_deploy;
+extern const struct od_command cmd_rollback;
+extern const struct od_command cmd_revisions;
+extern const struct od_command cmd_scale;
+extern const struct od_command cmd_stop_task;
+extern const struct od_command cmd_invalidate;
+extern const struct od_command cmd_invalidations;
+extern const struct od_command cmd_watch;
 
 #endif

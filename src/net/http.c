@@ -8,6 +8,7 @@
 
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/str.h"
 #include "util/xalloc.h"
 
 struct transfer {
@@ -213,6 +214,22 @@ header_cb(char *ptr, size_t size, size_t nitems, void *userdata)
     return n;
 }
 
+/* The whole-transfer timeout: the request's (default 30 s), capped by ONDECK_HTTP_TIMEOUT_MS
+ * when set. The override exists for fault-injection tests (stalls past the timeout) and for
+ * operators on a link where 30 s is too long to wait; it can only shorten the timeout. */
+static long
+transfer_timeout_ms(long want)
+{
+    const char *env = getenv("ONDECK_HTTP_TIMEOUT_MS");
+    long cap;
+
+    if (want <= 0)
+        want = 30000L;
+    if (env != NULL && str_to_long(env, &cap) && cap > 0 && cap < want)
+        return cap;
+    return want;
+}
+
 uint64_t
 http_submit(struct od_http *http, const struct od_http_request *req, od_http_cb cb, void *ud)
 {
@@ -246,10 +263,12 @@ http_submit(struct od_http *http, const struct od_http_request *req, od_http_cb 
     if (http->ca_bundle != NULL)
         curl_easy_setopt(e, CURLOPT_CAINFO, http->ca_bundle);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, req->timeout_ms > 0 ? req->timeout_ms : 30000L);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, transfer_timeout_ms(req->timeout_ms));
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
                      req->connect_timeout_ms > 0 ? req->connect_timeout_ms : 5000L);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "ondeck/" PACKAGE_VERSION);
+    if (req->fresh_connection)
+        curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
     if (req->no_proxy)
         curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
 

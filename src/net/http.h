@@ -30,6 +30,9 @@ struct od_http_request {
     long connect_timeout_ms; /* 0 = 5 s */
     size_t max_body;         /* response cap; 0 = OD_BUF_MAX_DEFAULT */
     bool no_proxy;           /* link-local metadata endpoints never go through a proxy */
+    bool fresh_connection;   /* never reuse a connection: libcurl silently resends a request
+                              * whose reused connection died before any response byte, which
+                              * must not happen to a non-idempotent mutation */
 };
 
 struct od_http_response {

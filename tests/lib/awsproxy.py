@@ -26,8 +26,41 @@ moto never checks signatures and never throttles. This proxy sits between the cl
                          EC2: 503 RequestLimitExceeded in EC2's <Response><Errors> shape.
        --fault-503 RATE  answer 503 ServiceUnavailable (same shapes, Type Receiver)
        --delay-ms N      sleep N ms before forwarding each eligible request
+       --lose-response RATE  forward the request to moto (so it IS applied), then drop the
+                         client connection with a TCP reset instead of answering: the client
+                         sees a reset after the request was applied, the case where a mutation
+                         must be reconciled by reading state back, never blindly resent
        --only REGEX      faults and delays apply only to operations matching REGEX (re.search
                          on "service:Operation", e.g. 'ecs:Describe|logs:')
+     More faults (hardening; each RATE is a probability, drawn with the same single draw, in
+     this order after the three above; doc/reliability.md says what ondeck does with each):
+       --throttle-tmr RATE  429 TooManyRequestsException (code in the body and X-Amzn-Errortype)
+       --http-429 RATE      429 with an empty body and no error code at all
+       --fault-500 RATE     500 InternalFailure (Type Receiver)
+       --reset-before RATE  reset the connection WITHOUT forwarding (never reached moto)
+       --stall RATE         hold the request --stall-ms (35000, past ondeck's 30 s default)
+                            without answering or forwarding, then close the connection
+       --truncate RATE      forward, then send the headers (full Content-Length) and half the
+                            body, then reset: the transfer breaks mid-body
+       --malformed RATE     forward, then answer 200 with a body that cannot be decoded: cut
+                            in half (consistent Content-Length), random bytes, an HTML page,
+                            XML for a JSON service (JSON for an XML one), or 100000 levels of
+                            nesting; the shape is a second seeded draw
+       --oversized RATE     forward, then answer 200 with --oversized-mb (70) MiB: a document
+                            that opens normally and never ends (past ondeck's 64 MiB cap)
+       --wrong-ctype RATE   forward and answer the real body with Content-Type text/html (JSON
+                            services) or application/json (XML ones): must still decode
+       --skew RATE          clock skew: JSON InvalidSignatureException "Signature expired",
+                            query/restXml 403 RequestTimeTooSkewed; the Date header is the real
+                            time shifted by --skew-seconds (0)
+       --expired-token RATE ExpiredTokenException (JSON) / ExpiredToken (query, restXml)
+       --expired-token-match REGEX  the same, for every request whose X-Amz-Security-Token
+                            matches REGEX (no draw): "this token has expired, a new one works"
+       --mixed RATE         with probability RATE one fault drawn uniformly from all of them
+                            (throttle 503 lose throttle_tmr http_429 500 reset_before stall
+                            truncate malformed oversized wrong_ctype skew expired_token), or
+                            from --mixed-kinds K1,K2,...; the kind comes from the same draw
+     Every injected fault is counted in "injected" per operation and in "faults" per kind.
      The service comes from the credential scope of Authorization (as moto routes).
   3. Counters per operation ("ecs:ListClusters", "elasticloadbalancing:DescribeTargetHealth",
      "cloudfront:CreateInvalidation", ...; from X-Amz-Target, Action, or the REST path).
@@ -36,7 +69,12 @@ Control endpoints (never forwarded, never verified):
   GET  /__proxy/stats   JSON counters (also written to --stats-file if given)
   POST /__proxy/reset   zero the counters (and re-seed the RNG)
   POST /__proxy/config  JSON body, any of {"throttle": 0.3, "fault_503": 0, "delay_ms": 0,
-                        "only": "ecs:", "verify": true, "seed": 1}; answers the new config
+                        "lose_response": 0, "only": "ecs:", "verify": true, "seed": 1};
+                        answers the new config. Also the hardening keys: "throttle_tmr",
+                        "http_429", "fault_500", "reset_before", "stall", "stall_ms",
+                        "truncate", "malformed", "oversized", "oversized_mb", "wrong_ctype",
+                        "skew", "skew_seconds", "expired_token", "expired_token_match",
+                        "mixed", "mixed_kinds" (a list or "a,b")
 Requests under /moto-api/ pass through unverified and without faults.
 
 Command line (each flag also has an environment variable, AWSPROXY_<FLAG>, e.g.
@@ -48,7 +86,11 @@ AWSPROXY_THROTTLE=0.3; flags win):
   --no-verify         forward without checking signatures
   --allow-unknown-keys  forward requests signed with unknown keys instead of rejecting them
   --max-skew SECONDS  allowed clock difference (900; 0 = unchecked)
-  --throttle RATE --fault-503 RATE --delay-ms N --only REGEX --seed N (default 1)
+  --throttle RATE --fault-503 RATE --lose-response RATE --delay-ms N --only REGEX
+  --seed N (default 1)
+  --throttle-tmr --http-429 --fault-500 --reset-before --stall --truncate --malformed
+  --oversized --wrong-ctype --skew --expired-token --mixed RATE, --stall-ms N,
+  --oversized-mb N, --skew-seconds N, --expired-token-match REGEX, --mixed-kinds K1,K2
   --log F             one line per request, plus the details of every signature mismatch
   --stats-file F      stats JSON, written on GET /__proxy/stats and at exit
 
@@ -66,6 +108,8 @@ import os
 import random
 import re
 import signal
+import socket
+import struct
 import sys
 import threading
 import time
@@ -99,6 +143,19 @@ CLOUDFRONT_OPS = [  # (method, path regex under /2020-05-31, operation)
 ]
 
 
+# Hardening faults: rate settings in draw order (after throttle, fault_503, lose_response),
+# the kind each one injects, and their other settings.
+EXTRA_RATES = ["throttle_tmr", "http_429", "fault_500", "reset_before", "stall", "truncate",
+               "malformed", "oversized", "wrong_ctype", "skew", "expired_token", "mixed"]
+EXTRA_KIND = {"fault_500": "500"}  # otherwise the kind is the setting's name
+EXTRA_SETTINGS = ["stall_ms", "oversized_mb", "skew_seconds", "expired_token_match",
+                  "mixed_kinds"]
+MIXED_KINDS = ["throttle", "503", "lose", "throttle_tmr", "http_429", "500", "reset_before",
+               "stall", "truncate", "malformed", "oversized", "wrong_ctype", "skew",
+               "expired_token"]
+MALFORMED_SHAPES = ["cut", "bytes", "html", "other_format", "nesting"]
+
+
 def env_default(name, default):
     return os.environ.get("AWSPROXY_" + name.upper().replace("-", "_"), default)
 
@@ -121,10 +178,16 @@ class State:
             "max_skew": args.max_skew,
             "throttle": args.throttle,
             "fault_503": args.fault_503,
+            "lose_response": args.lose_response,
             "delay_ms": args.delay_ms,
             "only": args.only,
             "seed": args.seed,
         }
+        # Hardening faults (see the module docstring).
+        for key in EXTRA_RATES + EXTRA_SETTINGS:
+            self.cfg[key] = getattr(args, key)
+        self.expired_re = None
+        self.fix_extra()
         self.only_re = re.compile(args.only) if args.only else None
         self.rng = random.Random(args.seed)
         self.log_path = args.log
@@ -134,9 +197,11 @@ class State:
     def reset(self):
         with self.lock:
             self.stats = {"requests": 0, "forwarded": 0, "throttled": 0, "faults_503": 0,
+                          "lost_responses": 0,
                           "signature_failures": 0, "upstream_errors": 0,
                           "by_operation": {}, "injected": {}, "statuses": {},
                           "signature_mismatches": []}
+            self.stats["faults"] = {}
             self.rng = random.Random(self.cfg["seed"])
 
     def configure(self, changes):
@@ -148,6 +213,7 @@ class State:
             self.only_re = re.compile(self.cfg["only"]) if self.cfg["only"] else None
             if "seed" in changes:
                 self.rng = random.Random(self.cfg["seed"])
+            self.fix_extra()
             return dict(self.cfg)
 
     def count(self, key, op=None, status=None):
@@ -167,20 +233,63 @@ class State:
             inj[kind] = inj.get(kind, 0) + 1
 
     def decide_fault(self, op):
-        """One RNG draw per eligible request: 'throttle', '503' or None; and the delay."""
+        """One RNG draw per eligible request: 'throttle', '503', 'lose' or None; and the
+        delay."""
         with self.lock:
             if self.only_re and not self.only_re.search(op):
                 return None, 0
             thr, f503 = float(self.cfg["throttle"]), float(self.cfg["fault_503"])
+            lose = float(self.cfg.get("lose_response") or 0)
             delay = int(self.cfg["delay_ms"])
-            if thr <= 0 and f503 <= 0:
+            extra = [(EXTRA_KIND.get(k, k), float(self.cfg[k] or 0)) for k in EXTRA_RATES
+                     if k != "mixed" and float(self.cfg[k] or 0) > 0]
+            mixed = float(self.cfg["mixed"] or 0)
+            if thr <= 0 and f503 <= 0 and lose <= 0 and not extra and mixed <= 0:
                 return None, delay
             r = self.rng.random()
         if r < thr:
             return "throttle", delay
         if r < thr + f503:
             return "503", delay
+        if r < thr + f503 + lose:
+            return "lose", delay
+        acc = thr + f503 + lose
+        for kind, rate in extra:
+            acc += rate
+            if r < acc:
+                return kind, delay
+        if r < acc + mixed:
+            kinds = self.mixed_kinds
+            return kinds[min(int((r - acc) / mixed * len(kinds)), len(kinds) - 1)], delay
         return None, delay
+
+    def fix_extra(self):
+        """Normalise the hardening settings (called with the lock held or at start)."""
+        kinds = self.cfg.get("mixed_kinds") or MIXED_KINDS
+        if isinstance(kinds, str):
+            kinds = [k.strip() for k in kinds.split(",") if k.strip()]
+        unknown = [k for k in kinds if k not in MIXED_KINDS]
+        if unknown or not kinds:
+            raise ValueError(f"unknown fault kinds {unknown} (known: {','.join(MIXED_KINDS)})")
+        self.mixed_kinds = list(kinds)
+        self.cfg["mixed_kinds"] = ",".join(kinds)
+        match = self.cfg.get("expired_token_match")
+        self.expired_re = re.compile(match) if match else None
+        for k in EXTRA_RATES:
+            if not 0 <= float(self.cfg[k] or 0) <= 1:
+                raise ValueError(f"{k}: rates are between 0 and 1")
+
+    def fault(self, op, kind):
+        """Count one injected hardening fault."""
+        with self.lock:
+            faults = self.stats.setdefault("faults", {})
+            faults[kind] = faults.get(kind, 0) + 1
+        self.injected(op, kind)
+
+    def extra_draw(self, n):
+        """A second seeded draw (the shape of a malformed body, random bytes)."""
+        with self.lock:
+            return self.rng.randrange(n)
 
     def snapshot(self):
         with self.lock:
@@ -504,6 +613,143 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.reply(200, [("Content-Type", "application/json")],
                    json.dumps(out, sort_keys=True).encode())
 
+    # -- hardening faults (see the module docstring) ------------------------------------------
+
+    def date_time_string(self, timestamp=None):
+        # A skew fault dates its one error response --skew-seconds away from the real time.
+        shift = self.__dict__.pop("date_shift", 0)
+        if timestamp is None and shift:
+            timestamp = time.time() + shift
+        return super().date_time_string(timestamp)
+
+    def extra_expired(self, passthrough, fault):
+        """--expired-token-match: this request's token has expired (no draw)."""
+        st = self.state
+        token = self.headers.get("X-Amz-Security-Token")
+        if not passthrough and st.expired_re is not None and token is not None and \
+                st.expired_re.search(token):
+            return "expired_token"
+        return fault
+
+    def extra_error(self, info, op, fault):
+        """The faults answered with an AWS error in the service's shape (raised)."""
+        st = self.state
+        json_like = info["proto"] == "json"
+        st.fault(op, fault)
+        if fault == "throttle_tmr":
+            return ProxyError(429, "TooManyRequestsException", "Too Many Requests")
+        if fault == "500":
+            return ProxyError(500, "InternalFailure", "We encountered an internal error. "
+                              "Please try again.", "Receiver")
+        if fault == "expired_token":
+            return ProxyError(400 if json_like else 403,
+                              "ExpiredTokenException" if json_like else "ExpiredToken",
+                              "The security token included in the request is expired")
+        # skew
+        self.date_shift = int(st.cfg.get("skew_seconds") or 0)
+        amzdate = self.headers.get("X-Amz-Date", "")
+        now = datetime.datetime.now(datetime.timezone.utc)
+        expired = (f"Signature expired: {amzdate} is now earlier than "
+                   f"{(now - datetime.timedelta(minutes=15)).strftime('%Y%m%dT%H%M%SZ')} "
+                   f"({now.strftime('%Y%m%dT%H%M%SZ')} - 15 min.)")
+        if json_like:
+            return ProxyError(400, "InvalidSignatureException", expired)
+        if info["proto"] == "query":
+            return ProxyError(403, "SignatureDoesNotMatch", expired)
+        return ProxyError(403, "RequestTimeTooSkewed", "The difference between the request "
+                          "time and the current time is too large.")
+
+    def reset_connection(self):
+        """Drop the client connection with a TCP reset (SO_LINGER 0)."""
+        self.close_connection = True
+        try:
+            self.wfile.flush()
+        except OSError:
+            pass
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                       struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+
+    def extra_before(self, info, op, fault, t0):
+        """Faults that never forward: a bare 429, a reset, a stall."""
+        st = self.state
+        st.fault(op, fault)
+        if fault == "http_429":
+            st.count(None, status=429)
+            self.reply(429, [("Date", self.date_time_string())], b"")
+        elif fault == "reset_before":
+            self.reset_connection()
+        else:  # stall: answer nothing, forward nothing, then close
+            deadline = time.monotonic() + int(st.cfg.get("stall_ms") or 0) / 1000.0
+            while time.monotonic() < deadline:
+                time.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
+            self.close_connection = True
+        st.log(f"{self.command} {op} akid={info['akid']} -> {fault.upper()} (not forwarded) "
+               f"{(time.monotonic() - t0) * 1000:.1f}ms")
+
+    def extra_after(self, info, op, fault, status, headers, data, t0):
+        """Faults applied to moto's real answer (the request WAS applied)."""
+        st = self.state
+        st.fault(op, fault)
+        keep = [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP and
+                k.lower() not in ("server", "date", "content-type")]
+        ctype = next((v for k, v in headers if k.lower() == "content-type"), "text/plain")
+        keep.append(("Date", self.date_time_string()))
+        json_like = info["proto"] == "json"
+        what = fault
+        try:
+            if fault == "wrong_ctype":
+                ctype = "application/json" if not json_like else "text/html; charset=utf-8"
+                self.reply(status, keep + [("Content-Type", ctype)], data)
+            elif fault == "truncate":
+                self.send_response_only(status)
+                for k, v in keep + [("Content-Type", ctype)]:
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data[:len(data) // 2])
+                self.reset_connection()
+            elif fault == "malformed":
+                shape = MALFORMED_SHAPES[st.extra_draw(len(MALFORMED_SHAPES))]
+                what = f"malformed/{shape}"
+                if shape == "cut":
+                    body = data[:max(1, len(data) // 2)]
+                elif shape == "bytes":
+                    body = bytes(st.extra_draw(256) for _ in range(512))
+                elif shape == "html":
+                    body = (b"<html><head><title>502 Bad Gateway</title></head><body>"
+                            b"<h1>Bad Gateway</h1></body></html>")
+                    ctype = "text/html"
+                elif shape == "other_format":
+                    body = (b"<ErrorResponse><Error><Code>Oops</Code></Error>" if json_like
+                            else b'{"__type": "Oops", "message": "json on an xml service"}')
+                else:
+                    body = b"[" * 100000 if json_like else b"<a>" * 100000
+                self.reply(200, keep + [("Content-Type", ctype)], body)
+            else:  # oversized: opens like the real document, never ends
+                size = int(st.cfg.get("oversized_mb") or 70) << 20
+                head = b'{"items": ["' if json_like else b"<Response><Items><member>"
+                self.send_response_only(200)
+                for k, v in keep + [("Content-Type", ctype)]:
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(size))
+                self.end_headers()
+                self.wfile.write(head)
+                chunk = b"x" * (1 << 20)
+                sent = len(head)
+                while sent < size:
+                    piece = chunk[:min(len(chunk), size - sent)]
+                    self.wfile.write(piece)
+                    sent += len(piece)
+                self.wfile.flush()
+        except OSError:
+            self.close_connection = True  # the client gave up (as it should on oversized)
+        st.count(None, status=status if fault in ("wrong_ctype", "truncate") else 200)
+        st.log(f"{self.command} {op} akid={info['akid']} -> {status} {what.upper()} "
+               f"{(time.monotonic() - t0) * 1000:.1f}ms")
+
     def handle_any(self):
         st = self.state
         t0 = time.monotonic()
@@ -521,6 +767,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if not passthrough and st.cfg["verify"]:
                 self.verify(info, body)
             fault, delay = (None, 0) if passthrough else st.decide_fault(op)
+            fault = self.extra_expired(passthrough, fault)
             if delay:
                 time.sleep(delay / 1000.0)
             if fault == "throttle":
@@ -537,6 +784,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 outcome = "FAULT503"
                 raise ProxyError(503, "ServiceUnavailableException" if info["proto"] == "json"
                                  else "ServiceUnavailable", "Service Unavailable", "Receiver")
+            if fault in ("throttle_tmr", "500", "skew", "expired_token"):
+                outcome = fault.upper()
+                raise self.extra_error(info, op, fault)
+            if fault in ("http_429", "reset_before", "stall"):
+                self.extra_before(info, op, fault, t0)
+                return
         except ProxyError as e:
             if outcome == "forward":
                 outcome = "SIGFAIL:" + e.code
@@ -555,10 +808,26 @@ class Handler(http.server.BaseHTTPRequestHandler):
             st.log(f"{self.command} {op} -> 502 upstream error {e}")
             return
         st.count("forwarded", status=status)
+        if fault == "lose":
+            # The request was applied upstream; the answer never reaches the client.
+            st.count("lost_responses")
+            st.injected(op, "lose")
+            st.log(f"{self.command} {op} akid={info['akid']} -> {status} LOST (reset) "
+                   f"{(time.monotonic() - t0) * 1000:.1f}ms")
+            self.close_connection = True
+            try:
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                           struct.pack("ii", 1, 0))
+            except OSError:
+                pass
+            return
         if info["service"] == "sts" and status == 200:
             for akid, secret in STS_CREDS_RE.findall(data.decode("utf-8", "replace")):
                 with st.lock:
                     st.keys[akid] = secret
+        if fault in ("truncate", "malformed", "oversized", "wrong_ctype"):
+            self.extra_after(info, op, fault, status, headers, data, t0)
+            return
         self.reply(status, [(k, v) for k, v in headers
                             if k.lower() not in HOP_BY_HOP and k.lower() not in
                             ("server", "date")] + [("Date", self.date_time_string())], data)
@@ -588,15 +857,28 @@ def parse_args(argv):
     ap.add_argument("--max-skew", type=int, default=int(env_default("max_skew", 900)))
     ap.add_argument("--throttle", type=float, default=float(env_default("throttle", 0)))
     ap.add_argument("--fault-503", type=float, default=float(env_default("fault_503", 0)))
+    ap.add_argument("--lose-response", type=float,
+                    default=float(env_default("lose_response", 0)))
     ap.add_argument("--delay-ms", type=int, default=int(env_default("delay_ms", 0)))
     ap.add_argument("--only", default=env_default("only", None), metavar="REGEX")
     ap.add_argument("--seed", type=int, default=int(env_default("seed", 1)))
+    for key in EXTRA_RATES:  # hardening faults: --throttle-tmr RATE ... --mixed RATE
+        ap.add_argument("--" + key.replace("_", "-"), dest=key, type=float,
+                        default=float(env_default(key, 0)), metavar="RATE")
+    ap.add_argument("--stall-ms", type=int, default=int(env_default("stall_ms", 35000)))
+    ap.add_argument("--oversized-mb", type=int, default=int(env_default("oversized_mb", 70)))
+    ap.add_argument("--skew-seconds", type=int, default=int(env_default("skew_seconds", 0)))
+    ap.add_argument("--expired-token-match", default=env_default("expired_token_match", None),
+                    metavar="REGEX")
+    ap.add_argument("--mixed-kinds", default=env_default("mixed_kinds", None),
+                    metavar="K1,K2")
     ap.add_argument("--log", default=env_default("log", None))
     ap.add_argument("--stats-file", default=env_default("stats_file", None))
     args = ap.parse_args(argv)
     if not args.upstream:
         ap.error("--upstream is required")
-    for rate in (args.throttle, args.fault_503):
+    for rate in (args.throttle, args.fault_503, args.lose_response,
+                 *(getattr(args, k) for k in EXTRA_RATES)):
         if not 0 <= rate <= 1:
             ap.error("rates are between 0 and 1")
     if args.only:
