@@ -19,6 +19,7 @@ static const struct od_command *const commands[] = {
     &cmd_status,
     &cmd_distributions,
     &cmd_metrics,
+    &cmd_logs,
     &cmd_deploy,
     &cmd_rollback,
     &cmd_revisions,
