@@ -1,0 +1,62 @@
+#!/bin/bash
+# A failed rollout in the console, on the animated demo world (tests/lib/demo_server.py,
+# fast timing, with its scenario: `checkout` deploys a broken image and the circuit breaker
+# fails it): the services table shows FAILED, the terminal bell rings ([console] bell = true;
+# the scenario's alarm may ring it too), and the service view shows the failure and its reason
+# on opening.
+. "$ONDECK_SRCDIR/tests/lib/tap.sh"
+. "$ONDECK_SRCDIR/tests/lib/moto.sh"
+. "$ONDECK_SRCDIR/tests/lib/tmux.sh"
+
+command -v tmux >/dev/null || tap_skip_all "tmux is not installed"
+[ -f "$OD_LIBDIR/demo_server.py" ] || tap_skip_all "no demo server (tests/lib/demo_server.py)"
+"$PYTHON3" "$OD_LIBDIR/animator.py" --check >/dev/null 2>&1 ||
+    tap_skip_all "the installed moto is not one tests/lib/animator.py supports"
+
+od_workdir
+od_fake_aws_env
+portfile=$OD_WORKDIR/demo.port
+world=$OD_WORKDIR/world.json
+OD_BG_LOG=$OD_WORKDIR/moto.log
+od_spawn "$PYTHON3" "$OD_LIBDIR/demo_server.py" --timing fast --size demo --scenario \
+    --port-file "$portfile" --ready-file "$world" --log "$OD_WORKDIR/animator.log"
+MOTO_PID=$OD_BG_PID
+od_atexit moto_stop
+for ((i = 0; i < 1200; i++)); do
+    [ -s "$world" ] && break
+    kill -0 "$MOTO_PID" 2>/dev/null || break
+    sleep 0.1
+done
+[ -s "$world" ] || { tap_diag "$(tail -n 30 "$OD_BG_LOG")"; tap_bail "the demo server did not come up"; }
+export AWS_ENDPOINT_URL=http://127.0.0.1:$(cat "$portfile")
+export ONDECK_THEMEDIR="$ONDECK_SRCDIR/themes" LANG=C.UTF-8 LC_ALL=C.UTF-8
+mkdir -p "$XDG_CONFIG_HOME/ondeck"
+printf '[console]\nbell = true\n' >"$XDG_CONFIG_HOME/ondeck/config"
+
+tmux_wrapper "$TAP_TMPDIR/run.sh"
+tmux_start 120 40 "$TAP_TMPDIR/run.sh" "$ONDECK" --cluster prod || tap_bail "tmux did not start"
+tmux_wait_for '^checkout ' 20
+tap_ok $? "the demo world's services are listed"
+tap_is "$(tmux_fmt '#{window_bell_flag}')" 0 "no bell while nothing has failed"
+tmux_wait_for '^checkout +[0-9]+ +[0-9]+ +[0-9]+ +FAILED' 90
+tap_ok $? "the broken deploy of checkout shows as FAILED in the services table"
+tap_is "$(tmux_fmt '#{window_bell_flag}')" 1 "the terminal bell rang ([console] bell)"
+tmux_send '/'
+tmux_type 'checkout'
+tmux_send Enter Enter
+tmux_wait_for 'Service checkout' 5
+s=$(tmux_capture)
+tap_like "$(sed -n 3p <<<"$s")" 'ROLLOUT FAILED +ECS deployment circuit breaker' \
+    "opening the service shows the failure and its reason first, without a key"
+if grep -Eq 'PRIMARY +FAILED +checkout:[0-9]+' <<<"$s"; then tap_ok 0 "the failed deployment"; else
+    tap_ok 1 "the failed deployment"; tap_diag "$s"; fi
+if grep -Eq 'ACTIVE +COMPLETED +checkout:[0-9]+ .* [0-9]+/[0-9]+ running' <<<"$s"; then
+    tap_ok 0 "next to the previous one that keeps serving"
+else
+    tap_ok 1 "next to the previous one that keeps serving"
+    tap_diag "$s"
+fi
+tmux_send C-c
+tap_is "$(tmux_wait_exit 5)" 0 "C-c quits with status 0"
+
+tap_done

@@ -1,0 +1,39 @@
+/* The logs pane's scroll buffer: a bounded ring of sanitised lines addressed by sequence
+ * number (so a position survives the oldest lines being dropped), with case-insensitive
+ * search. Pure: no terminal. */
+#ifndef UI_LOGBUF_H
+#define UI_LOGBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct logbuf_entry {
+    int64_t time_ms;
+    char *line;      /* "HH:MM:SS.mmm TAG text", inert */
+    size_t time_len; /* bytes of the time part */
+    size_t tag_len;  /* bytes of the tag part after the time and a space (0 = none) */
+};
+
+struct logbuf {
+    struct logbuf_entry *ring;
+    size_t max, count, head; /* head = index of the oldest */
+    uint64_t first_seq;      /* sequence number of the oldest kept line */
+    uint64_t dropped;        /* lines dropped off the top */
+};
+
+void logbuf_init(struct logbuf *b, size_t max_lines);
+void logbuf_free(struct logbuf *b);
+/* Append one line; text is raw bytes (len bytes, NUL allowed), made inert and capped. */
+void logbuf_add(struct logbuf *b, int64_t time_ms, const char *tag, const char *text, size_t len);
+/* Sequence numbers: valid ones are [logbuf_first(b), logbuf_end(b)). */
+uint64_t logbuf_first(const struct logbuf *b);
+uint64_t logbuf_end(const struct logbuf *b);
+/* The entry with sequence number seq, or NULL when it is gone or not yet there. */
+const struct logbuf_entry *logbuf_get(const struct logbuf *b, uint64_t seq);
+/* Find the nearest line containing needle (case-insensitive), starting at from and going
+ * forward (dir > 0) or backward (dir < 0), from included; false when none. */
+bool logbuf_find(const struct logbuf *b, const char *needle, uint64_t from, int dir,
+                 uint64_t *found);
+
+#endif

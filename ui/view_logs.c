@@ -1,0 +1,422 @@
+/* The logs pane (see view_logs.h). The view is bottom-anchored: `anchor` is the sequence
+ * number of the last line shown; following keeps it on the newest line. */
+#include "ui/view_logs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/draw.h"
+#include "ui/logbuf.h"
+#include "ui/logs_glue.h"
+#include "ui/ui.h"
+#include "util/sanitize.h"
+#include "util/str.h"
+#include "util/xalloc.h"
+
+static const enum ui_action actions[] = {
+    ACT_UP,     ACT_DOWN,  ACT_TOP,   ACT_BOTTOM,      ACT_PAGE_UP,     ACT_PAGE_DOWN,
+    ACT_FILTER, ACT_PAUSE, ACT_WRAP,  ACT_SEARCH_NEXT, ACT_SEARCH_PREV,
+};
+
+struct logs_view {
+    struct logbuf buf;
+    char *what;      /* "service api" / "task 1a2b…" */
+    char *status;
+    bool status_error;
+    bool follow;     /* stick to the newest line */
+    bool paused;     /* frozen: new lines are counted, not shown */
+    bool wrap;
+    uint64_t anchor; /* last line shown when not following */
+    uint64_t unseen; /* lines that arrived while paused or scrolled up */
+    char *search;
+    int page;
+    struct logs_glue *glue;
+};
+
+void
+view_logs_feed(struct view *v, const struct od_log_line *lines, size_t n)
+{
+    struct logs_view *st = v->st;
+
+    for (size_t i = 0; i < n; i++) {
+        const struct od_log_line *l = &lines[i];
+        size_t len = l->text_len != 0 ? l->text_len : (l->text != NULL ? strlen(l->text) : 0);
+
+        logbuf_add(&st->buf, l->time_ms, l->tag, l->text, len);
+        if (!st->follow || st->paused)
+            st->unseen++;
+    }
+    if (st->anchor < logbuf_first(&st->buf))
+        st->anchor = logbuf_first(&st->buf);
+    ui_dirty(v->ui);
+}
+
+void
+view_logs_set_status(struct view *v, const char *status, bool error)
+{
+    struct logs_view *st = v->st;
+
+    free(st->status);
+    st->status = status != NULL ? sanitize_str(status) : NULL;
+    st->status_error = error;
+    ui_dirty(v->ui);
+}
+
+static void
+recalc(struct view *v)
+{
+    (void)v; /* lines arrive through view_logs_feed */
+}
+
+/* The last line to show. */
+static uint64_t
+bottom(const struct logs_view *st)
+{
+    uint64_t end = logbuf_end(&st->buf);
+
+    if (end == logbuf_first(&st->buf))
+        return end;
+    if (st->follow && !st->paused)
+        return end - 1;
+    return st->anchor < end ? st->anchor : end - 1;
+}
+
+/* Draw one entry's row-chunk [from, to) of its line at (y, x) with colours per byte. */
+static void
+draw_chunk(const struct logs_view *st, const struct logbuf_entry *e, size_t from, size_t to,
+           int y, int x, int w)
+{
+    const char *s = e->line;
+    size_t i = from;
+
+    while (i < to && w > 0) {
+        enum ui_el el = EL_ROW;
+        size_t j = to;
+        const char *m = NULL;
+
+        /* Colour runs: time, tag, text; search matches on top. */
+        if (i < e->time_len) {
+            el = EL_LOG_TIME;
+            j = e->time_len < to ? e->time_len : to;
+        } else if (e->tag_len > 0 && i >= e->time_len + 1 && i < e->time_len + 1 + e->tag_len) {
+            el = EL_LOG_TAG;
+            j = e->time_len + 1 + e->tag_len < to ? e->time_len + 1 + e->tag_len : to;
+        }
+        if (!str_empty(st->search)) {
+            size_t nl = strlen(st->search);
+            char *hay = xstrndup(s + i, j - i);
+
+            m = strcasestr(hay, st->search);
+            if (m == hay) {
+                el = EL_LOG_MATCH;
+                j = i + nl < to ? i + nl : to;
+            } else if (m != NULL) {
+                j = i + (size_t)(m - hay);
+            }
+            free(hay);
+        }
+        {
+            char *part = xstrndup(s + i, j - i);
+            int used = draw_text(y, x, w, el, part);
+
+            free(part);
+            x += used;
+            w -= used;
+        }
+        i = j;
+    }
+}
+
+/* Rows an entry takes at width w. */
+static int
+entry_rows(const struct logs_view *st, const struct logbuf_entry *e, int w)
+{
+    size_t len = strlen(e->line), at = 0;
+    int rows = 0;
+
+    if (!st->wrap || w <= 0)
+        return 1;
+    while (at < len) {
+        size_t n = draw_prefix_bytes(e->line + at, w);
+
+        at += n > 0 ? n : 1;
+        rows++;
+    }
+    return rows > 0 ? rows : 1;
+}
+
+static void
+draw_entry(const struct logs_view *st, const struct logbuf_entry *e, int y, int x, int w,
+           int skip_rows, int max_rows)
+{
+    size_t len = strlen(e->line), at = 0;
+    int row = 0;
+
+    if (!st->wrap) {
+        size_t n = draw_prefix_bytes(e->line, w);
+
+        if (n < len && w > 1) {
+            n = draw_prefix_bytes(e->line, w - 1);
+            draw_chunk(st, e, 0, n, y, x, w - 1);
+            draw_text(y, x + w - 1, 1, EL_DIM, draw_glyphs()->ellipsis);
+        } else {
+            draw_chunk(st, e, 0, n, y, x, w);
+        }
+        return;
+    }
+    while (at < len && row - skip_rows < max_rows) {
+        size_t n = draw_prefix_bytes(e->line + at, w);
+
+        if (n == 0)
+            n = 1;
+        if (row >= skip_rows)
+            draw_chunk(st, e, at, at + n, y + row - skip_rows, x, w);
+        at += n;
+        row++;
+    }
+}
+
+static void
+draw(struct view *v, int y, int x, int h, int w)
+{
+    struct logs_view *st = v->st;
+    uint64_t first = logbuf_first(&st->buf), end = logbuf_end(&st->buf), seq;
+    int row, body = h - 1;
+    char info[160];
+
+    st->page = body;
+    /* Status line of the pane. */
+    snprintf(info, sizeof info, "%s%s%s · %llu lines%s", st->paused ? "PAUSED" : st->follow ? "following" : "scrolled",
+             st->wrap ? " · wrap" : "", str_empty(st->search) ? "" : " · search",
+             (unsigned long long)(end - first), st->buf.dropped > 0 ? " (oldest dropped)" : "");
+    draw_fill(y, x, w, EL_DEFAULT);
+    {
+        int cx = x + 1;
+
+        cx += draw_text(y, cx, w - 1, st->paused ? EL_STATE_WARN : EL_LABEL, info);
+        if (st->unseen > 0) {
+            char more[48];
+
+            snprintf(more, sizeof more, "  +%llu new (G to follow)",
+                     (unsigned long long)st->unseen);
+            cx += draw_text(y, cx, x + w - cx, EL_STATE_PROGRESS, more);
+        }
+        if (st->status != NULL) {
+            cx += draw_text(y, cx, x + w - cx, EL_DIM, "  ");
+            draw_text(y, cx, x + w - cx, st->status_error ? EL_ERROR : EL_DIM, st->status);
+        }
+    }
+    y++;
+    if (end == first) {
+        draw_text(y + 1, x + 2, w - 4, EL_DIM, "no log lines yet");
+        return;
+    }
+    /* Fill upwards from the bottom line. */
+    {
+        uint64_t last = bottom(st);
+        int rows_left = body;
+        uint64_t top_seq = last;
+        int top_skip = 0;
+
+        for (seq = last + 1; seq-- > first;) {
+            int r = entry_rows(st, logbuf_get(&st->buf, seq), w);
+
+            top_seq = seq;
+            if (r >= rows_left) {
+                top_skip = r - rows_left;
+                rows_left = 0;
+                break;
+            }
+            rows_left -= r;
+            if (seq == first)
+                break;
+        }
+        row = 0;
+        for (seq = top_seq; seq <= last && row < body; seq++) {
+            const struct logbuf_entry *e = logbuf_get(&st->buf, seq);
+            int r = entry_rows(st, e, w) - (seq == top_seq ? top_skip : 0);
+
+            draw_entry(st, e, y + row, x, w, seq == top_seq ? top_skip : 0, body - row);
+            row += r;
+        }
+    }
+}
+
+static void
+scroll(struct logs_view *st, long delta)
+{
+    uint64_t first = logbuf_first(&st->buf), end = logbuf_end(&st->buf), b;
+
+    if (end == first)
+        return;
+    b = bottom(st);
+    if (delta < 0) {
+        uint64_t d = (uint64_t)-delta;
+
+        b = b - first > d ? b - d : first;
+        st->follow = false;
+    } else {
+        b = b + (uint64_t)delta < end ? b + (uint64_t)delta : end - 1;
+    }
+    st->anchor = b;
+    if (b == end - 1 && !st->paused) {
+        st->follow = true;
+        st->unseen = 0;
+    }
+}
+
+static void
+search(struct logs_view *st, int dir, bool include_current)
+{
+    uint64_t from = bottom(st), found;
+
+    if (str_empty(st->search) || logbuf_end(&st->buf) == logbuf_first(&st->buf))
+        return;
+    if (!include_current)
+        from = dir > 0 ? from + 1 : (from > logbuf_first(&st->buf) ? from - 1 : from);
+    if (logbuf_find(&st->buf, st->search, from, dir, &found)) {
+        st->follow = false;
+        st->anchor = found;
+    }
+}
+
+static bool
+key(struct view *v, enum ui_action a)
+{
+    struct logs_view *st = v->st;
+    long page = st->page > 1 ? st->page - 1 : 1;
+
+    switch (a) {
+    case ACT_UP:
+        scroll(st, -1);
+        return true;
+    case ACT_DOWN:
+        scroll(st, 1);
+        return true;
+    case ACT_PAGE_UP:
+        scroll(st, -page);
+        return true;
+    case ACT_PAGE_DOWN:
+        scroll(st, page);
+        return true;
+    case ACT_TOP:
+        st->follow = false;
+        st->anchor = logbuf_first(&st->buf) + (uint64_t)(st->page > 0 ? st->page - 1 : 0);
+        if (st->anchor >= logbuf_end(&st->buf) && logbuf_end(&st->buf) > 0)
+            st->anchor = logbuf_end(&st->buf) - 1;
+        return true;
+    case ACT_BOTTOM:
+        st->follow = true;
+        if (st->paused) {
+            st->paused = false;
+            logs_glue_pause(st->glue, false);
+        }
+        st->unseen = 0;
+        return true;
+    case ACT_PAUSE:
+        st->paused = !st->paused;
+        if (st->paused) {
+            st->anchor = bottom(st);
+            if (logbuf_end(&st->buf) > logbuf_first(&st->buf))
+                st->anchor = logbuf_end(&st->buf) - 1;
+        } else {
+            st->follow = true;
+            st->unseen = 0;
+        }
+        logs_glue_pause(st->glue, st->paused);
+        ui_message(v->ui, st->paused ? "paused: new lines are kept, not shown (p resumes)"
+                                     : "following");
+        return true;
+    case ACT_WRAP:
+        st->wrap = !st->wrap;
+        return true;
+    case ACT_SEARCH_NEXT:
+        search(st, 1, false);
+        return true;
+    case ACT_SEARCH_PREV:
+        search(st, -1, false);
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void
+title(struct view *v, char *out, size_t len)
+{
+    snprintf(out, len, "Logs · %s", ((struct logs_view *)v->st)->what);
+}
+
+static void
+set_filter(struct view *v, const char *text)
+{
+    struct logs_view *st = v->st;
+
+    free(st->search);
+    st->search = str_empty(text) ? NULL : xstrdup(text);
+    search(st, -1, true); /* the newest match at or above the view */
+}
+
+static const char *
+get_filter(struct view *v)
+{
+    return ((struct logs_view *)v->st)->search;
+}
+
+static void
+target(struct view *v, struct ui_target *t)
+{
+    (void)v;
+    (void)t; /* no mutation acts on a log pane */
+}
+
+static void
+destroy(struct view *v)
+{
+    struct logs_view *st = v->st;
+
+    logs_glue_stop(&st->glue);
+    logbuf_free(&st->buf);
+    free(st->what);
+    free(st->status);
+    free(st->search);
+    free(st);
+}
+
+static const struct view_ops logs_ops = {
+    .name = "logs",
+    .parts = 0,
+    .actions = actions,
+    .nactions = sizeof actions / sizeof actions[0],
+    .destroy = destroy,
+    .recalc = recalc,
+    .draw = draw,
+    .key = key,
+    .title = title,
+    .set_filter = set_filter,
+    .get_filter = get_filter,
+    .target = target,
+};
+
+struct view *
+view_logs_new(struct ui *ui, const struct ui_target *t)
+{
+    struct logs_view *st = xcalloc(1, sizeof *st);
+    struct view *v;
+    st->follow = true;
+    if (t->kind == TARGET_TASK)
+        st->what = xasprintf("task %s", t->task_id);
+    else
+        st->what = xasprintf("service %s", t->service != NULL ? t->service : "?");
+    {
+        char *safe = sanitize_str(st->what);
+
+        free(st->what);
+        st->what = safe;
+    }
+    logbuf_init(&st->buf, (size_t)ui_log_lines(ui));
+    v = view_new(ui, &logs_ops, st);
+    st->glue = logs_glue_start(ui, v, t);
+    return v;
+}

@@ -1,0 +1,257 @@
+/* Services of the selected cluster: counts, rollout state and progress, task definition
+ * revision, CPU/memory/5xx sparklines, unhealthy targets and an alarm badge. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "poller/poller.h"
+#include "ui/draw.h"
+#include "ui/present.h"
+#include "ui/ui.h"
+#include "ui/widget_spark.h"
+#include "ui/widget_table.h"
+#include "util/str.h"
+#include "util/xalloc.h"
+
+enum {
+    C_NAME,
+    C_DESIRED,
+    C_RUNNING,
+    C_PENDING,
+    C_ROLLOUT,
+    C_PROGRESS,
+    C_REV,
+    C_CPU,
+    C_MEM,
+    C_5XX,
+    C_UNHEALTHY,
+    C_ALARMS,
+    C_COUNT
+};
+
+#define SPARK_W 12
+#define BAR_W 10
+
+static const struct table_col cols[C_COUNT] = {
+    [C_NAME] = {"SERVICE", 8, 40, false, false, false},
+    [C_DESIRED] = {"DES", 3, 5, true, true, false},
+    [C_RUNNING] = {"RUN", 3, 5, true, true, false},
+    [C_PENDING] = {"PEN", 3, 5, true, true, false},
+    [C_ROLLOUT] = {"ROLLOUT", 7, 13, false, false, false},
+    [C_PROGRESS] = {"PROGRESS", 8, BAR_W + 8, false, true, false},
+    [C_REV] = {"REV", 3, 5, true, true, false},
+    [C_CPU] = {"CPU%", 6, SPARK_W + 5, false, true, false},
+    [C_MEM] = {"MEM%", 6, SPARK_W + 5, false, true, false},
+    [C_5XX] = {"5XX", 6, SPARK_W + 5, false, true, false},
+    [C_UNHEALTHY] = {"UNHEALTHY", 9, 9, true, true, false},
+    [C_ALARMS] = {"ALARMS", 6, 8, false, true, false},
+};
+
+static const enum ui_action actions[] = {
+    ACT_UP,        ACT_DOWN,         ACT_TOP,        ACT_BOTTOM,     ACT_PAGE_UP,
+    ACT_PAGE_DOWN, ACT_ENTER,        ACT_FILTER,     ACT_SORT_NEXT,  ACT_SORT_PREV,
+    ACT_SORT_REVERSE, ACT_LOGS,      ACT_DEPLOY,     ACT_ROLLBACK,   ACT_SCALE,
+};
+
+struct services {
+    struct ui_table table;
+};
+
+/* A spark cell: the sparkline and the latest value. */
+static void
+spark_cell(struct ui_table *t, size_t row, int col, const double *v, size_t n, enum ui_el el)
+{
+    char num[16], *spark;
+
+    if (n == 0) {
+        table_set(t, row, col, "-", -1, EL_DIM);
+        return;
+    }
+    spark = spark_render(v, n, SPARK_W - 4);
+    spark_number(v[n - 1], num, sizeof num);
+    table_setf(t, row, col, v[n - 1], el, "%s %s", spark, num);
+    free(spark);
+}
+
+static void
+recalc(struct view *v)
+{
+    struct services *st = v->st;
+    const struct od_world *w = ui_world(v->ui);
+
+    table_begin(&st->table);
+    for (size_t i = 0; i < w->nservices; i++) {
+        const struct od_service *s = &w->services[i];
+        const struct od_deployment *d = present_primary(s);
+        size_t row = table_add(&st->table, s->name, EL_ROW);
+        const struct od_series *cpu = present_series(w, s->name, "CPUUtilization");
+        const struct od_series *mem = present_series(w, s->name, "MemoryUtilization");
+        double *err5 = NULL;
+        size_t n5 = present_tg_series_sum(w, s, "HTTPCode_Target_5XX_Count", &err5);
+        size_t unhealthy = world_unhealthy_targets(w, s), firing = present_alarms_firing(w, s);
+        const char *state = d != NULL && d->rollout_state != NULL ? d->rollout_state : "-";
+        char *bar;
+
+        table_set(&st->table, row, C_NAME, s->name, 0, EL_ROW);
+        table_setf(&st->table, row, C_DESIRED, (double)s->desired, EL_ROW, "%ld", s->desired);
+        table_setf(&st->table, row, C_RUNNING, (double)s->running,
+                   s->running < s->desired ? EL_STATE_WARN : EL_ROW, "%ld", s->running);
+        table_setf(&st->table, row, C_PENDING, (double)s->pending, EL_ROW, "%ld", s->pending);
+        if (service_failed(s))
+            state = "FAILED";
+        table_setf(&st->table, row, C_ROLLOUT, 0, present_rollout_el(state), "%s%s", state,
+                   s->ndeployments > 1 ? "+" : "");
+        if (d != NULL) {
+            bar = spark_bar(d->running, d->desired, BAR_W);
+            table_setf(&st->table, row, C_PROGRESS,
+                       d->desired > 0 ? (double)d->running / (double)d->desired : 0,
+                       service_failed(s) ? EL_STATE_FAILED
+                       : d->running >= d->desired ? EL_BAR_DONE
+                                                  : EL_STATE_PROGRESS,
+                       "%s %ld/%ld", bar, d->running, d->desired);
+            free(bar);
+        } else {
+            table_set(&st->table, row, C_PROGRESS, "-", -1, EL_DIM);
+        }
+        table_setf(&st->table, row, C_REV, (double)task_def_revision(s->task_definition), EL_ROW,
+                   "%ld", task_def_revision(s->task_definition));
+        spark_cell(&st->table, row, C_CPU, cpu != NULL ? cpu->values : NULL,
+                   cpu != NULL ? cpu->n : 0, EL_SPARK_CPU);
+        spark_cell(&st->table, row, C_MEM, mem != NULL ? mem->values : NULL,
+                   mem != NULL ? mem->n : 0, EL_SPARK_MEM);
+        spark_cell(&st->table, row, C_5XX, err5, n5, EL_SPARK_5XX);
+        free(err5);
+        if (s->nlbs == 0)
+            table_set(&st->table, row, C_UNHEALTHY, "-", -1, EL_DIM);
+        else
+            table_setf(&st->table, row, C_UNHEALTHY, (double)unhealthy,
+                       unhealthy > 0 ? EL_TARGET_UNHEALTHY : EL_ROW, "%zu", unhealthy);
+        if (firing > 0)
+            table_setf(&st->table, row, C_ALARMS, (double)firing, EL_ALARM_FIRING, "%zu ALARM",
+                       firing);
+        else
+            table_set(&st->table, row, C_ALARMS, "ok", 0, EL_ALARM_OK);
+    }
+    table_end(&st->table);
+}
+
+static void
+draw(struct view *v, int y, int x, int h, int w)
+{
+    struct services *st = v->st;
+    const struct od_world *wd = ui_world(v->ui);
+
+    if (wd->nservices == 0) {
+        table_draw(&st->table, y, x, 1, w);
+        if (!wd->parts[OD_PART_SERVICES].loaded)
+            draw_text(y + 2, x + 2, w - 4, EL_DIM,
+                      wd->parts[OD_PART_SERVICES].stale ? "could not load the services (see the status bar)"
+                                                        : "loading services…");
+        else
+            draw_text(y + 2, x + 2, w - 4, EL_DIM, "no services in this cluster");
+        return;
+    }
+    table_draw(&st->table, y, x, h, w);
+    if (table_count(&st->table) == 0 && h > 2)
+        draw_text(y + 2, x + 2, w - 4, EL_DIM, "no service matches the filter");
+}
+
+static bool
+key(struct view *v, enum ui_action a)
+{
+    struct services *st = v->st;
+    const char *sel;
+
+    if (table_key(&st->table, a))
+        return true;
+    if (a == ACT_ENTER) {
+        if ((sel = table_selected(&st->table)) != NULL)
+            ui_push(v->ui, view_service_new(v->ui, sel));
+        return true;
+    }
+    return false;
+}
+
+static void
+title(struct view *v, char *out, size_t len)
+{
+    struct services *st = v->st;
+
+    snprintf(out, len, "Services (%zu/%zu) · cluster %s", table_count(&st->table),
+             st->table.nrows, ui_cluster(v->ui) != NULL ? ui_cluster(v->ui) : "-");
+}
+
+static void
+set_filter(struct view *v, const char *text)
+{
+    table_set_filter(&((struct services *)v->st)->table, text);
+}
+
+static const char *
+get_filter(struct view *v)
+{
+    return table_filter(&((struct services *)v->st)->table);
+}
+
+static bool
+sort(struct view *v, const char *column, int dir)
+{
+    struct services *st = v->st;
+    int c = table_find_col(&st->table, column);
+
+    if (c < 0)
+        return false;
+    table_sort_by(&st->table, c, dir == 0 ? cols[c].numeric : dir > 0);
+    return true;
+}
+
+static void
+target(struct view *v, struct ui_target *t)
+{
+    struct services *st = v->st;
+    const char *sel = table_selected(&st->table);
+
+    if (sel == NULL)
+        return;
+    t->kind = TARGET_SERVICE;
+    t->cluster = ui_cluster(v->ui);
+    t->service = sel;
+}
+
+static void
+destroy(struct view *v)
+{
+    struct services *st = v->st;
+
+    table_free(&st->table);
+    free(st);
+}
+
+static const struct view_ops services_ops = {
+    .name = "services",
+    .parts = POLL_PART(OD_PART_SERVICES) | POLL_PART(OD_PART_TARGETS) |
+             POLL_PART(OD_PART_ALARMS) | POLL_PART(OD_PART_METRICS),
+    .actions = actions,
+    .nactions = sizeof actions / sizeof actions[0],
+    .destroy = destroy,
+    .recalc = recalc,
+    .draw = draw,
+    .key = key,
+    .title = title,
+    .set_filter = set_filter,
+    .get_filter = get_filter,
+    .sort = sort,
+    .target = target,
+};
+
+struct view *
+view_services_new(struct ui *ui, const char *select)
+{
+    struct services *st = xcalloc(1, sizeof *st);
+
+    table_init(&st->table, cols, C_COUNT, C_NAME);
+    if (select != NULL)
+        table_select(&st->table, select);
+    return view_new(ui, &services_ops, st);
+}

@@ -1,0 +1,231 @@
+/* One task: status, where it runs, and each container with image, status, exit code and
+ * reason; the stop code and reason of a stopped task. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "poller/poller.h"
+#include "ui/present.h"
+#include "ui/ui.h"
+#include "ui/widget_doc.h"
+#include "util/sanitize.h"
+#include "util/str.h"
+#include "util/xalloc.h"
+
+static const enum ui_action actions[] = {
+    ACT_UP,   ACT_DOWN,  ACT_TOP,  ACT_BOTTOM, ACT_PAGE_UP,   ACT_PAGE_DOWN,
+    ACT_FILTER, ACT_LOGS, ACT_STOP_TASK,
+};
+
+struct task_view {
+    char *id;
+    char *service; /* remembered for the target once known */
+    struct ui_doc doc;
+};
+
+static const struct od_task *
+find_task(const struct od_world *w, const char *id, bool *stopped)
+{
+    const struct od_task *t = world_task(w, id);
+
+    *stopped = false;
+    if (t != NULL)
+        return t;
+    for (size_t i = 0; i < w->nstopped; i++) {
+        if (str_eq(w->stopped[i].id, id)) {
+            *stopped = true;
+            return &w->stopped[i];
+        }
+    }
+    return NULL;
+}
+
+static void
+field(struct ui_doc *d, const char *label, enum ui_el el, const char *value)
+{
+    doc_line(d, 0, NULL);
+    doc_add(d, EL_LABEL, 18, label);
+    doc_add(d, el, 0, value != NULL && value[0] != '\0' ? value : "-");
+}
+
+static void
+recalc(struct view *v)
+{
+    struct task_view *st = v->st;
+    const struct od_world *w = ui_world(v->ui);
+    struct ui_doc *d = &st->doc;
+    bool stopped;
+    const struct od_task *t = find_task(w, st->id, &stopped);
+    char when[32], ago[32];
+
+    doc_begin(d);
+    if (t == NULL) {
+        doc_line(d, 0, NULL);
+        doc_add(d, EL_DIM, 0,
+                w->parts[OD_PART_TASKS].loaded ? "this task is no longer known (stopped long ago?)"
+                                               : "loading…");
+        doc_end(d);
+        return;
+    }
+    if (task_service_name(t) != NULL) {
+        free(st->service);
+        st->service = xstrdup(task_service_name(t));
+    }
+    if (stopped || str_eq(t->last_status, "STOPPED")) {
+        doc_line(d, 0, NULL);
+        doc_add(d, EL_BANNER_FAILED, 0, " STOPPED ");
+        doc_addf(d, EL_STATE_FAILED, 0, " %s%s%s", t->stop_code != NULL ? t->stop_code : "",
+                 t->stop_code != NULL ? ": " : "",
+                 t->stopped_reason != NULL ? t->stopped_reason : "no reason given");
+    }
+    field(d, "task", EL_TITLE, t->id);
+    field(d, "service", EL_ROW, task_service_name(t));
+    field(d, "status", present_task_el(t->last_status), t->last_status);
+    field(d, "desired status", EL_ROW, t->desired_status);
+    field(d, "health", EL_ROW, t->health_status);
+    {
+        char *td = task_def_short_name(t->task_definition);
+
+        field(d, "task definition", EL_ROW, td);
+        free(td);
+    }
+    field(d, "launch type", EL_ROW, t->launch_type);
+    field(d, "private ip", EL_ROW, t->private_ip);
+    field(d, "zone", EL_ROW, t->availability_zone);
+    field(d, "instance", EL_ROW, t->container_instance_arn != NULL
+                                      ? str_last_segment(t->container_instance_arn)
+                                      : NULL);
+    field(d, "started by", EL_DIM, t->started_by);
+    present_time(t->started_at > 0 ? t->started_at : t->created_at, when, sizeof when);
+    present_ago(t->started_at > 0 ? t->started_at : t->created_at, ago, sizeof ago);
+    doc_line(d, 0, NULL);
+    doc_add(d, EL_LABEL, 18, "started");
+    doc_addf(d, EL_ROW, 0, "%s UTC (%s)", when, ago);
+    if (t->stopped_at > 0) {
+        present_time(t->stopped_at, when, sizeof when);
+        field(d, "stopped", EL_STATE_FAILED, when);
+    }
+    if (t->stop_code != NULL || (t->stopped_reason != NULL && t->stopped_reason[0] != '\0')) {
+        field(d, "stop code", EL_STATE_FAILED, t->stop_code);
+        field(d, "stop reason", EL_STATE_FAILED, t->stopped_reason);
+    }
+    doc_line(d, 0, NULL);
+    doc_line(d, 0, NULL);
+    doc_add(d, EL_SECTION, 0, "Containers");
+    doc_line(d, 0, NULL);
+    doc_add(d, EL_HEADER, 0, "  NAME                STATUS      HEALTH     EXIT  IMAGE");
+    for (size_t i = 0; i < t->ncontainers; i++) {
+        const struct od_container *c = &t->containers[i];
+        bool bad_exit = c->has_exit_code && c->exit_code != 0;
+
+        doc_line(d, 0, NULL);
+        doc_add(d, EL_ROW, 0, "  ");
+        doc_add(d, EL_TITLE, 20, c->name);
+        doc_add(d, present_task_el(c->last_status), 12, c->last_status);
+        doc_add(d, str_eq(c->health_status, "UNHEALTHY") ? EL_TARGET_UNHEALTHY : EL_ROW, 11,
+                c->health_status != NULL ? c->health_status : "-");
+        if (c->has_exit_code)
+            doc_addf(d, bad_exit ? EL_STATE_FAILED : EL_ROW, 6, "%ld", c->exit_code);
+        else
+            doc_add(d, EL_DIM, 6, "-");
+        doc_add(d, EL_ROW, 0, c->image);
+        if (c->reason != NULL && c->reason[0] != '\0') {
+            doc_line(d, 0, NULL);
+            doc_add(d, EL_ROW, 0, "      reason: ");
+            doc_add(d, EL_STATE_FAILED, 0, c->reason);
+        }
+        for (size_t b = 0; b < c->nbindings; b++) {
+            doc_line(d, 0, NULL);
+            doc_addf(d, EL_DIM, 0, "      port %ld -> host %ld/%s", c->bindings[b].container_port,
+                     c->bindings[b].host_port,
+                     c->bindings[b].protocol != NULL ? c->bindings[b].protocol : "tcp");
+        }
+    }
+    if (t->ncontainers == 0) {
+        doc_line(d, 0, NULL);
+        doc_add(d, EL_DIM, 0, "  no containers reported");
+    }
+    doc_end(d);
+}
+
+static void
+draw(struct view *v, int y, int x, int h, int w)
+{
+    doc_draw(&((struct task_view *)v->st)->doc, y, x + 1, h, w - 1);
+}
+
+static bool
+key(struct view *v, enum ui_action a)
+{
+    return doc_key(&((struct task_view *)v->st)->doc, a);
+}
+
+static void
+title(struct view *v, char *out, size_t len)
+{
+    struct task_view *st = v->st;
+    char *safe = sanitize_str(st->id);
+
+    snprintf(out, len, "Task %s", safe);
+    free(safe);
+}
+
+static void
+set_filter(struct view *v, const char *text)
+{
+    doc_set_filter(&((struct task_view *)v->st)->doc, text);
+}
+
+static const char *
+get_filter(struct view *v)
+{
+    return ((struct task_view *)v->st)->doc.filter;
+}
+
+static void
+target(struct view *v, struct ui_target *t)
+{
+    struct task_view *st = v->st;
+
+    t->kind = TARGET_TASK;
+    t->cluster = ui_cluster(v->ui);
+    t->service = st->service;
+    t->task_id = st->id;
+}
+
+static void
+destroy(struct view *v)
+{
+    struct task_view *st = v->st;
+
+    doc_free(&st->doc);
+    free(st->id);
+    free(st->service);
+    free(st);
+}
+
+static const struct view_ops task_ops = {
+    .name = "task",
+    .parts = POLL_PART(OD_PART_SERVICES) | POLL_PART(OD_PART_TASKS) |
+             POLL_PART(OD_PART_STOPPED_TASKS),
+    .actions = actions,
+    .nactions = sizeof actions / sizeof actions[0],
+    .destroy = destroy,
+    .recalc = recalc,
+    .draw = draw,
+    .key = key,
+    .title = title,
+    .set_filter = set_filter,
+    .get_filter = get_filter,
+    .target = target,
+};
+
+struct view *
+view_task_new(struct ui *ui, const char *task_id)
+{
+    struct task_view *st = xcalloc(1, sizeof *st);
+
+    st->id = xstrdup(task_id);
+    doc_init(&st->doc);
+    return view_new(ui, &task_ops, st);
+}
