@@ -273,11 +273,13 @@ refresh_cw_start_metrics(struct refresh *r, int depth)
 
         if (t->group.nload_balancers == 0)
             continue; /* a target group without a load balancer has no metrics */
+        /* Dimensions in name order, as the ALB publishes them: CloudWatch matches any order,
+         * moto only the order the data was put in. */
         d = dims_alloc(&b, 2);
-        d[0].name = xstrdup("TargetGroup");
-        d[0].value = elbv2_tg_dimension(t->arn);
-        d[1].name = xstrdup("LoadBalancer");
-        d[1].value = elbv2_lb_dimension(t->group.load_balancer_arns[0]);
+        d[0].name = xstrdup("LoadBalancer");
+        d[0].value = elbv2_lb_dimension(t->group.load_balancer_arns[0]);
+        d[1].name = xstrdup("TargetGroup");
+        d[1].value = elbv2_tg_dimension(t->arn);
         if (d[0].value == NULL || d[1].value == NULL)
             continue;
         add_query(r, &b, t->arn, "AWS/ApplicationELB", "RequestCount", "Sum", d, 2);

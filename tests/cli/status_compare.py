@@ -229,6 +229,9 @@ for name in with_data[:5]:
     else:
         bad.append((name, want, got))
 check(metric_ok == min(5, len(with_data)), f"CPU series equal for {metric_ok} services", bad[:2])
+alb = [name for name in with_data if theirs[name].get("loadBalancers")]
+got = [name for name in alb if mine[name]["metrics"].get("RequestCount")]
+check(len(got) == len(alb), f"ALB request series present for {len(got)}/{len(alb)} services behind a load balancer")
 
 # ---- distributions --------------------------------------------------------------------
 dl = cf.list_distributions()["DistributionList"].get("Items", [])
