@@ -5,13 +5,18 @@
 #                                   with ONDECK_ASAN=1 or CI set, a second pass with
 #                                   --enable-sanitizers in build-asan/ (ASan + UBSan).
 #                                   Last line: "N passed, N failed"; exit status 1 on failure.
-#   ./quickstart.sh demo [--size small|N] [--proxy] [-- ONDECK-ARGS...]
-#                                   build, start moto on a free 127.0.0.1 port, seed a world,
-#                                   run build/ondeck against it; moto stops when ondeck exits.
-#   ./quickstart.sh demo --headless [--size N] [--proxy]
-#                                   start and seed the world, print the endpoint and the
-#                                   environment to use, wait for Ctrl-C.
+#   ./quickstart.sh demo [--size demo|small|N] [--fast] [--no-scenario] [--static] [--proxy]
+#                        [-- ONDECK-ARGS...]
+#                                   start the demo world (moto + animator in one process,
+#                                   tests/lib/demo_server.py, doc/demo.md) on a free 127.0.0.1
+#                                   port while ondeck builds, then run build/ondeck against it;
+#                                   the world stops when ondeck exits.
+#   ./quickstart.sh demo --headless [--size ...] [--fast] [--proxy]
+#                                   start the world only, print the endpoint and the environment
+#                                   to use, wait for Ctrl-C.
 #
+# --fast: the animator's test timing (seconds, not tens of seconds); --no-scenario: no broken
+# deploy of `checkout` and no rollout of `web` at start; --static: no animator at all.
 # --proxy puts tests/lib/awsproxy.py (SigV4 verification; extra flags from
 # ONDECK_DEMO_PROXY_ARGS, e.g. "--throttle 0.1") between ondeck and moto.
 # Environment: PYTHON3 (default python3), JOBS (default nproc), ONDECK_ASAN, CI,
@@ -25,14 +30,15 @@ export PYTHON3
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 APT_PACKAGES=(build-essential autoconf automake pkg-config libncurses-dev libcurl4-openssl-dev
-    libssl-dev libcjson-dev libxml2-dev tmux valgrind python3 python3-pip)
+    libssl-dev libcjson-dev libxml2-dev tmux valgrind python3 python3-pip openssl
+    debhelper dpkg-dev fakeroot man-db zsh)
 
 say() { printf 'quickstart: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 
 usage()
 {
-    sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -181,6 +187,23 @@ run_valgrind()
         LOG_COMPILER="valgrind --quiet --error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite --track-fds=no"
 }
 
+# run_dist: make distcheck and the Debian package on a copy of the tree (tests/dist/dist.sh);
+# not part of make check, since distcheck itself runs make check.
+run_dist()
+{
+    local out=build/dist.out rc=0 ok bad
+    say "running tests/dist/dist.sh (make distcheck + Debian package)"
+    tests/dist/dist.sh >"$out" 2>&1 || rc=$?
+    grep -E '^(not ok|Bail out)' "$out" >&2 || true
+    ok=$(grep -c '^ok' "$out" || true)
+    bad=$(grep -c '^not ok' "$out" || true)
+    PASSED=$((PASSED + ok))
+    FAILED=$((FAILED + bad))
+    if [ "$rc" != 0 ] && [ "$bad" = 0 ]; then
+        FAILED=$((FAILED + 1))
+    fi
+}
+
 cmd_test()
 {
     local t0=$SECONDS
@@ -194,21 +217,71 @@ cmd_test()
             UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
             run_check build-asan
         run_valgrind build
+        run_dist
     fi
     say "done in $((SECONDS - t0)) s"
     echo "$PASSED passed, $FAILED failed"
     [ "$FAILED" = 0 ]
 }
 
+# demo_start SIZE TIMING [DEMO-SERVER-ARGS...]: start tests/lib/demo_server.py (moto + seeder
+# + animator in one process) in the background, tied to this shell (moto.sh's od_spawn:
+# PR_SET_PDEATHSIG, and moto_stop from the EXIT trap). Sets MOTO_* as moto_start does, and
+# DEMO_READY, the world summary that appears once the world is seeded and animated.
+demo_start()
+{
+    local size=$1 timing=$2 portfile i
+    shift 2
+    od_workdir
+    od_fake_aws_env
+    portfile="$OD_WORKDIR/demo.port"
+    DEMO_READY="$OD_WORKDIR/world.json"
+    rm -f "$portfile" "$DEMO_READY"
+    OD_BG_LOG="$OD_WORKDIR/moto.log"
+    od_spawn "$PYTHON3" "$ROOT/tests/lib/demo_server.py" --port-file "$portfile" \
+        --ready-file "$DEMO_READY" --log "$OD_WORKDIR/animator.log" --size "$size" \
+        --timing "$timing" "$@"
+    MOTO_PID=$OD_BG_PID
+    od_atexit moto_stop
+    for ((i = 0; i < 600; i++)); do
+        [ -s "$portfile" ] && break
+        kill -0 "$MOTO_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    if [ ! -s "$portfile" ]; then
+        tail -n 20 "$OD_BG_LOG" >&2
+        return 1
+    fi
+    MOTO_PORT=$(cat "$portfile")
+    export MOTO_PORT MOTO_PID MOTO_URL="http://127.0.0.1:$MOTO_PORT" MOTO_LOG="$OD_BG_LOG"
+    export AWS_ENDPOINT_URL=$MOTO_URL
+}
+
+# demo_wait_ready SECONDS: wait for the seeded, animated world.
+demo_wait_ready()
+{
+    local i
+    for ((i = 0; i < $1 * 10; i++)); do
+        [ -s "$DEMO_READY" ] && return 0
+        kill -0 "$MOTO_PID" 2>/dev/null || return 1
+        sleep 0.1
+    done
+    return 1
+}
+
 cmd_demo()
 {
-    local headless=0 proxy=0 size=small
+    local headless=0 proxy=0 size=demo timing=demo scenario=--scenario t0=$SECONDS
+    local extra=()
     while [ $# -gt 0 ]; do
         case $1 in
         --headless) headless=1 ;;
         --proxy) proxy=1 ;;
         --size) size=${2:?--size needs a value}; shift ;;
         --size=*) size=${1#--size=} ;;
+        --fast) timing=fast ;;
+        --no-scenario) scenario= ;;
+        --static) extra+=(--no-animate); scenario= ;;
         --) shift; break ;;
         -h | --help) usage ;;
         *) break ;;
@@ -217,17 +290,20 @@ cmd_demo()
     done
     ensure_apt
     ensure_python
-    build build
+    "$PYTHON3" "$ROOT/tests/lib/animator.py" --check >/dev/null || die "unsupported moto version"
 
     export OD_WORKDIR="$ROOT/.quickstart/demo"
     rm -rf "$OD_WORKDIR"
     mkdir -p "$OD_WORKDIR"
     # shellcheck source=tests/lib/moto.sh
-    . "$ROOT/tests/lib/moto.sh" # sets the EXIT/INT/TERM traps that stop moto
-    moto_start || die "moto did not start (log: $OD_WORKDIR/moto.log)"
-    say "moto on $MOTO_URL (log: $MOTO_LOG); seeding a '$size' world"
-    seed_world --size "$size" --pretty >"$OD_WORKDIR/world.json" ||
-        die "seeding failed (moto log: $MOTO_LOG)"
+    . "$ROOT/tests/lib/moto.sh" # sets the EXIT/INT/TERM traps that stop the demo server
+    # The world seeds itself while ondeck builds.
+    demo_start "$size" "$timing" ${scenario:+"$scenario"} ${extra[@]+"${extra[@]}"} ||
+        die "the demo server did not start (log: $OD_WORKDIR/moto.log)"
+    say "demo server (moto + animator) on $MOTO_URL; seeding a '$size' world"
+    [ "$headless" = 1 ] || build build
+    demo_wait_ready 300 ||
+        die "the demo world did not come up (logs: $OD_WORKDIR/moto.log, $OD_WORKDIR/animator.log)"
     if [ "$proxy" = 1 ]; then
         # shellcheck disable=SC2086
         proxy_start ${ONDECK_DEMO_PROXY_ARGS:-} || die "awsproxy did not start"
@@ -240,7 +316,11 @@ for c in w["clusters"]:
     more = " ..." if len(names) > 8 else ""
     print("quickstart:   cluster %-7s %3d services: %s%s" % (c["name"], len(names), " ".join(names[:8]), more))
 print("quickstart:   distributions: " + " ".join(d["id"] for d in w["distributions"]))
-print("quickstart:   world summary: " + sys.argv[1])' "$OD_WORKDIR/world.json" >&2
+if w.get("bad_image"):
+    print("quickstart:   the image %s fails to start (service %s)" % (w["bad_image"]["image"],
+          w["bad_image"]["service"]))
+print("quickstart:   world summary: " + sys.argv[1])' "$DEMO_READY" >&2
+    say "world seeded and animated ($timing timing) $((SECONDS - t0)) s after start; animator log: $OD_WORKDIR/animator.log"
 
     if [ "$headless" = 1 ]; then
         cat <<EOF
@@ -249,18 +329,21 @@ endpoint: $AWS_ENDPOINT_URL
 export AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL AWS_REGION=$AWS_REGION AWS_DEFAULT_REGION=$AWS_REGION
 export AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY='$AWS_SECRET_ACCESS_KEY'
 export AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=$AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE=$AWS_SHARED_CREDENTIALS_FILE
+export ONDECK_THEMEDIR=$ROOT/themes
 unset AWS_PROFILE AWS_SESSION_TOKEN
-# then: $ROOT/build/ondeck
+# then: aws ecs list-services --cluster prod    or: $ROOT/build/ondeck (./quickstart.sh demo builds it)
 # Ctrl-C stops the world.
 EOF
         while kill -0 "$MOTO_PID" 2>/dev/null; do
             sleep 1 & wait $! || true
         done
-        die "moto exited (log: $MOTO_LOG)"
+        die "the demo server exited (log: $MOTO_LOG)"
     fi
-    # Not exec: this shell stays to run the EXIT trap that stops moto (which is also tied
-    # to this shell with PR_SET_PDEATHSIG, should the shell itself be killed).
+    # Not exec: this shell stays to run the EXIT trap that stops the demo server (which is
+    # also tied to this shell with PR_SET_PDEATHSIG, should the shell itself be killed).
     local rc=0
+    # Run from the build tree: the console finds the source tree's themes here.
+    export ONDECK_THEMEDIR="$ROOT/themes"
     "$ROOT/build/ondeck" "$@" || rc=$?
     exit "$rc"
 }

@@ -2,7 +2,7 @@
 """Seed a moto server with a small, realistic ECS world for ondeck's tests and demo.
 
 Usage:
-    seed_world.py --endpoint http://127.0.0.1:PORT [--size small|N] [--tasks-per-service K]
+    seed_world.py --endpoint http://127.0.0.1:PORT [--size small|demo|N] [--tasks-per-service K]
                   [--region us-east-1] [--no-logs] [--no-cloudfront] [--pretty]
 
 Prints one JSON document on stdout describing what was created (names, ARNs, ids), so a test
@@ -38,6 +38,15 @@ N services: legacy-web, web, api, worker, then svc-0005 ... in prod (N < 4 keeps
 legacy-web, web, api). Every Fargate service except worker sits behind an ALB (50 target
 groups per ALB, like a real listener rule budget).
 
+`demo` = the demo world (doc/demo.md): 40 services, each with its own task-definition family
+of 1-4 revisions (the service runs the newest). prod (Fargate, awsvpc): 31 services behind the
+ALB (ip targets; web and cart run app + redis), 5 batch services without a load balancer
+(worker, mailer, ...); legacy (EC2, bridge, three instances): legacy-web, legacy-api,
+legacy-admin behind the ALB (instance targets on dynamic host ports) and legacy-cron. Desired
+counts vary (1-4). Every task gets log streams. The summary adds `bad_image` {service,
+cluster, family, container, image, stable_task_definition}: a new revision of `checkout` with
+that image (tag `broken`) fails to start under tests/lib/animator.py.
+
 Needs boto3 (installed with moto). The endpoint must be moto itself, not the fault proxy.
 """
 
@@ -54,6 +63,25 @@ from botocore.config import Config
 ACCOUNT = "123456789012"
 TGS_PER_ALB = 50
 
+# --size demo: (name, cluster, load balancer, desired count, revisions). Each service has its
+# own family, except the four the other sizes also use (same families, same revisions).
+DEMO_PROD_LB = [
+    ("web", 3, 3), ("api", 2, 2), ("checkout", 2, 3), ("auth", 2, 2), ("cart", 2, 2),
+    ("catalog", 3, 4), ("search", 2, 3), ("payments", 2, 2), ("orders", 2, 3),
+    ("inventory", 2, 1), ("shipping", 1, 2), ("pricing", 2, 2), ("reviews", 1, 1),
+    ("recommendations", 2, 3), ("profile", 1, 2), ("notifications-api", 1, 1),
+    ("gateway", 4, 4), ("admin", 1, 2), ("media", 2, 1), ("geo", 1, 2),
+    ("feature-flags", 1, 3), ("billing", 2, 2), ("invoices", 1, 1), ("coupons", 1, 2),
+    ("wishlist", 1, 1), ("ratings", 1, 2), ("sessions", 2, 3), ("graphql", 2, 2),
+    ("status-page", 1, 1), ("docs", 1, 2), ("assets", 1, 2),
+]
+DEMO_PROD_BATCH = [("worker", 2, 1), ("mailer", 1, 2), ("thumbnailer", 2, 1),
+                   ("report-builder", 1, 3), ("indexer", 1, 2)]
+DEMO_LEGACY = [("legacy-web", True, 2, 2), ("legacy-api", True, 2, 3),
+               ("legacy-admin", True, 1, 1), ("legacy-cron", False, 1, 2)]
+DEMO_REDIS = {"web", "legacy-web", "cart"}
+DEMO_BAD_SERVICE = "checkout"
+
 
 def log(args, msg):
     if args.verbose:
@@ -68,6 +96,7 @@ def chunks(seq, n):
 class World:
     def __init__(self, args):
         self.args = args
+        self.demo = args.size == "demo"
         self.endpoint = args.endpoint.rstrip("/")
         self.region = args.region
         session = boto3.session.Session(
@@ -141,8 +170,27 @@ class World:
 
     # -- service plan ------------------------------------------------------------------------
 
+    def plan_demo(self):
+        self.revisions = {}
+        self.plan_ = []
+        for name, desired, revs in DEMO_PROD_LB:
+            self.plan_.append({"name": name, "cluster": "prod", "family": name,
+                               "launch_type": "FARGATE", "lb": True, "desired": desired})
+            self.revisions[name] = revs
+        for name, desired, revs in DEMO_PROD_BATCH:
+            self.plan_.append({"name": name, "cluster": "prod", "family": name,
+                               "launch_type": "FARGATE", "lb": False, "desired": desired})
+            self.revisions[name] = revs
+        for name, lb, desired, revs in DEMO_LEGACY:
+            self.plan_.append({"name": name, "cluster": "legacy", "family": name,
+                               "launch_type": "EC2", "lb": lb, "desired": desired})
+            self.revisions[name] = revs
+
     def plan(self):
         size = self.args.size
+        self.demo = size == "demo"
+        if self.demo:
+            return self.plan_demo()
         n = 4 if size == "small" else int(size)
         if n < 1:
             raise SystemExit("seed_world: --size must be small or a number >= 1")
@@ -170,8 +218,11 @@ class World:
             "awslogs-group": f"/ecs/{family}", "awslogs-region": self.region,
             "awslogs-stream-prefix": family}}
         port = 80 if family != "api" else 8080
+        image = f"public.ecr.aws/nginx/nginx:1.2{rev + 4}"
+        if self.demo and family not in ("web", "api", "worker", "legacy-web"):
+            image = f"public.ecr.aws/ondeck/{family}:v1.{rev}.0"
         app = {
-            "name": "app", "image": f"public.ecr.aws/nginx/nginx:1.2{rev + 4}",
+            "name": "app", "image": image,
             "essential": True, "memory": 256, "cpu": 128,
             "portMappings": [{"containerPort": port, "hostPort": 0 if bridge else port,
                               "protocol": "tcp"}],
@@ -179,25 +230,32 @@ class World:
             "logConfiguration": awslogs,
         }
         containers = [app]
-        if family in ("web", "legacy-web"):
+        if bridge and self.demo:
+            # No hostPort means a dynamic host port, like 0; moto's RunTask reserves port "0"
+            # and so would place only one such task per instance.
+            del app["portMappings"][0]["hostPort"]
+        if family in ("web", "legacy-web") or (self.demo and family in DEMO_REDIS):
             containers.append({
                 "name": "redis", "image": "public.ecr.aws/docker/library/redis:7",
                 "essential": False, "memory": 128, "cpu": 64,
                 "portMappings": [{"containerPort": 6379, "hostPort": 0 if bridge else 6379,
-                                  "protocol": "tcp"}],
+                                  "protocol": "tcp"}] if not (bridge and self.demo) else
+                                [{"containerPort": 6379, "protocol": "tcp"}],
                 "logConfiguration": awslogs,
             })
         return containers, port
 
     def task_definitions(self):
         revisions = {"web": 3, "api": 2, "worker": 1, "legacy-web": 2}
+        revisions.update(getattr(self, "revisions", {}))
         used = {p["family"] for p in self.plan_}
+        bridged = {"legacy-web"} | {p["family"] for p in self.plan_ if p["launch_type"] == "EC2"}
         self.td_latest = {}
         self.app_port = {}
 
         def register(family):
             arns = []
-            bridge = family == "legacy-web"
+            bridge = family in bridged
             for rev in range(1, revisions[family] + 1):
                 containers, port = self._containers(family, rev, bridge)
                 kw = dict(family=family, containerDefinitions=containers,
@@ -216,6 +274,11 @@ class World:
             self.out["task_definitions"][family] = arns
             self.td_latest[family] = arns[-1]
             self.app_port[family] = port
+            if self.demo and family == DEMO_BAD_SERVICE:
+                self.out["bad_image"] = {"service": family, "cluster": "prod",
+                                         "family": family, "container": "app",
+                                         "image": f"public.ecr.aws/ondeck/{family}:broken",
+                                         "stable_task_definition": arns[-1]}
 
     # -- clusters and EC2 capacity ----------------------------------------------------------
 
@@ -229,7 +292,8 @@ class World:
                                          "launch_type": lt})
         images = self.ec2.describe_images(Owners=["amazon"])["Images"]
         ami = sorted(i["ImageId"] for i in images)[0] if images else "ami-12c6146b"
-        res = self.ec2.run_instances(ImageId=ami, MinCount=2, MaxCount=2,
+        ninst = 3 if self.demo else 2
+        res = self.ec2.run_instances(ImageId=ami, MinCount=ninst, MaxCount=ninst,
                                      InstanceType="m5.large", SubnetId=self.subnets[0],
                                      SecurityGroupIds=[self.sg])
         self.instances = [i["InstanceId"] for i in res["Instances"]]
@@ -305,9 +369,8 @@ class World:
     # -- services, tasks, targets ------------------------------------------------------------
 
     def services(self):
-        k = self.args.tasks_per_service
-
         def make(p):
+            k = p.get("desired", self.args.tasks_per_service)
             kw = dict(cluster=p["cluster"], serviceName=p["name"],
                       taskDefinition=self.td_latest[p["family"]], desiredCount=k,
                       launchType=p["launch_type"], schedulingStrategy="REPLICA",
@@ -478,8 +541,9 @@ class World:
                  "GET / 500 upstream error", "POST /api/items 201 45ms",
                  "GET /static/app.js 304 2ms"]
         jobs = []
-        for s in self.out["services"][:10]:
-            containers = ["app", "redis"] if s["family"] in ("web", "legacy-web") else ["app"]
+        with_redis = ("web", "legacy-web") + (tuple(DEMO_REDIS) if self.demo else ())
+        for s in self.out["services"][:None if self.demo else 10]:
+            containers = ["app", "redis"] if s["family"] in with_redis else ["app"]
             for tid in s["task_ids"]:
                 for c in containers:
                     jobs.append((s, f"{s['family']}/{c}/{tid}", c))
@@ -562,10 +626,11 @@ class World:
         return self.out
 
 
-def main():
+def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--endpoint", required=True, help="moto URL, e.g. http://127.0.0.1:5055")
-    ap.add_argument("--size", default="small", help="small (4 services) or a service count")
+    ap.add_argument("--size", default="small",
+                    help="small (4 services), demo (40 services, doc/demo.md) or a service count")
     ap.add_argument("--tasks-per-service", type=int, default=2)
     ap.add_argument("--region", default="us-east-1")
     ap.add_argument("--jobs", type=int, default=8, help="parallel requests (default 8)")
@@ -575,9 +640,19 @@ def main():
     ap.add_argument("--no-cloudfront", action="store_true")
     ap.add_argument("--pretty", action="store_true", help="indent the JSON summary")
     ap.add_argument("--verbose", "-v", action="store_true", help="timings on stderr")
-    args = ap.parse_args()
-    if args.size != "small" and not args.size.isdigit():
-        ap.error("--size must be 'small' or a number")
+    args = ap.parse_args(argv)
+    if args.size not in ("small", "demo") and not args.size.isdigit():
+        ap.error("--size must be 'small', 'demo' or a number")
+    return args
+
+
+def seed(argv):
+    """Seed in-process (tests/lib/demo_server.py); returns the summary dict."""
+    return World(parse_args(argv)).run()
+
+
+def main():
+    args = parse_args()
     out = World(args).run()
     json.dump(out, sys.stdout, indent=2 if args.pretty else None, sort_keys=False)
     sys.stdout.write("\n")

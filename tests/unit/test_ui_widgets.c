@@ -129,7 +129,11 @@ test_logbuf(void)
     CHECK_STR(e->line, "22:13:20.123 app/1a2b first GET /", "time, tag, text");
     CHECK_INT(e->time_len, 12, "time part");
     CHECK_INT(e->tag_len, 8, "tag part");
-    logbuf_add(&b, 1700000001000, NULL, "evil \x1b[2J\x1b]0;title\x07 done", 27);
+    {
+        static const char evil[] = "evil \x1b[2J\x1b]0;title\x07 done";
+
+        logbuf_add(&b, 1700000001000, NULL, evil, sizeof evil - 1);
+    }
     e = logbuf_get(&b, 1);
     CHECK(strchr(e->line, 0x1b) == NULL && strchr(e->line, 0x07) == NULL,
           "log text is made inert");
