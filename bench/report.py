@@ -1,0 +1,520 @@
+"""report.py - turn bench/run.sh's JSON results into the table on stdout and
+doc/performance.md. Called as `bench.py report --results DIR --out FILE`.
+
+Every figure comes from the results directory; the words around them are fixed text plus
+explanations computed from the figures (what share of a miss moto's own service time explains,
+which operations made more calls than the batch limits need). Numbers are never asserted."""
+
+import glob
+import json
+import os
+
+PRICE_PER_METRIC = 0.01 / 1000  # GetMetricData: $0.01 per 1,000 metrics requested
+MONTH_MIN = 30 * 24 * 60
+
+TARGETS = {
+    "speedup": 50.0,      # cold status >= 50x faster than the AWS CLI
+    "bound": 1.5,         # within 1.5x of the critical-path bound
+    "calls": 1.10,        # calls per refresh within 10 % of the batch-limit minimum
+    "idle_cpu": 1.0,      # % of a core
+    "rss_mb": 20.0,
+    "key_ms": 16.0,
+    "log_rate": 20000.0,  # lines/s
+}
+
+
+# Published API rate limits (token buckets: burst, sustained per second): AWS's "Request
+# throttling for the Amazon ECS API", "Elastic Load Balancing API throttling" (the account-wide
+# bucket shared by all ELB actions) and the CloudWatch GetMetricData quota. Operations sharing
+# a bucket are grouped. Used only to say how long a refresh must take on real AWS, whatever the client.
+BUCKETS = [
+    ("ECS service read", 100, 20, ("ecs:DescribeServices", "ecs:ListServices")),
+    ("ECS cluster resource read", 100, 20, ("ecs:DescribeTasks", "ecs:ListTasks",
+                                            "ecs:DescribeContainerInstances",
+                                            "ecs:ListContainerInstances")),
+    ("ELB (account-wide)", 40, 10, ("elasticloadbalancing:",)),
+    ("CloudWatch GetMetricData", 50, 50, ("monitoring:GetMetricData",)),
+]
+
+
+def rate_floor(by_op):
+    """Seconds the busiest bucket needs for these calls: (calls - burst) / sustained."""
+    worst, name = 0.0, None
+    for label, burst, rate, prefixes in BUCKETS:
+        n = sum(v for k, v in by_op.items() if any(k.startswith(p) for p in prefixes))
+        t = max(0, n - burst) / rate
+        if t > worst:
+            worst, name = t, f"{label}: {n} calls, burst {burst}, {rate}/s"
+    return worst, name
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def fmt_s(x):
+    if x is None:
+        return "n/a"
+    if x >= 100:
+        return f"{x:.0f} s"
+    if x >= 1:
+        return f"{x:.2f} s"
+    return f"{x * 1000:.0f} ms"
+
+
+def fmt_bytes(n):
+    if n is None:
+        return "n/a"
+    for unit, size in (("MB", 1e6), ("kB", 1e3)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}"
+    return f"{n} B"
+
+
+def fmt_x(x):
+    return "n/a" if x is None else (f"{x:.0f}×" if x >= 10 else f"{x:.2f}×")
+
+
+def verdict(ok):
+    return "n/a" if ok is None else ("met" if ok else "**missed**")
+
+
+class Report:
+    def __init__(self, results):
+        self.r = results
+        self.sys = load(os.path.join(results, "sysinfo.json")) or {}
+        self.cfg = load(os.path.join(results, "config.json")) or {}
+        self.delay = self.cfg.get("delay_ms", 50)
+        sizes = sorted(int(os.path.basename(p)[7:-5])
+                       for p in glob.glob(os.path.join(results, "status-*.json")))
+        self.worlds = []
+        for n in sizes:
+            self.worlds.append({
+                "n": n,
+                "seed": load(os.path.join(results, f"seed-{n}.json")) or {},
+                "status": load(os.path.join(results, f"status-{n}.json")) or {},
+                "cli": load(os.path.join(results, f"cli-{n}.json")),
+            })
+        self.logs = load(os.path.join(results, "logs.json"))
+        cons = sorted(glob.glob(os.path.join(results, "console-*.json")))
+        self.console = load(cons[-1]) if cons else None
+        self.console_n = int(os.path.basename(cons[-1])[8:-5]) if cons else None
+        self.misses = []
+
+    # -- derived figures --------------------------------------------------------------------
+    def world_figures(self, w):
+        st, cli = w["status"], w["cli"]
+        stats = st.get("stats", {})
+        depth = stats.get("depth")
+        f = {"wall": st.get("wall_median"), "depth": depth,
+             "bound": depth * self.delay / 1000.0 if depth else None,
+             "calls": stats.get("calls"), "minimum": stats.get("minimumCalls"),
+             "metrics": stats.get("metricsRequested"), "requests": st.get("requests"),
+             "floor": st.get("floor_wall_delay0")}
+        f["vs_bound"] = f["wall"] / f["bound"] if f["wall"] and f["bound"] else None
+        by_op = {}
+        runs = st.get("runs") or []
+        if runs:
+            by_op = sorted(runs, key=lambda r: r["wall"])[(len(runs) - 1) // 2]["by_operation"]
+        f["rate_floor"], f["rate_bucket"] = rate_floor(by_op)
+        f["calls_ratio"] = (f["calls"] / f["minimum"]) if f["calls"] and f["minimum"] else None
+        if cli and cli.get("available"):
+            f["cli_wall"] = cli.get("wall")
+            f["speedup"] = cli["wall"] / f["wall"] if f["wall"] else None
+        else:
+            f["cli_wall"] = f["speedup"] = None
+        return f
+
+    # -- text table -------------------------------------------------------------------------
+    def table(self):
+        rows = [("services", "ondeck", "calls", "bytes in", "depth", "bound", "vs bound",
+                 "AWS CLI", "CLI calls", "speedup", "calls/minimum", "metrics")]
+        for w in self.worlds:
+            f = self.world_figures(w)
+            cli = w["cli"] or {}
+            cli_s = "n/a"
+            if cli.get("available"):
+                cli_s = fmt_s(cli["wall"]) + ("*" if cli.get("extrapolated") else "")
+            rows.append((str(w["n"]), fmt_s(f["wall"]), str(f["requests"] or "n/a"),
+                         fmt_bytes(w["status"].get("bytes_received")), str(f["depth"]),
+                         fmt_s(f["bound"]), fmt_x(f["vs_bound"]), cli_s,
+                         str(cli.get("requests", "n/a")), fmt_x(f["speedup"]),
+                         f"{f['calls_ratio']:.2f}" if f["calls_ratio"] else "n/a",
+                         str(f["metrics"] or "n/a")))
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        lines = ["  ".join(c.rjust(widths[i]) if i else c.ljust(widths[i])
+                           for i, c in enumerate(r)) for r in rows]
+        lines.append("(* extrapolated from a sample of invocations; delay %d ms per request)"
+                     % self.delay)
+        c = self.console
+        if c and c.get("available"):
+            idle = c.get("idle", {})
+            keys = c.get("keys", {})
+            lines.append(f"console ({self.console_n} services): idle CPU "
+                         f"{idle.get('cpu_pct', 0):.2f} % of a core, VmHWM "
+                         f"{(idle.get('vmhwm_kb') or 0) / 1024:.1f} MiB, key to screen median "
+                         f"{keys.get('median_ms') or 0:.1f} ms p95 {keys.get('p95_ms') or 0:.1f} ms")
+        else:
+            lines.append("console: not available (%s)" % ((c or {}).get("reason") or "skipped"))
+        lg = self.logs
+        if lg:
+            b = lg.get("ondeck_backlog", {})
+            cli = lg.get("cli", {})
+            lines.append(f"logs: ondeck {b.get('rate_total', 0):,.0f} lines/s "
+                         f"({b.get('distinct', 0)}/{lg.get('events')} printed, "
+                         f"{b.get('lost', '?')} lost); AWS CLI "
+                         + (f"{cli.get('rate', 0):,.0f} lines/s" if cli.get("available")
+                            else "not available"))
+        else:
+            lines.append("logs: not measured")
+        return "\n".join(lines)
+
+    # -- markdown ---------------------------------------------------------------------------
+    def markdown(self):
+        s, cfg = self.sys, self.cfg
+        md = []
+        a = md.append
+        a("# Performance")
+        a("")
+        a("Measured by `make bench` (bench/run.sh); this file is regenerated by every run, so "
+          "edit bench/report.py, not this file. Numbers are never asserted in tests.")
+        a("")
+        a(f"- **Date:** {s.get('date', '?')}")
+        a(f"- **Machine:** {s.get('cpu', '?')}, {s.get('cores', '?')} cores, "
+          f"{s.get('memory', '?')} memory; Linux {s.get('kernel', '?')} ({s.get('os', '?')}); "
+          f"load average at start {', '.join(str(x) for x in s.get('loadavg', []))}")
+        a(f"- **Versions:** ondeck `{s.get('ondeck', '?')}`, moto {s.get('moto', '?')}, "
+          f"boto3 {s.get('boto3', '?')}, libcurl {s.get('curl', '?')}, AWS CLI "
+          f"{s.get('awscli', '?')}, {s.get('tmux', '?')}, Python {s.get('python', '?')}")
+        a(f"- **Settings:** delay {self.delay} ms per request, {cfg.get('runs', '?')} cold runs "
+          f"per world (median shown), CLI budget {cfg.get('cli_budget', '?')} s"
+          + (" — **quick mode (smoke test): figures are not meaningful**"
+             if cfg.get("quick") else ""))
+        if cfg.get("note"):
+            a(f"- **Note:** {cfg['note']}")
+        if (s.get("loadavg") or [0])[0] > 0.5 * (s.get("cores") or 1):
+            a(f"- **Warning:** the machine was busy (load {s['loadavg'][0]} on "
+              f"{s.get('cores')} cores) — these figures are noisy; rerun on a quiet machine.")
+        a("")
+        a("## Reproduce")
+        a("")
+        a("```sh")
+        a("./autogen.sh && mkdir -p build && cd build && ../configure && make -j2")
+        a("make bench                        # all phases; about 15 minutes")
+        a("make bench BENCH_ARGS='--sizes \"10 300\" --skip console'   # a subset")
+        a("```")
+        a("")
+        a("The harness starts one moto 5.2.1 on loopback, puts `tests/lib/awsproxy.py "
+          f"--delay-ms {self.delay} --no-verify` in front of it (a fixed delay before every "
+          "request, like a real region's round trip; signatures are checked by the tests, not "
+          "here) and `bench/meter.py` in front of that (a TCP relay counting the bytes each "
+          "client sends and receives). ondeck and the AWS CLI both talk to the meter. Request "
+          "counts come from the proxy's per-operation counters. Worlds come from "
+          "`tests/lib/seed_world.py --size N`: 2 tasks per service, an ALB target group per "
+          "Fargate service except `worker`, 50 target groups per ALB. In worlds above 50 "
+          "services only the first 20 services get metric data (`--metric-services 20`): "
+          "moto's GetMetricData scans every stored point for every query, which would make "
+          "moto, not the client, the thing measured. Queries for services without data still "
+          "count as metrics requested. Results (raw JSON) stay in the directory "
+          "bench/run.sh prints.")
+        a("")
+        self.md_worlds(a)
+        self.md_cost(a)
+        self.md_console(a)
+        self.md_logs(a)
+        self.md_targets(a)
+        return "\n".join(md) + "\n"
+
+    def md_worlds(self, a):
+        a("## Cold `ondeck status --json` against the AWS CLI and the critical path")
+        a("")
+        a("| services (prod) | tasks | target groups | seeding | ondeck (min–max) | "
+          "ondeck CPU | peak RSS | calls | bytes sent / received | depth | bound | "
+          "ondeck / bound | at 0 ms delay |")
+        a("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for w in self.worlds:
+            f = self.world_figures(w)
+            st, sd = w["status"], w["seed"]
+            a(f"| {sd.get('services_prod', w['n'])} | {sd.get('tasks_prod', '?')} | "
+              f"{sd.get('target_groups', '?')} | {fmt_s(sd.get('seconds'))} | "
+              f"{fmt_s(f['wall'])} ({fmt_s(st.get('wall_min'))}–{fmt_s(st.get('wall_max'))}) | "
+              f"{fmt_s(st.get('cpu'))} | {(st.get('maxrss_kb') or 0) / 1024:.1f} MiB | "
+              f"{f['requests']} | {fmt_bytes(st.get('bytes_sent'))} / "
+              f"{fmt_bytes(st.get('bytes_received'))} | {f['depth']} | {fmt_s(f['bound'])} | "
+              f"{fmt_x(f['vs_bound'])} | {fmt_s(f['floor'])} |")
+        a("")
+        a("| services | ondeck calls | slowest AWS rate-limit bucket | time that bucket needs "
+          "on AWS |")
+        a("|---:|---:|---|---:|")
+        for w in self.worlds:
+            f = self.world_figures(w)
+            a(f"| {w['n']} | {f['requests']} | {f['rate_bucket'] or 'within every burst'} | "
+              f"{fmt_s(f['rate_floor']) if f['rate_floor'] else '0'} |")
+        a("")
+        a("The second table is a different floor that moto cannot show: the published token "
+          "buckets (burst, then sustained rate per second: AWS's ECS and ELB API throttling pages, "
+          "the CloudWatch quotas) that a real account "
+          "applies to these calls, shared with every other client in the account. When it is "
+          "larger than the critical path, a refresh of that world cannot be fast on AWS "
+          "whatever the client does, short of making fewer calls.")
+        a("")
+        a("*Bound* is the critical-path lower bound: the depth of dependent calls reported by "
+          f"`--stats` × {self.delay} ms, assuming infinite concurrency and a backend that "
+          "answers in no time. *At 0 ms delay* is the same command with the proxy's delay "
+          "off: roughly what moto, the proxy and the meter (all Python, on the same cores) add "
+          "by themselves.")
+        a("")
+        a("| services | AWS CLI script | invocations | calls | bytes sent / received | "
+          "ondeck speedup |")
+        a("|---:|---:|---:|---:|---:|---:|")
+        for w in self.worlds:
+            f = self.world_figures(w)
+            cli = w["cli"]
+            if not cli or not cli.get("available"):
+                a(f"| {w['n']} | not available ({(cli or {}).get('reason', 'skipped')}) "
+                  "| | | | |")
+                continue
+            label = fmt_s(cli["wall"])
+            if cli.get("extrapolated"):
+                label += (f" **extrapolated** from {cli['invocations_run']} of "
+                          f"{cli['invocations']} invocations ({fmt_s(cli['wall_measured'])} "
+                          "measured)")
+            a(f"| {w['n']} | {label} | {cli['invocations']} | {cli['requests']} | "
+              f"{fmt_bytes(cli.get('bytes_sent'))} / {fmt_bytes(cli.get('bytes_received'))} | "
+              f"{fmt_x(f['speedup'])} |")
+        a("")
+        a("The CLI script is bench/cli_gather.sh, written the way an operator scripts it: "
+          "`list-services`, `describe-services` 10 at a time, `list-tasks`, `describe-tasks` "
+          "100 at a time, `describe-target-groups` (for the ALB metric dimensions), "
+          "`describe-target-health` per target group, `get-metric-data` 500 queries at a time "
+          "(the same metrics ondeck asks for), `describe-alarms` — one `aws` process after "
+          "another. Each costs about half a second of Python start-up before its request. When "
+          "a full run would take longer than the budget, a sample of each kind of invocation "
+          "is run and the total is the mean per kind × the number the cluster needs "
+          "(labelled *extrapolated*; calls and bytes are scaled the same way). The script "
+          "gathers less than ondeck: no container instances, no CloudFront distributions or "
+          "invalidations — the comparison favours the CLI. moto does not paginate "
+          "ListServices/ListTasks, so neither client pays for pages here; on AWS the CLI's "
+          "default page of 10 services would add ~N/10 sequential list calls.")
+        a("")
+
+    def md_cost(self, a):
+        a("## Cost per refresh")
+        a("")
+        a("| services | calls | batch-limit minimum | ratio | metrics requested | "
+          "GetMetricData cost per refresh | per month, one console (metrics once a minute) |")
+        a("|---:|---:|---:|---:|---:|---:|---:|")
+        for w in self.worlds:
+            f = self.world_figures(w)
+            m = f["metrics"] or 0
+            a(f"| {w['n']} | {f['calls']} | {f['minimum']} | "
+              f"{f['calls_ratio']:.2f} | {m} | ${m * PRICE_PER_METRIC:.4f} | "
+              f"${m * PRICE_PER_METRIC * MONTH_MIN:,.2f} |" if f["calls_ratio"] else
+              f"| {w['n']} | n/a | | | | | |")
+        a("")
+        a("GetMetricData is billed per metric requested ($0.01 per 1,000; not in the free "
+          "tier). The console asks for metrics at most once a minute (poller "
+          "METRICS_INTERVAL_MS), so the monthly figure is metrics × 43,200. The per-operation "
+          "split is in each status-N.json (`stats.operations`).")
+        for w in self.worlds:
+            ops = w["status"].get("stats", {}).get("operations", {})
+            over = [f"{k} {v['calls']} (minimum {v['minimum']})" for k, v in ops.items()
+                    if v.get("calls", 0) > v.get("minimum", 0)]
+            if over:
+                a(f"- {w['n']} services: more calls than the minimum in " + ", ".join(over))
+        a("")
+
+    def md_console(self, a):
+        a("## Console: idle minute and keypress latency")
+        a("")
+        c = self.console
+        if not c or not c.get("available"):
+            a(f"**Not available:** {(c or {}).get('reason', 'phase skipped')}. The harness "
+              "(bench.py `console`) starts `ondeck --cluster prod` in a private tmux server "
+              "(120×40), waits for the first refresh to finish (no request at the proxy for "
+              "3 s), reads utime+stime from /proc/PID/stat over the idle period at the default "
+              "cadence and VmHWM from /proc/PID/status, then measures keys. Rerun "
+              "`make bench` when the console lands.")
+            a("")
+            return
+        idle, keys = c.get("idle", {}), c.get("keys", {})
+        a(f"On the {self.console_n}-service world, after a first refresh of "
+          f"{fmt_s(c.get('first_refresh_s'))}:")
+        a("")
+        a("| idle period | CPU | share of a core | peak RSS (VmHWM) | RSS at end | "
+          "calls in the period |")
+        a("|---:|---:|---:|---:|---:|---:|")
+        a(f"| {fmt_s(idle.get('seconds'))} | {fmt_s(idle.get('cpu_s'))} | "
+          f"{idle.get('cpu_pct', 0):.2f} % | {(idle.get('vmhwm_kb') or 0) / 1024:.1f} MiB | "
+          f"{(idle.get('vmrss_kb') or 0) / 1024:.1f} MiB | {idle.get('requests')} |")
+        a("")
+        a("| key presses | of them during a refresh | median | p95 | measurement floor "
+          "(median / p95) | one capture |")
+        a("|---:|---:|---:|---:|---:|---:|")
+        a(f"| {keys.get('presses')} | {keys.get('during_refresh')} | "
+          f"{keys.get('median_ms') or 0:.1f} ms | {keys.get('p95_ms') or 0:.1f} ms | "
+          f"{keys.get('floor_median_ms') or 0:.1f} / {keys.get('floor_p95_ms') or 0:.1f} ms | "
+          f"{c.get('capture_ms', 0):.2f} ms |")
+        a("")
+        a("How keys are measured: `r` starts a refresh; once the proxy sees its calls, `/` opens "
+          "the filter and a probe string is typed one key at a time (`send-keys -l`). After "
+          "each key the pane is captured until the typed text appears. Keys and captures go "
+          "through one tmux control-mode client, so one capture is a pipe round trip (column "
+          "*one capture*), not a fork of the tmux client — that is the resolution. The floor "
+          "is the same measurement on a pane running `cat`, where the kernel's tty echo "
+          "answers at once: it is the cost of tmux itself (pty read, parse, grid update) plus "
+          "the polling. *During a refresh* counts presses across which the proxy's request "
+          "counter moved.")
+        a("")
+
+    def md_logs(self, a):
+        a("## Log follow")
+        a("")
+        lg = self.logs
+        if not lg:
+            a("Not measured (phase skipped).")
+            a("")
+            return
+        b, live, cli = lg.get("ondeck_backlog", {}), lg.get("ondeck_live"), lg.get("cli", {})
+        a(f"{lg.get('events'):,} events in {lg.get('streams')} streams of one group "
+          f"(seeded in {fmt_s(lg.get('seed_s'))}), read through the delay proxy.")
+        a("")
+        a("| client | events printed | lost | duplicates | time to the last | lines/s |")
+        a("|---|---:|---:|---:|---:|---:|")
+        a(f"| `ondeck logs --log-group G --since 10m --follow` | {b.get('distinct')} | "
+          f"{b.get('lost')} | {b.get('duplicates')} | {fmt_s(b.get('t_last'))} | "
+          f"{b.get('rate_total', 0):,.0f} |")
+        if cli.get("available"):
+            a(f"| `aws logs filter-log-events` (all pages) | {cli.get('distinct')} | "
+              f"{cli.get('lost')} | – | {fmt_s(cli.get('wall'))} | {cli.get('rate', 0):,.0f} |")
+        else:
+            a(f"| AWS CLI | not available ({cli.get('reason')}) | | | | |")
+        a("")
+        if live:
+            a(f"Live: {live['events']:,} more events put while following; "
+              f"{live['received']:,} printed, {live['lost']} lost, the last "
+              f"{fmt_s(live.get('seconds_after_put'))} after PutLogEvents returned (this "
+              "includes ondeck's poll interval).")
+            a("")
+        a("`lines/s` counts from process start to the last line (start-up, the first call and "
+          "every page included). AWS CLI v1 has no `logs tail` (a v2 command; "
+          f"available here: {cli.get('tail_available', 'n/a')}), so the CLI figure is one "
+          "`filter-log-events` run that pages through the same events — what `tail --follow` "
+          "repeats every 5 s.")
+        a("")
+
+    def md_targets(self, a):
+        a("## Targets")
+        a("")
+        a("| target | world | measured | verdict | by how much / why |")
+        a("|---|---:|---:|---|---|")
+        for w in self.worlds:
+            f = self.world_figures(w)
+            if f["speedup"] is not None:
+                ok = f["speedup"] >= TARGETS["speedup"]
+                why = "" if ok else (f"{TARGETS['speedup'] / f['speedup']:.1f}× short: " +
+                                     self.speedup_why(w, f))
+                a(f"| cold status ≥ 50× faster than the AWS CLI | {w['n']} | "
+                  f"{fmt_x(f['speedup'])} | {verdict(ok)} | {why} |")
+            if f["vs_bound"] is not None:
+                ok = f["vs_bound"] <= TARGETS["bound"]
+                why = "" if ok else self.bound_why(f)
+                a(f"| cold status ≤ 1.5× the critical-path bound | {w['n']} | "
+                  f"{fmt_x(f['vs_bound'])} | {verdict(ok)} | {why} |")
+            if f["calls_ratio"] is not None:
+                ok = f["calls_ratio"] <= TARGETS["calls"]
+                why = "" if ok else f"{(f['calls_ratio'] - 1) * 100:.0f} % over the minimum"
+                a(f"| calls per refresh ≤ 1.10× the batch-limit minimum | {w['n']} | "
+                  f"{f['calls_ratio']:.2f} | {verdict(ok)} | {why} |")
+        c = self.console
+        if c and c.get("available"):
+            idle, keys = c.get("idle", {}), c.get("keys", {})
+            cpu = idle.get("cpu_pct")
+            rss = (idle.get("vmhwm_kb") or 0) / 1024
+            km = keys.get("median_ms")
+            a(f"| idle CPU < 1 % of a core | {self.console_n} | {cpu:.2f} % | "
+              f"{verdict(cpu < TARGETS['idle_cpu'])} | "
+              + ("" if cpu < TARGETS["idle_cpu"] else
+                 f"{cpu / TARGETS['idle_cpu']:.1f}× over; {idle.get('requests')} calls were "
+                 "made in the idle period (refreshes at the default cadence decode them)")
+              + " |")
+            a(f"| RSS < 20 MB | {self.console_n} | {rss:.1f} MiB | "
+              f"{verdict(rss < TARGETS['rss_mb'])} | "
+              + ("" if rss < TARGETS["rss_mb"] else f"{rss / TARGETS['rss_mb']:.1f}× over")
+              + " |")
+            if km is not None:
+                a(f"| keypress to screen < 16 ms | {self.console_n} | median {km:.1f} ms, "
+                  f"p95 {keys.get('p95_ms'):.1f} ms | {verdict(km < TARGETS['key_ms'])} | "
+                  + ("" if km < TARGETS["key_ms"] else
+                     f"{km - TARGETS['key_ms']:.1f} ms over (floor of the measurement "
+                     f"{keys.get('floor_median_ms') or 0:.1f} ms)") + " |")
+        else:
+            for t in ("idle CPU < 1 % of a core", "RSS < 20 MB", "keypress to screen < 16 ms"):
+                a(f"| {t} | | not available | n/a | the console is not in this build |")
+        lg = self.logs
+        if lg:
+            rate = lg.get("ondeck_backlog", {}).get("rate_total", 0)
+            ok = rate >= TARGETS["log_rate"] and lg["ondeck_backlog"].get("lost") == 0
+            why = ""
+            if not ok:
+                why = (f"{(1 - rate / TARGETS['log_rate']) * 100:.0f} % short"
+                       + self.logs_why(lg))
+            a(f"| log ingest ≥ 20,000 lines/s, none lost | | {rate:,.0f} lines/s, "
+              f"{lg['ondeck_backlog'].get('lost')} lost | {verdict(ok)} | {why} |")
+        a("")
+
+    def speedup_why(self, w, f):
+        cli = w["cli"]
+        best = cli["wall"] / f["bound"] if f["bound"] else None
+        text = f"the CLI script needs {cli['invocations']} invocations ({fmt_s(cli['wall'])})"
+        if best is not None and best < TARGETS["speedup"]:
+            return text + (f"; even at the critical-path bound ({fmt_s(f['bound'])}) ondeck "
+                           f"would be {fmt_x(best)} faster, so 50× cannot be reached here")
+        return text + (f"; ondeck at the bound would be {fmt_x(best)} faster — the miss is "
+                       "ondeck's distance from the bound (next row)")
+
+    def bound_why(self, f):
+        excess = f["wall"] - f["bound"]
+        parts = [f"{fmt_x(f['vs_bound'])}: {fmt_s(excess)} above the bound"]
+        if f["floor"]:
+            share = min(f["floor"] / excess, 1.0) * 100 if excess > 0 else 0
+            parts.append(f"the same run at 0 ms delay takes {fmt_s(f['floor'])} "
+                         f"(≈{share:.0f} % of the excess: moto/proxy service time)")
+        if f["calls"] and f["depth"]:
+            width = f["calls"] / f["depth"]
+            if width > 16:
+                parts.append(f"{f['calls']} calls over depth {f['depth']} need "
+                             f"≈{width:.0f} in flight per level; ondeck caps at 16, "
+                             f"so ≥{f['calls'] / 16 * self.delay / 1000:.1f} s of delay "
+                             "alone")
+        return "; ".join(parts)
+
+    def logs_why(self, lg):
+        b = lg.get("ondeck_backlog", {})
+        cli = lg.get("cli", {})
+        out = ""
+        if b.get("lost"):
+            out += f"; {b['lost']} events not printed before the timeout"
+        if b.get("t_first") is not None:
+            out += (f"; {fmt_s(b['t_first'])} pass before the first line (start-up and the "
+                    f"first FilterLogEvents with its {self.delay} ms delay), then "
+                    f"{b.get('rate_print', 0):,.0f} lines/s to the last")
+        if lg.get("events", 0) < 20000:
+            out += "; too few events for a meaningful rate (quick mode)"
+        return out
+
+
+def main(results, out):
+    rep = Report(results)
+    print(rep.table())
+    if out:
+        text = rep.markdown()
+        tmp = out + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(text)
+        os.replace(tmp, out)
+    return 0

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# bench/run.sh - `make bench`: measure ondeck against the AWS CLI and against the physical
+# limit, print a table and write doc/performance.md. See doc/performance.md ("Reproduce").
+#
+#   bench/run.sh [--sizes "10 300 1500"] [--delay-ms 50] [--runs 3] [--cli-budget 300]
+#                [--cli-sample N] [--idle 60] [--presses 20] [--log-events 100000]
+#                [--log-live 10000] [--skip console,logs,cli] [--results DIR] [--out FILE]
+#                [--quick]
+#
+# One moto for everything (reset between worlds), the loopback delay proxy
+# (tests/lib/awsproxy.py --delay-ms, signatures not checked: the bench measures latency, the
+# tests check signatures) and bench/meter.py in front of it counting bytes. Clients talk to
+# meter -> proxy -> moto. Needs ONDECK (the built binary) and ONDECK_SRCDIR (make bench sets
+# both). --quick is the smoke test's mode: one run, sampled CLI, short log and console phases.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+set -u
+
+srcdir=${ONDECK_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+: "${ONDECK:=$PWD/ondeck}"
+: "${PYTHON3:=python3}"
+export ONDECK ONDECK_SRCDIR=$srcdir PYTHON3
+
+sizes="10 300 1500"
+delay=50
+runs=3
+cli_budget=300
+cli_sample=0
+idle=60
+presses=20
+log_events=100000
+log_live=10000
+skip=""
+results=""
+out="$srcdir/doc/performance.md"
+quick=0
+
+while [ $# -gt 0 ]; do
+    case $1 in
+    --sizes) sizes=$2; shift ;;
+    --delay-ms) delay=$2; shift ;;
+    --runs) runs=$2; shift ;;
+    --cli-budget) cli_budget=$2; shift ;;
+    --cli-sample) cli_sample=$2; shift ;;
+    --idle) idle=$2; shift ;;
+    --presses) presses=$2; shift ;;
+    --log-events) log_events=$2; shift ;;
+    --log-live) log_live=$2; shift ;;
+    --skip) skip=$2; shift ;;
+    --results) results=$2; shift ;;
+    --out) out=$2; shift ;;
+    --quick) quick=1 ;;
+    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "bench: unknown option '$1'" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+if [ ! -x "$ONDECK" ]; then
+    echo "bench: no ondeck binary at '$ONDECK' (run 'make' first, or set ONDECK)" >&2
+    exit 1
+fi
+skipped() { [[ ",$skip," == *",$1,"* ]]; }
+
+if [ -z "$results" ]; then
+    results=$(mktemp -d "${TMPDIR:-/tmp}/ondeck-bench.XXXXXX")
+fi
+mkdir -p "$results"
+rm -f "$results"/*.json
+export OD_WORKDIR=$results/work
+mkdir -p "$OD_WORKDIR"
+
+# shellcheck source=../tests/lib/moto.sh
+. "$srcdir/tests/lib/moto.sh"
+
+bench_py() { "$PYTHON3" "$srcdir/bench/bench.py" "$@"; }
+say() { printf 'bench: %s\n' "$*" >&2; }
+
+# The date and the machine, first: the load average says how quiet the machine was.
+bench_py sysinfo >"$results/sysinfo.json"
+cat >"$results/config.json" <<EOF
+{"sizes": "$sizes", "delay_ms": $delay, "runs": $runs, "cli_budget": $cli_budget,
+ "cli_sample": $cli_sample, "idle": $idle, "presses": $presses, "log_events": $log_events,
+ "log_live": $log_live, "quick": $quick, "skip": "$skip"}
+EOF
+
+say "starting moto"
+moto_start || { say "moto did not start"; exit 1; }
+proxy_start --no-verify --delay-ms "$delay" --max-skew 0 || { say "proxy did not start"; exit 1; }
+rm -f "$OD_WORKDIR/meter.port" "$OD_WORKDIR/meter.ctl"
+OD_BG_LOG="$OD_WORKDIR/meter.log"
+od_spawn "$PYTHON3" "$srcdir/bench/meter.py" --upstream-port "$PROXY_PORT" \
+    --port-file "$OD_WORKDIR/meter.port" --control-port-file "$OD_WORKDIR/meter.ctl"
+METER_PID=$OD_BG_PID
+od_atexit 'od_kill "$METER_PID"'
+for _ in $(seq 100); do [ -s "$OD_WORKDIR/meter.port" ] && break; sleep 0.05; done
+[ -s "$OD_WORKDIR/meter.port" ] || { say "meter did not start"; cat "$OD_WORKDIR/meter.log" >&2; exit 1; }
+export METER_CTL PROXY_URL BENCH_DELAY_MS=$delay
+METER_CTL=$(cat "$OD_WORKDIR/meter.ctl")
+export AWS_ENDPOINT_URL="http://127.0.0.1:$(cat "$OD_WORKDIR/meter.port")"
+export AWS_MAX_ATTEMPTS=1 # the CLI would retry; nothing here fails, so keep it honest
+
+largest=0
+for n in $sizes; do [ "$n" -gt "$largest" ] && largest=$n; done
+first=1
+for n in $sizes; do
+    say "world of $n services: seeding"
+    od_proxy_call POST "$MOTO_URL/moto-api/reset" >/dev/null
+    metric_args=()
+    [ "$n" -gt 50 ] && metric_args=(--metric-services 20)
+    t0=${EPOCHREALTIME/./}
+    seed_world --size "$n" "${metric_args[@]}" >"$OD_WORKDIR/world-$n.json" ||
+        { say "seeding $n services failed"; exit 1; }
+    t1=${EPOCHREALTIME/./}
+    "$PYTHON3" - "$OD_WORKDIR/world-$n.json" "$n" "$(((t1 - t0) / 1000))" "${metric_args[*]:-}" \
+        >"$results/seed-$n.json" <<'PY'
+import json, sys
+w = json.load(open(sys.argv[1]))
+svcs = [s for s in w["services"] if s["cluster"] == "prod"]
+json.dump({"size": int(sys.argv[2]), "seconds": int(sys.argv[3]) / 1000.0,
+           "metric_args": sys.argv[4],
+           "services_prod": len(svcs),
+           "tasks_prod": sum(len(s.get("task_ids", [])) for s in svcs),
+           "target_groups": len(w.get("target_groups", [])),
+           "load_balancers": len(w.get("load_balancers", [])),
+           "timings": w.get("timings", {})}, sys.stdout)
+PY
+    say "world of $n services: cold status ($runs runs)"
+    bench_py status --cluster prod --runs "$runs" --floor --workdir "$OD_WORKDIR" \
+        >"$results/status-$n.json" || say "status phase failed"
+    if ! skipped cli; then
+        say "world of $n services: the AWS CLI script"
+        sample=$cli_sample
+        [ "$quick" = 1 ] && sample=1
+        bench_py cli --cluster prod --budget "$cli_budget" --sample "$sample" \
+            --workdir "$OD_WORKDIR/cli-$n" >"$results/cli-$n.json" || say "cli phase failed"
+    fi
+    if [ "$first" = 1 ] && ! skipped logs; then
+        say "log follow ($log_events events + $log_live live)"
+        bench_py logs --events "$log_events" --live "$log_live" \
+            >"$results/logs.json" || say "logs phase failed"
+    fi
+    if [ "$n" = "$largest" ] && ! skipped console; then
+        say "console on $n services: idle ${idle}s, $presses key presses"
+        bench_py console --cluster prod --idle "$idle" --presses "$presses" \
+            >"$results/console-$n.json" || say "console phase failed"
+    fi
+    first=0
+done
+
+say "report"
+bench_py report --results "$results" --out "$out"
+rc=$?
+say "results in $results; report in $out"
+exit "$rc"
