@@ -156,8 +156,10 @@ maybe_retry(struct od_call *c, struct od_error *err, bool maybe_sent)
     uint64_t delay;
     int cost;
 
-    if (cls == RETRY_THROTTLE)
+    if (cls == RETRY_THROTTLE) {
         aws->throttles_total++;
+        aws->throttles_by_svc[c->svc]++;
+    }
     if (cls == RETRY_NO || (c->flags & OD_CALL_NO_RETRY))
         return false;
     /* A mutation goes out again only when it is idempotent or provably was not applied. */

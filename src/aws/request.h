@@ -45,6 +45,7 @@ struct od_aws {
     uint64_t attempts_total;   /* HTTP attempts sent, retries included */
     uint64_t throttles_total;  /* throttling responses seen */
     uint64_t calls_by_svc[OD_SVC__COUNT];
+    uint64_t throttles_by_svc[OD_SVC__COUNT];
 
     struct od_call *calls; /* calls in flight (request.c) */
     size_t pending;

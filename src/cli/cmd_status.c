@@ -38,6 +38,7 @@ take_snapshot(struct od_cli *cli, struct snapshot *snap, const char *cluster, un
         return false;
     snap->world = world_new(cli->aws->region, cluster);
     opts.cluster = cluster;
+    opts.settings = cli->settings;
     opts.parts = parts;
     snap->poller = poller_new(cli->aws, snap->world, &opts);
     poller_refresh(snap->poller, on_refreshed, snap);

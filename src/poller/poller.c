@@ -5,6 +5,7 @@
 
 #include "aws/request.h"
 #include "poller/refresh.h"
+#include "settings.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
 
@@ -35,6 +36,49 @@ poller_calls_per_minute(const struct od_poller *p)
 
 /* ---- public API ----------------------------------------------------------------------- */
 
+/* Calls per second per API family against AWS: below the published sustained rates, which
+ * every tool in the account shares (ECS describe 20/s, ELB 10/s account-wide, CloudWatch
+ * 50/s, CloudFront a few per second). A custom endpoint (a local emulator) has no limits
+ * unless [limits] in the settings says so. */
+static const struct {
+    enum od_svc svc;
+    double per_second;
+} default_limits[] = {
+    {OD_SVC_ECS, 10},
+    {OD_SVC_ELBV2, 5},
+    {OD_SVC_CLOUDWATCH, 10},
+    {OD_SVC_CLOUDFRONT, 5},
+};
+
+static void
+init_budgets(struct od_poller *p, const struct od_settings *settings)
+{
+    uint64_t now = clock_mono_ms();
+
+    for (int svc = 0; svc < OD_SVC__COUNT; svc++) {
+        budget_init(&p->budgets[svc], 0, now);
+        p->throttles_seen[svc] = p->aws->throttles_by_svc[svc];
+    }
+    for (size_t i = 0; i < sizeof default_limits / sizeof default_limits[0]; i++) {
+        enum od_svc svc = default_limits[i].svc;
+        struct od_endpoint ep;
+        struct od_error err = {0};
+        double rate = default_limits[i].per_second;
+        long configured;
+
+        if (endpoint_resolve(&p->aws->endpoints, svc, p->aws->region, &ep, &err) == OD_OK) {
+            if (ep.custom)
+                rate = 0;
+            endpoint_free(&ep);
+        }
+        od_error_clear(&err);
+        configured = settings_get_long(settings, "limits", svc_info(svc)->id, -1);
+        if (configured >= 0)
+            rate = (double)configured;
+        budget_init(&p->budgets[svc], rate, now);
+    }
+}
+
 struct od_poller *
 poller_new(struct od_aws *aws, struct od_world *world, const struct od_poller_opts *opts)
 {
@@ -46,6 +90,7 @@ poller_new(struct od_aws *aws, struct od_world *world, const struct od_poller_op
     p->parts = opts->parts;
     p->max_in_flight = opts->max_in_flight > 0 ? opts->max_in_flight : 16;
     p->metric_minutes = opts->metric_minutes > 0 ? opts->metric_minutes : 30;
+    init_budgets(p, opts->settings);
     return p;
 }
 

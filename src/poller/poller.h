@@ -44,8 +44,11 @@ struct od_refresh_stats {
     int failed_parts;
 };
 
+struct od_settings;
+
 struct od_poller_opts {
     const char *cluster; /* needed for the cluster parts */
+    const struct od_settings *settings; /* [limits] calls per second per API; may be NULL */
     unsigned parts;      /* POLL_PART(...) bits */
     int max_in_flight;   /* 0 = 16 */
     int metric_minutes;  /* window of metric series; 0 = 30 */

@@ -244,6 +244,14 @@ finish_refresh(struct refresh *r)
         commit_part(r, (enum od_part)part, (r->parts & POLL_PART(part)) != 0);
     r->stats.elapsed_ms = clock_mono_ms() - r->started_ms;
     r->stats.attempts = p->aws->attempts_total - r->attempts_at_start;
+    /* Each API family's budget halves when it was throttled and creeps back when not. */
+    for (int svc = 0; svc < OD_SVC__COUNT; svc++) {
+        if (p->aws->throttles_by_svc[svc] > p->throttles_seen[svc])
+            budget_throttled(&p->budgets[svc]);
+        else
+            budget_relax(&p->budgets[svc]);
+        p->throttles_seen[svc] = p->aws->throttles_by_svc[svc];
+    }
     if (p->aws->throttles_total > r->throttles_at_start)
         p->backoff_ms = p->backoff_ms == 0 ? SLOW_INTERVAL_MS : p->backoff_ms * 2;
     else
@@ -388,28 +396,54 @@ start_job(struct refresh *r, struct job *j)
     }
 }
 
+static void
+on_pump_timer(void *ud)
+{
+    struct refresh *r = ud;
+
+    r->pump_timer = 0;
+    refresh_pump(r);
+}
+
 void
 refresh_pump(struct refresh *r)
 {
     struct od_poller *p = r->p;
+    struct job *j, *prev = NULL, *next;
+    uint64_t now = clock_mono_ms(), soonest = UINT64_MAX;
 
     if (r->pumping)
         return;
     r->pumping = true;
-    while (r->head != NULL && r->in_flight < p->max_in_flight) {
-        struct job *j = r->head;
+    /* In queue order, but a job whose API has no budget left lets the others pass. */
+    for (j = r->head; j != NULL && r->in_flight < p->max_in_flight; j = next) {
+        uint64_t wait = budget_take(&p->budgets[j->svc], now);
 
-        r->head = j->next;
-        if (r->head == NULL)
-            r->tail = NULL;
+        next = j->next;
+        if (wait > 0) {
+            if (wait < soonest)
+                soonest = wait;
+            prev = j;
+            continue;
+        }
+        if (prev != NULL)
+            prev->next = next;
+        else
+            r->head = next;
+        if (r->tail == j)
+            r->tail = prev;
         j->next = NULL;
         start_job(r, j);
     }
     r->pumping = false;
+    /* Jobs queued by a job that failed to start, after the scan passed: next turn. */
+    if (soonest == UINT64_MAX && r->head != NULL && r->in_flight < p->max_in_flight)
+        soonest = 0;
+    if (soonest != UINT64_MAX && r->pump_timer == 0)
+        r->pump_timer = loop_timer_add(p->aws->loop, soonest, on_pump_timer, r);
     if (r->head == NULL && r->in_flight == 0 && r->waiting == 0 && !r->finished)
         finish_refresh(r);
 }
-
 
 void
 refresh_cancel(struct refresh *r)
@@ -425,6 +459,8 @@ refresh_cancel(struct refresh *r)
         refresh_job_free(j);
     }
     r->active = NULL;
+    if (r->pump_timer != 0)
+        loop_timer_cancel(r->p->aws->loop, r->pump_timer);
     refresh_free(r);
 }
 

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "aws/elbv2.h"
+#include "poller/budget.h"
 #include "poller/poller.h"
 
 #define DESCRIBE_SERVICES_MAX 10
@@ -87,6 +88,7 @@ struct refresh {
     struct job *active; /* in flight or waiting to be reissued */
     int in_flight;
     int waiting;
+    uint64_t pump_timer; /* jobs wait for their API's budget */
     bool pumping;
     bool finished;
     bool failed[OD_PART__COUNT];
@@ -137,6 +139,8 @@ struct od_poller {
     unsigned parts;
     int max_in_flight;
     int metric_minutes;
+    struct od_budget budgets[OD_SVC__COUNT]; /* calls per second per API family */
+    uint64_t throttles_seen[OD_SVC__COUNT];  /* aws->throttles_by_svc at the last refresh */
     struct refresh *current;
     bool again; /* a refresh was asked for while one ran */
     poller_cb again_cb;

@@ -33,4 +33,27 @@ td = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
 print(" ".join(c["name"] + "=" + c["image"] for c in td["containerDefinitions"]),
       td["containerDefinitions"][0]["logConfiguration"]["logDriver"])' "$MOTO_URL")
 tap_is "$got" "$want" "containerDefinitions match the task definition in moto (app + redis)"
+
+# Call budgets: with [limits] elbv2 = 4, the DescribeTargetHealth calls of a 30-service world
+# never come faster than the bucket allows (burst 8, then 4 a second).
+proxy_stop
+moto_stop
+moto_start || tap_bail "moto did not restart"
+seed_world --size 30 --metric-services 0 >"$TAP_TMPDIR/world30.json" || tap_bail "seeding failed"
+proxy_start || tap_bail "proxy did not restart"
+printf '[limits]\nelbv2 = 4\n' >"$TAP_TMPDIR/limits.conf"
+"$ONDECK" --config "$TAP_TMPDIR/limits.conf" status --cluster prod --json >/dev/null 2>&1
+tap_is "$?" 0 "status with an ELB budget of 4 calls a second"
+read -r total peak < <("$PYTHON3" - "$PROXY_LOG" <<'PY'
+import sys
+from datetime import datetime
+times = [datetime.strptime(l.split()[0], "%H:%M:%S.%f") for l in open(sys.argv[1])
+         if "DescribeTargetHealth" in l and " -> 200" in l]
+times = [t.timestamp() for t in times]
+peak = max((sum(1 for u in times if t <= u < t + 1.0) for t in times), default=0)
+print(len(times), peak)
+PY
+)
+tap_ok '[ "$total" -ge 25 ]' "every target group asked ($total DescribeTargetHealth calls)"
+tap_ok '[ "$peak" -le 13 ]' "never more than burst + rate in any second (peak $peak)"
 tap_done
