@@ -36,6 +36,8 @@ poller_calls_per_minute(const struct od_poller *p)
 
 /* ---- public API ----------------------------------------------------------------------- */
 
+static void free_metric_services(struct od_poller *p);
+
 /* Calls per second per API family against AWS: below the published sustained rates, which
  * every tool in the account shares (ECS describe 20/s, ELB 10/s account-wide, CloudWatch
  * 50/s, CloudFront a few per second). A custom endpoint (a local emulator) has no limits
@@ -107,6 +109,7 @@ poller_free(struct od_poller **pp)
         refresh_cancel(p->current);
         p->current = NULL;
     }
+    free_metric_services(p);
     free(p->cluster);
     free(p);
     *pp = NULL;
@@ -116,6 +119,43 @@ void
 poller_set_parts(struct od_poller *p, unsigned parts)
 {
     p->parts = parts;
+}
+
+static void
+free_metric_services(struct od_poller *p)
+{
+    for (size_t i = 0; i < p->nmetric_services; i++)
+        free(p->metric_services[i]);
+    free(p->metric_services);
+    p->metric_services = NULL;
+    p->nmetric_services = 0;
+    p->metric_scoped = false;
+}
+
+void
+poller_set_metric_services(struct od_poller *p, const char *const *names, size_t n)
+{
+    free_metric_services(p);
+    if (names == NULL)
+        return;
+    p->metric_scoped = true;
+    if (n > 0) {
+        p->metric_services = xcalloc(n, sizeof *p->metric_services);
+        for (size_t i = 0; i < n; i++)
+            p->metric_services[i] = xstrdup(names[i]);
+        p->nmetric_services = n;
+    }
+}
+
+bool
+poller_metric_service(const struct od_poller *p, const char *name)
+{
+    if (!p->metric_scoped)
+        return true;
+    for (size_t i = 0; i < p->nmetric_services; i++)
+        if (strcmp(p->metric_services[i], name) == 0)
+            return true;
+    return false;
 }
 
 void

@@ -66,6 +66,9 @@ void poller_refresh(struct od_poller *p, poller_cb cb, void *ud);
 bool poller_busy(const struct od_poller *p);
 void poller_set_parts(struct od_poller *p, unsigned parts);
 void poller_set_cluster(struct od_poller *p, const char *cluster);
+/* Ask metrics only for these services and their target groups (the rows a console shows):
+ * GetMetricData is billed per metric. NULL (the default) means every service. Copied. */
+void poller_set_metric_services(struct od_poller *p, const char *const *names, size_t n);
 
 /* Periodic refresh for the console: fast while a deployment rolls, slow when steady,
  * metrics at most once a minute, slower after throttling. on_change runs after each commit. */

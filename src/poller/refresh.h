@@ -140,6 +140,9 @@ struct od_poller {
     int max_in_flight;
     int metric_minutes;
     struct od_budget budgets[OD_SVC__COUNT]; /* calls per second per API family */
+    char **metric_services; /* NULL = metrics for every service */
+    size_t nmetric_services;
+    bool metric_scoped;
     uint64_t throttles_seen[OD_SVC__COUNT];  /* aws->throttles_by_svc at the last refresh */
     struct refresh *current;
     bool again; /* a refresh was asked for while one ran */
@@ -196,6 +199,8 @@ void refresh_cf_list_distributions(struct refresh *r, const char *marker, int de
 
 /* poller.c */
 void poller_count_call(struct od_poller *p);
+/* Whether metrics are wanted for this service (poller_set_metric_services). */
+bool poller_metric_service(const struct od_poller *p, const char *name);
 void poller_schedule_next(struct od_poller *p);
 
 #endif

@@ -247,6 +247,23 @@ metric_window(const struct od_poller *p, time_t *start, time_t *end)
 }
 
 /* ECS and ALB metrics once services and target groups are known. */
+/* A target group gets metrics when a service in the metric scope registers into it. */
+static bool
+tg_in_scope(const struct refresh *r, const char *tg_arn)
+{
+    for (size_t i = 0; i < r->nservices; i++) {
+        const struct od_service *s = &r->services[i];
+
+        if (!poller_metric_service(r->p, s->name))
+            continue;
+        for (size_t k = 0; k < s->nlbs; k++)
+            if (s->lbs[k].target_group_arn != NULL &&
+                strcmp(s->lbs[k].target_group_arn, tg_arn) == 0)
+                return true;
+    }
+    return false;
+}
+
 void
 refresh_cw_start_metrics(struct refresh *r, int depth)
 {
@@ -258,8 +275,11 @@ refresh_cw_start_metrics(struct refresh *r, int depth)
     metric_window(r->p, &start, &end);
     for (size_t i = 0; i < r->nservices; i++) {
         const struct od_service *s = &r->services[i];
-        struct od_dimension *d = dims_alloc(&b, 2);
+        struct od_dimension *d;
 
+        if (!poller_metric_service(r->p, s->name))
+            continue;
+        d = dims_alloc(&b, 2);
         d[0].name = xstrdup("ClusterName");
         d[0].value = xstrdup(r->cluster);
         d[1].name = xstrdup("ServiceName");
@@ -271,7 +291,7 @@ refresh_cw_start_metrics(struct refresh *r, int depth)
         const struct tg_slot *t = &r->tgs[i];
         struct od_dimension *d;
 
-        if (t->group.nload_balancers == 0)
+        if (t->group.nload_balancers == 0 || !tg_in_scope(r, t->arn))
             continue; /* a target group without a load balancer has no metrics */
         /* Dimensions in name order, as the ALB publishes them: CloudWatch matches any order,
          * moto only the order the data was put in. */

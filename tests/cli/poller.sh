@@ -34,6 +34,18 @@ print(" ".join(c["name"] + "=" + c["image"] for c in td["containerDefinitions"])
       td["containerDefinitions"][0]["logConfiguration"]["logDriver"])' "$MOTO_URL")
 tap_is "$got" "$want" "containerDefinitions match the task definition in moto (app + redis)"
 
+# Metrics are billed per metric: one service asked for, one service's metrics requested.
+"$ONDECK" status --cluster prod --json --stats >"$TAP_TMPDIR/all.json" 2>/dev/null
+read -r all one webcpu < <("$PYTHON3" -c '
+import json, sys
+a = json.load(open(sys.argv[1])); w = json.load(open(sys.argv[2]))
+print(a["stats"]["metricsRequested"], w["stats"]["metricsRequested"],
+      len(w["services"][0]["metrics"].get("CPUUtilization", [])))' \
+    "$TAP_TMPDIR/all.json" <("$ONDECK" status --cluster prod --service web --json --stats 2>/dev/null))
+tap_ok '[ "$one" -lt "$all" ] && [ "$one" -le 9 ]' \
+    "status --service asks only that service's metrics ($one of $all)"
+tap_ok '[ "$webcpu" -gt 0 ]' "and still shows them ($webcpu CPU points)"
+
 # Call budgets: with [limits] elbv2 = 4, the DescribeTargetHealth calls of a 30-service world
 # never come faster than the bucket allows (burst 8, then 4 a second).
 proxy_stop
