@@ -144,6 +144,12 @@ ui_read_only(struct ui *ui)
            settings_get_bool(ui->cli->settings, "safety", "read_only", false);
 }
 
+const struct od_settings *
+ui_settings(struct ui *ui)
+{
+    return ui->cli->settings;
+}
+
 long
 ui_log_lines(struct ui *ui)
 {
@@ -243,7 +249,12 @@ static unsigned
 wanted_parts(struct ui *ui)
 {
     unsigned parts = view_parts(ui);
+    struct view *top = ui_top(ui);
 
+    /* The logs pane finds its streams from the services' tasks (ui/logs_glue.c). */
+    if (top != NULL && str_eq(top->ops->name, "logs"))
+        parts |= POLL_PART(OD_PART_SERVICES) | POLL_PART(OD_PART_TASKS) |
+                 POLL_PART(OD_PART_STOPPED_TASKS);
     if (ui->cluster == NULL)
         parts &= POLL_PART(OD_PART_CLUSTERS) | POLL_PART(OD_PART_ALARMS) |
                  POLL_PART(OD_PART_DISTRIBUTIONS) | POLL_PART(OD_PART_METRICS);
@@ -276,6 +287,9 @@ ctx_start(struct ui *ui)
     ui->cur.world = world_new(ui_region(ui), ui->cluster);
     opts.cluster = ui->cluster;
     opts.parts = wanted_parts(ui);
+    opts.settings = ui->cli->settings;
+    opts.steady_seconds =
+        (int)settings_get_long(ui->cli->settings, "console", "refresh_seconds", 0);
     ui->cur.poller = poller_new(ui->cli->aws, ui->cur.world, &opts);
     poller_start(ui->cur.poller, on_poll_change, ui);
     ui_data_changed(ui);
@@ -461,6 +475,7 @@ switch_aws(struct ui *ui, const char *profile, const char *region)
         od_error_clear(&err);
         return false;
     }
+    actions_glue_shutdown(ui); /* changes in preparation used the old client: drop them */
     ctx_retire(ui, ui->cli->aws);
     ui->cli->aws = aws;
     ui->aws_epoch++;
@@ -1332,6 +1347,7 @@ drain_calls(struct ui *ui)
 static void
 ui_free(struct ui *ui)
 {
+    actions_glue_shutdown(ui);
     while (ui->nstack > 0)
         view_free(&ui->stack[--ui->nstack]);
     if (ui->confirm != NULL)

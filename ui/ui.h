@@ -17,6 +17,7 @@
 struct od_cli;
 struct od_world;
 struct od_aws;
+struct od_settings;
 
 #define UI_MIN_COLS 50
 #define UI_MIN_ROWS 10
@@ -36,6 +37,8 @@ const char *ui_account(struct ui *ui);
 const char *ui_region(struct ui *ui);
 const char *ui_profile(struct ui *ui);
 bool ui_read_only(struct ui *ui);
+/* ondeck's config file (may be NULL). */
+const struct od_settings *ui_settings(struct ui *ui);
 /* Lines the logs pane keeps ([logs] buffer_lines, default 10000). */
 long ui_log_lines(struct ui *ui);
 
@@ -73,6 +76,9 @@ void ui_open_logs(struct ui *ui, const struct ui_target *t);
 
 /* Mutation keys: the one dispatch point (ui/actions_glue.c). */
 void actions_glue_dispatch(struct ui *ui, enum ui_action action, const struct ui_target *t);
+/* The console is going away (or its AWS client is being replaced): actions still in flight
+ * forget it, invalidation follows stop (ui/actions_glue.c). */
+void actions_glue_shutdown(struct ui *ui);
 
 /* Views ask whether their parts are stale, for a marker in their title. */
 bool ui_parts_stale(struct ui *ui, unsigned parts);

@@ -30,6 +30,8 @@ static const struct {
     {":q", "quit"},
 };
 
+static bool read_only; /* the help being built is for a read-only console */
+
 static void
 key_line(struct ui_doc *d, enum ui_action a)
 {
@@ -41,7 +43,8 @@ key_line(struct ui_doc *d, enum ui_action a)
     doc_add(d, EL_HELP_KEY, 16, keys[0] != '\0' ? keys : "(unbound)");
     doc_add(d, EL_ROW, 0, keys_action_help(a));
     if (keys_action_flags(a) & KF_MUTATES)
-        doc_add(d, EL_DIM, 0, "  (asks for confirmation)");
+        doc_add(d, read_only ? EL_STATE_WARN : EL_DIM, 0,
+                read_only ? "  (disabled: read-only)" : "  (asks for confirmation)");
 }
 
 static void
@@ -163,6 +166,7 @@ view_help_new(struct ui *ui, const struct view *under)
 
     st->under = xstrdup(under != NULL ? under->ops->name : "console");
     doc_init(&st->doc);
+    read_only = ui_read_only(ui);
     build(st, under);
     return view_new(ui, &help_ops, st);
 }

@@ -10,6 +10,7 @@
 #include "ui/draw.h"
 #include "ui/present.h"
 #include "ui/ui.h"
+#include "ui/view_rollout.h"
 #include "ui/widget_doc.h"
 #include "ui/widget_spark.h"
 #include "util/sanitize.h"
@@ -20,7 +21,7 @@
 
 static const enum ui_action actions[] = {
     ACT_UP,   ACT_DOWN,   ACT_TOP,      ACT_BOTTOM, ACT_PAGE_UP,   ACT_PAGE_DOWN, ACT_ENTER,
-    ACT_FILTER, ACT_LOGS, ACT_DEPLOY, ACT_ROLLBACK, ACT_SCALE, ACT_STOP_TASK,
+    ACT_FILTER, ACT_LOGS, ACT_WATCH, ACT_DEPLOY, ACT_ROLLBACK, ACT_SCALE, ACT_STOP_TASK,
 };
 
 struct service_view {
@@ -361,6 +362,12 @@ key(struct view *v, enum ui_action a)
     if (a == ACT_ENTER) {
         if (doc_link(&st->doc, &link) == LINK_TASK && link != NULL)
             ui_push(v->ui, view_task_new(v->ui, link));
+        return true;
+    }
+    if (a == ACT_WATCH) {
+        struct view_rollout_opts o = {.cluster = ui_cluster(v->ui), .service = st->name};
+
+        ui_push(v->ui, view_rollout_new(v->ui, &o));
         return true;
     }
     return false;

@@ -92,6 +92,10 @@ poller_new(struct od_aws *aws, struct od_world *world, const struct od_poller_op
     p->parts = opts->parts;
     p->max_in_flight = opts->max_in_flight > 0 ? opts->max_in_flight : 16;
     p->metric_minutes = opts->metric_minutes > 0 ? opts->metric_minutes : 30;
+    p->steady_ms = opts->steady_seconds > 0 ? (uint64_t)opts->steady_seconds * 1000u
+                                            : SLOW_INTERVAL_MS;
+    if (p->steady_ms < FAST_INTERVAL_MS)
+        p->steady_ms = FAST_INTERVAL_MS;
     init_budgets(p, opts->settings);
     return p;
 }
@@ -267,7 +271,7 @@ on_tick(void *ud)
 void
 poller_schedule_next(struct od_poller *p)
 {
-    uint64_t delay = world_rolling(p->world) ? FAST_INTERVAL_MS : SLOW_INTERVAL_MS;
+    uint64_t delay = world_rolling(p->world) ? FAST_INTERVAL_MS : p->steady_ms;
 
     if (p->backoff_ms > delay)
         delay = p->backoff_ms;

@@ -52,6 +52,7 @@ struct od_poller_opts {
     unsigned parts;      /* POLL_PART(...) bits */
     int max_in_flight;   /* 0 = 16 */
     int metric_minutes;  /* window of metric series; 0 = 30 */
+    int steady_seconds;  /* periodic refresh when nothing rolls; 0 = 30 (5 while rolling) */
 };
 
 typedef void (*poller_cb)(void *ud);

@@ -139,6 +139,7 @@ struct od_poller {
     unsigned parts;
     int max_in_flight;
     int metric_minutes;
+    uint64_t steady_ms; /* periodic refresh interval when no deployment rolls */
     struct od_budget budgets[OD_SVC__COUNT]; /* calls per second per API family */
     char **metric_services; /* NULL = metrics for every service */
     size_t nmetric_services;

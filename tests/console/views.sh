@@ -125,8 +125,10 @@ s=$(screen)
 tap_grep "$s" 'status +RUNNING' "the task's status"
 tap_grep "$s" 'app +(RUNNING|PENDING) .*nginx' "its container with image"
 tmux_send 'K'
-tmux_wait_for 'stop-task: not available yet' 5
-tap_ok $? "K (stop task) is routed to the actions, which say they are not available yet"
+tmux_wait_for 'reason for stopping task .*: stopped from ondeck' 5
+tap_ok $? "K (stop task) is routed to the actions, which ask for a reason"
+tmux_send Escape
+tmux_wait_for 'stop-task cancelled; nothing was changed' 5
 tmux_send q
 tmux_wait_for 'Service api · cluster prod' 5
 tap_ok $? "q goes back to the service"
@@ -145,8 +147,10 @@ tap_grep "$s" 'C-c +quit' "and the keys that work everywhere"
 tmux_send q
 tmux_wait_gone 'Keys of the services view' 5
 tmux_send S
-tmux_wait_for 'scale: not available yet' 5
-tap_ok $? "S (scale) says the actions are not available yet"
+tmux_wait_for 'desired count for ' 5
+tap_ok $? "S (scale) asks for the desired count"
+tmux_send Escape
+tmux_wait_for 'scale cancelled; nothing was changed' 5
 tmux_send l
 tmux_wait_for 'Logs · service api' 5
 tap_ok $? "l opens the logs pane of the selected service"
@@ -183,8 +187,10 @@ tmux_send Enter
 tmux_wait_for 'Latest invalidations' 5
 tap_ok $? "Enter opens a distribution"
 tmux_send I
-tmux_wait_for 'invalidate: not available yet' 5
-tap_ok $? "I (invalidate) is routed to the actions"
+tmux_wait_for '\[ Cancel \] +\[ Invalidate \]' 10
+tap_ok $? "I (invalidate) is routed to the actions, which ask for the confirmation"
+tmux_send Escape
+tmux_wait_for 'invalidate cancelled; nothing was changed' 5
 
 # ---- clusters: switch -----------------------------------------------------------------------
 tmux_send ':'
