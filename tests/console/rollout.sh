@@ -56,6 +56,31 @@ else
     tap_ok 1 "next to the previous one that keeps serving"
     tap_diag "$s"
 fi
+# The rollout view offers the one-key rollback to the revision that was serving.
+stable=$("$PYTHON3" -c '
+import boto3, sys
+s = boto3.client("ecs", endpoint_url=sys.argv[1]).describe_services(
+    cluster="prod", services=["checkout"])["services"][0]
+print(next(d["taskDefinition"] for d in s["deployments"] if d["status"] == "ACTIVE").rsplit("/", 1)[1])' \
+    "$AWS_ENDPOINT_URL")
+tmux_send w
+tmux_wait_for "Press R to roll back to $stable" 20
+tap_ok $? "the rollout view offers the rollback to $stable"
+tmux_send R
+tmux_wait_for '\[ Cancel \] +\[ Roll back \]' 20
+tap_ok $? "R asks for the confirmation of the rollback"
+tmux_send Tab Enter
+got=
+for ((i = 0; i < 100; i++)); do
+    got=$("$PYTHON3" -c '
+import boto3, sys
+s = boto3.client("ecs", endpoint_url=sys.argv[1]).describe_services(
+    cluster="prod", services=["checkout"])["services"][0]
+print(s["taskDefinition"].rsplit("/", 1)[-1])' "$AWS_ENDPOINT_URL")
+    [ "$got" = "$stable" ] && break
+    sleep 0.2
+done
+tap_is "$got" "$stable" "after the confirmation checkout runs the stable revision again"
 tmux_send C-c
 tap_is "$(tmux_wait_exit 5)" 0 "C-c quits with status 0"
 
