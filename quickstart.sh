@@ -187,6 +187,22 @@ run_valgrind()
         LOG_COMPILER="valgrind --quiet --error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite --track-fds=no"
 }
 
+# run_clang: the whole tree with clang -Werror too (compile only: the tests ran with gcc).
+run_clang()
+{
+    if ! command -v clang >/dev/null 2>&1; then
+        say "clang not installed: skipping the clang -Werror build"
+        return 0
+    fi
+    if (CC=clang build build-clang); then
+        PASSED=$((PASSED + 1))
+        say "clang -Werror build: ok"
+    else
+        FAILED=$((FAILED + 1))
+        say "clang -Werror build failed (build-clang/make.out)"
+    fi
+}
+
 # run_dist: make distcheck and the Debian package on a copy of the tree (tests/dist/dist.sh);
 # not part of make check, since distcheck itself runs make check.
 run_dist()
@@ -217,6 +233,7 @@ cmd_test()
             UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
             run_check build-asan
         run_valgrind build
+        run_clang
         run_dist
     fi
     say "done in $((SECONDS - t0)) s"

@@ -178,6 +178,9 @@ ui_data_changed(struct ui *ui)
     ui->dirty = true;
 }
 
+static void set_message(struct ui *ui, bool error, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 set_message(struct ui *ui, bool error, const char *fmt, va_list ap)
 {
