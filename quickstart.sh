@@ -31,7 +31,7 @@ JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 APT_PACKAGES=(build-essential autoconf automake pkg-config libncurses-dev libcurl4-openssl-dev
     libssl-dev libcjson-dev libxml2-dev tmux valgrind python3 python3-pip openssl
-    debhelper dpkg-dev fakeroot man-db zsh)
+    debhelper dpkg-dev fakeroot man-db zsh clang libclang-rt-14-dev)
 
 say() { printf 'quickstart: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -181,7 +181,8 @@ run_valgrind()
 {
     local dir=$1 tests
     command -v valgrind >/dev/null 2>&1 || { say "valgrind not installed"; FAILED=$((FAILED + 1)); return 0; }
-    tests=$(cd "$dir" && find tests/unit -maxdepth 1 -type f -perm -u+x -name 'test_*' | sort | tr '\n' ' ')
+    tests=$(cd "$dir" && find tests/unit tests/fuzz -maxdepth 1 -type f -perm -u+x \
+        \( -name 'test_*' -o -name replay \) | sort | tr '\n' ' ')
     say "valgrind: $tests"
     ONDECK_VALGRIND=1 run_check "$dir" TESTS="$tests" \
         LOG_COMPILER="valgrind --quiet --error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite --track-fds=no"
@@ -200,6 +201,24 @@ run_clang()
     else
         FAILED=$((FAILED + 1))
         say "clang -Werror build failed (build-clang/make.out)"
+    fi
+}
+
+# run_fuzz: a short libFuzzer run of every parser target (tests/fuzz/run.sh; clang).
+run_fuzz()
+{
+    local out=build/fuzz.out
+    if ! command -v clang >/dev/null 2>&1; then
+        say "clang not installed: skipping the fuzz run"
+        return 0
+    fi
+    say "fuzzing every parser briefly (tests/fuzz/run.sh 2)"
+    if tests/fuzz/run.sh 2 >"$out" 2>&1; then
+        PASSED=$((PASSED + 1))
+    else
+        tail -n 30 "$out" >&2
+        FAILED=$((FAILED + 1))
+        say "the fuzz run found a problem ($out)"
     fi
 }
 
@@ -234,6 +253,7 @@ cmd_test()
             run_check build-asan
         run_valgrind build
         run_clang
+        run_fuzz
         run_dist
     fi
     say "done in $((SECONDS - t0)) s"

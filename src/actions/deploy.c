@@ -780,7 +780,8 @@ on_reconcile_list(struct od_action_job *job, const struct od_aws_response *resp,
         }
         return;
     }
-    qsort(job->arns, job->narns, sizeof *job->arns, rev_desc);
+    if (job->narns > 1)
+        qsort(job->arns, job->narns, sizeof *job->arns, rev_desc);
     job->pos = 0;
     reconcile_next(job);
 }

@@ -301,6 +301,49 @@ excerpt(const char *body, size_t len, const struct od_http_response *resp)
     return buf_steal(&out);
 }
 
+/* Signature errors quote the canonical request AWS expected, and a temporary credential's
+ * session token is one of its signed headers ("x-amz-security-token:TOKEN", or
+ * "X-Amz-Security-Token=TOKEN" in a query): keep the text, which helps debugging a signature
+ * mismatch, but never the token. Works on raw and on sanitised text ("\x0a" ends a value
+ * too, since '\\' is not a token character). */
+static bool
+token_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           (c != '\0' && strchr("+/=%-_", c) != NULL);
+}
+
+static char *
+redact_token(char *msg)
+{
+    static const char name[] = "x-amz-security-token";
+    const size_t nlen = sizeof name - 1;
+    struct od_buf out;
+    const char *p, *start;
+
+    if (msg == NULL || strcasestr(msg, name) == NULL)
+        return msg;
+    buf_init(&out, 0);
+    for (p = start = msg; (p = strcasestr(p, name)) != NULL;) {
+        const char *v = p + nlen;
+
+        if (*v != ':' && *v != '=') {
+            p = v;
+            continue;
+        }
+        v++;
+        buf_append(&out, start, (size_t)(v - start));
+        buf_puts(&out, "<redacted>");
+        /* Tokens are base64, maybe percent-encoded; anything else ends the value. */
+        while (token_char(*v))
+            v++;
+        p = start = v;
+    }
+    buf_puts(&out, start);
+    free(msg);
+    return buf_steal(&out);
+}
+
 void
 proto_parse_error(enum od_proto proto, long status, const char *body, size_t len,
                   const struct od_http_response *resp, struct od_error *err)
@@ -325,13 +368,13 @@ proto_parse_error(enum od_proto proto, long status, const char *body, size_t len
     if (f.code != NULL) {
         err->err = OD_E_AWS;
         err->code = f.code;
-        err->message = f.message;
+        err->message = redact_token(f.message);
         return;
     }
     free(f.message);
     err->err = OD_E_HTTP;
     err->code = xasprintf("HTTP %ld", status);
-    err->message = len > 0 ? excerpt(body, len, resp) : NULL;
+    err->message = len > 0 ? redact_token(excerpt(body, len, resp)) : NULL;
     if (err->message == NULL && reason_phrase(status) != NULL)
         err->message = xstrdup(reason_phrase(status));
 }

@@ -18,6 +18,7 @@ struct transfer {
     struct curl_slist *headers;
     char *body; /* our copy: curl does not copy POSTFIELDS */
     size_t max_body;
+    bool too_large; /* the body went past max_body: the transfer was stopped */
     od_http_cb cb;
     void *ud;
     uint64_t started;
@@ -179,8 +180,10 @@ write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
     struct transfer *t = userdata;
     size_t n = size * nmemb;
 
-    if (buf_append(&t->resp.body, ptr, n) != OD_OK)
+    if (buf_append(&t->resp.body, ptr, n) != OD_OK) {
+        t->too_large = true;
         return 0; /* past the cap: curl aborts with CURLE_WRITE_ERROR */
+    }
     return n;
 }
 
@@ -347,13 +350,17 @@ finish(struct transfer *t, CURLcode rc)
     if (rc == CURLE_OK) {
         t->resp.err = OD_OK;
     } else {
-        if (rc == CURLE_WRITE_ERROR && t->resp.body.len >= t->max_body)
+        if (rc == CURLE_WRITE_ERROR && t->too_large)
             t->resp.err = OD_E_TOO_LARGE;
         else if (rc == CURLE_OPERATION_TIMEDOUT)
             t->resp.err = OD_E_TIMEOUT;
         else
             t->resp.err = OD_E_NETWORK;
-        t->resp.errmsg = xstrdup(t->errbuf[0] != '\0' ? t->errbuf : curl_easy_strerror(rc));
+        if (t->resp.err == OD_E_TOO_LARGE)
+            t->resp.errmsg = xasprintf("the answer is larger than %zu MiB", t->max_body >> 20);
+        else
+            t->resp.errmsg =
+                xstrdup(t->errbuf[0] != '\0' ? t->errbuf : curl_easy_strerror(rc));
         t->resp.status = 0;
     }
     log_debug("http %s status=%ld err=%d %llums", t->resp.err == OD_OK ? "done" : "failed",

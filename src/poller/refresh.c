@@ -316,8 +316,12 @@ worth_reissuing(const struct job *j, const struct od_error *err)
 {
     enum retry_class cls = retry_classify(err, false);
 
-    return j->reissues < POLL_REISSUES &&
-           (cls == RETRY_THROTTLE || cls == RETRY_TRANSIENT || cls == RETRY_TIMEOUT);
+    if (j->reissues >= POLL_REISSUES)
+        return false;
+    /* Beyond what the client retries: a bare 429, or an answer that was garbled or too
+     * large on the way, may well be fine the next time, and a read is safe to repeat. */
+    return cls == RETRY_THROTTLE || cls == RETRY_TRANSIENT || cls == RETRY_TIMEOUT ||
+           err->http_status == 429 || err->err == OD_E_PARSE || err->err == OD_E_TOO_LARGE;
 }
 
 static void

@@ -1,0 +1,18 @@
+/* ELBv2 DescribeTargetHealth response (awsQuery XML). */
+#include "aws/elbv2.h"
+#include "tests/fuzz/fuzz.h"
+
+FUZZ_ENTRY(elbv2_target_health)
+{
+    struct od_error err = { 0 };
+    struct od_target *out = NULL;
+    size_t n = 0;
+    enum od_err rc = elbv2_decode_target_health((const char *)data, size, &out, &n, &err);
+
+    fuzz_check_result(rc, &err);
+    if (rc != OD_OK)
+        FUZZ_ASSERT(out == NULL && n == 0);
+    OD_FREE_ARRAY(out, n, target_clear);
+    od_error_clear(&err);
+    return 0;
+}
