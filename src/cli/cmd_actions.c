@@ -409,12 +409,12 @@ on_rollout(const struct od_rollout *ro, void *ud)
             printf("  task ");
             print_inert(stdout, t->id);
             printf(" %s", t->stopped ? "stopped" : "running");
-            if (t->stopped_reason != NULL) {
+            if (!str_empty(t->stopped_reason)) {
                 printf(" (reason: ");
                 print_inert(stdout, t->stopped_reason);
                 printf(")");
             }
-            if (t->container_reason != NULL) {
+            if (!str_empty(t->container_reason)) {
                 printf(" (container: ");
                 print_inert(stdout, t->container_reason);
                 printf(")");

@@ -451,6 +451,7 @@ run_logs(struct od_cli *cli)
 
         r.world = world_new(cli->aws->region, cli->g.cluster);
         po.cluster = cli->g.cluster;
+        po.settings = cli->settings;
         po.parts = POLL_PART(OD_PART_SERVICES) | POLL_PART(OD_PART_TASKS) |
                    POLL_PART(OD_PART_STOPPED_TASKS);
         r.poller = poller_new(cli->aws, r.world, &po);
