@@ -1,4 +1,5 @@
 #include "ui/view.h"
+#include "ui/widget_table.h"
 
 #include <stdlib.h>
 
@@ -36,4 +37,29 @@ view_free(struct view **vp)
         v->ops->destroy(v);
     free(v);
     *vp = NULL;
+}
+
+void
+table_view_set_filter(struct view *v, const char *text)
+{
+    table_set_filter((struct ui_table *)v->st, text);
+}
+
+const char *
+table_view_get_filter(struct view *v)
+{
+    return table_filter((const struct ui_table *)v->st);
+}
+
+/* dir 0 sorts the column its natural way (numbers high first), else dir > 0 descending. */
+bool
+table_view_sort(struct view *v, const char *column, int dir)
+{
+    struct ui_table *t = v->st;
+    int c = table_find_col(t, column);
+
+    if (c < 0)
+        return false;
+    table_sort_by(t, c, dir == 0 ? t->cols[c].numeric : dir > 0);
+    return true;
 }

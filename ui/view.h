@@ -62,6 +62,11 @@ struct view {
 };
 
 struct view *view_new(struct ui *ui, const struct view_ops *ops, void *st);
+
+/* Filter and sort for the list views, whose state begins with their struct ui_table. */
+void table_view_set_filter(struct view *v, const char *text);
+const char *table_view_get_filter(struct view *v);
+bool table_view_sort(struct view *v, const char *column, int dir);
 void view_free(struct view **vp);
 
 /* The views. */

@@ -1,5 +1,6 @@
 /* Every alarm with its state and reason, firing ones first; Enter jumps to the service,
  * target group (its service) or distribution that the alarm's dimensions name. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@ static const struct table_col cols[C_COUNT] = {
 struct alarms {
     struct ui_table table;
 };
+_Static_assert(offsetof(struct alarms, table) == 0, "table_view_* need the table first");
 
 static double
 state_rank(const char *state)
@@ -206,30 +208,6 @@ title(struct view *v, char *out, size_t len)
 }
 
 static void
-set_filter(struct view *v, const char *text)
-{
-    table_set_filter(&((struct alarms *)v->st)->table, text);
-}
-
-static const char *
-get_filter(struct view *v)
-{
-    return table_filter(&((struct alarms *)v->st)->table);
-}
-
-static bool
-sort(struct view *v, const char *column, int dir)
-{
-    struct alarms *st = v->st;
-    int c = table_find_col(&st->table, column);
-
-    if (c < 0)
-        return false;
-    table_sort_by(&st->table, c, dir == 0 ? cols[c].numeric : dir > 0);
-    return true;
-}
-
-static void
 destroy(struct view *v)
 {
     struct alarms *st = v->st;
@@ -249,9 +227,9 @@ static const struct view_ops alarms_ops = {
     .draw = draw,
     .key = key,
     .title = title,
-    .set_filter = set_filter,
-    .get_filter = get_filter,
-    .sort = sort,
+    .set_filter = table_view_set_filter,
+    .get_filter = table_view_get_filter,
+    .sort = table_view_sort,
 };
 
 struct view *

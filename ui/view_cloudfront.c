@@ -1,5 +1,6 @@
 /* CloudFront: the distributions (id, domain, aliases, status), their latest invalidation and
  * Requests / 5xx error-rate sparklines; Enter opens one distribution with its invalidations. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,7 @@ static const enum ui_action doc_actions[] = {
 struct cf_list {
     struct ui_table table;
 };
+_Static_assert(offsetof(struct cf_list, table) == 0, "table_view_* need the table first");
 
 static void
 spark_cell(struct ui_table *t, size_t row, int col, const struct od_series *s, enum ui_el el)
@@ -161,30 +163,6 @@ list_title(struct view *v, char *out, size_t len)
 }
 
 static void
-list_set_filter(struct view *v, const char *text)
-{
-    table_set_filter(&((struct cf_list *)v->st)->table, text);
-}
-
-static const char *
-list_get_filter(struct view *v)
-{
-    return table_filter(&((struct cf_list *)v->st)->table);
-}
-
-static bool
-list_sort(struct view *v, const char *column, int dir)
-{
-    struct cf_list *st = v->st;
-    int c = table_find_col(&st->table, column);
-
-    if (c < 0)
-        return false;
-    table_sort_by(&st->table, c, dir == 0 ? cols[c].numeric : dir > 0);
-    return true;
-}
-
-static void
 list_target(struct view *v, struct ui_target *t)
 {
     const char *sel = table_selected(&((struct cf_list *)v->st)->table);
@@ -214,9 +192,9 @@ static const struct view_ops cf_list_ops = {
     .draw = list_draw,
     .key = list_key,
     .title = list_title,
-    .set_filter = list_set_filter,
-    .get_filter = list_get_filter,
-    .sort = list_sort,
+    .set_filter = table_view_set_filter,
+    .get_filter = table_view_get_filter,
+    .sort = table_view_sort,
     .target = list_target,
 };
 

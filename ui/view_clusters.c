@@ -1,6 +1,7 @@
 /* The region's clusters: services, running/pending tasks, and for the selected cluster the
  * deployments in progress and unhealthy targets; alarms in ALARM per cluster (by their
  * ClusterName dimension, plus the selected cluster's target groups). */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@ static const struct table_col cols[C_COUNT] = {
 struct clusters {
     struct ui_table table;
 };
+_Static_assert(offsetof(struct clusters, table) == 0, "table_view_* need the table first");
 
 static size_t
 cluster_alarms(const struct od_world *w, const char *cluster)
@@ -160,30 +162,6 @@ title(struct view *v, char *out, size_t len)
 }
 
 static void
-set_filter(struct view *v, const char *text)
-{
-    table_set_filter(&((struct clusters *)v->st)->table, text);
-}
-
-static const char *
-get_filter(struct view *v)
-{
-    return table_filter(&((struct clusters *)v->st)->table);
-}
-
-static bool
-sort(struct view *v, const char *column, int dir)
-{
-    struct clusters *st = v->st;
-    int c = table_find_col(&st->table, column);
-
-    if (c < 0)
-        return false;
-    table_sort_by(&st->table, c, dir == 0 ? cols[c].numeric : dir > 0);
-    return true;
-}
-
-static void
 target(struct view *v, struct ui_target *t)
 {
     const char *sel = table_selected(&((struct clusters *)v->st)->table);
@@ -214,9 +192,9 @@ static const struct view_ops clusters_ops = {
     .draw = draw,
     .key = key,
     .title = title,
-    .set_filter = set_filter,
-    .get_filter = get_filter,
-    .sort = sort,
+    .set_filter = table_view_set_filter,
+    .get_filter = table_view_get_filter,
+    .sort = table_view_sort,
     .target = target,
 };
 

@@ -1,5 +1,6 @@
 /* Services of the selected cluster: counts, rollout state and progress, task definition
  * revision, CPU/memory/5xx sparklines, unhealthy targets and an alarm badge. */
+#include <stddef.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,7 @@ static const enum ui_action actions[] = {
 struct services {
     struct ui_table table;
 };
+_Static_assert(offsetof(struct services, table) == 0, "table_view_* need the table first");
 
 /* A spark cell: the sparkline and the latest value. */
 static void
@@ -183,30 +185,6 @@ title(struct view *v, char *out, size_t len)
 }
 
 static void
-set_filter(struct view *v, const char *text)
-{
-    table_set_filter(&((struct services *)v->st)->table, text);
-}
-
-static const char *
-get_filter(struct view *v)
-{
-    return table_filter(&((struct services *)v->st)->table);
-}
-
-static bool
-sort(struct view *v, const char *column, int dir)
-{
-    struct services *st = v->st;
-    int c = table_find_col(&st->table, column);
-
-    if (c < 0)
-        return false;
-    table_sort_by(&st->table, c, dir == 0 ? cols[c].numeric : dir > 0);
-    return true;
-}
-
-static void
 target(struct view *v, struct ui_target *t)
 {
     struct services *st = v->st;
@@ -239,9 +217,9 @@ static const struct view_ops services_ops = {
     .draw = draw,
     .key = key,
     .title = title,
-    .set_filter = set_filter,
-    .get_filter = get_filter,
-    .sort = sort,
+    .set_filter = table_view_set_filter,
+    .get_filter = table_view_get_filter,
+    .sort = table_view_sort,
     .target = target,
 };
 
