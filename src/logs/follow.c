@@ -71,6 +71,8 @@ budget_feedback(bool throttled)
 
 /* ---- queries and the follower -------------------------------------------------------- */
 
+struct call_ctx;
+
 struct query {
     struct od_follow *f;
     char *group;
@@ -88,6 +90,7 @@ struct query {
     char *next_token;
     unsigned pages_this_pass;
     bool pass_done, in_flight, failed, want_send;
+    struct call_ctx *call; /* the FilterLogEvents in flight, to cancel on follow_free */
     int errors; /* consecutive failures */
     uint64_t timer;
     struct seen seen;
@@ -224,9 +227,20 @@ follow_free(struct od_follow **fp)
     *fp = NULL;
     f->dead = true;
     loop_timer_cancel(f->aws->loop, f->pass_timer);
-    for (size_t i = 0; i < f->nqs; i++)
-        loop_timer_cancel(f->aws->loop, f->qs[i]->timer);
-    /* request.h cannot cancel a call: the last callback in flight frees f. */
+    for (size_t i = 0; i < f->nqs; i++) {
+        struct query *q = f->qs[i];
+
+        loop_timer_cancel(f->aws->loop, q->timer);
+        if (q->in_flight && q->call != NULL) {
+            /* Dropped without a callback: release its hold here. */
+            aws_cancel_ud(f->aws, q->call);
+            free(q->call);
+            q->call = NULL;
+            q->in_flight = false;
+            f->holds--;
+        }
+    }
+    /* Inside a callback the caller still holds f: the last unhold frees it. */
     if (f->holds == 0)
         follow_destroy(f);
 }
@@ -513,6 +527,7 @@ send_now(struct query *q)
     }
     free(body);
     q->in_flight = true;
+    q->call = ctx;
     hold(f);
     f->st.calls++;
 }
@@ -694,6 +709,7 @@ on_page(const struct od_aws_response *resp, const struct od_error *err, void *ud
 
     free(ctx);
     q->in_flight = false;
+    q->call = NULL;
     if (!f->dead)
         page_done(q, resp, err, throttles_at_send);
     unhold(f); /* the call's hold */
