@@ -20,7 +20,9 @@ proxy_start --mixed 0.3 --seed 7 --stall-ms 4000 --oversized-mb 70 || tap_bail "
 mkdir -p "$XDG_CONFIG_HOME/ondeck"
 printf '[console]\nrefresh_seconds = 5\n' >"$XDG_CONFIG_HOME/ondeck/config"
 
-tmux_start 160 45 env ONDECK_HTTP_TIMEOUT_MS=2000 "$ONDECK" --cluster prod
+# tmux 3.3a does not always record a dead pane's exit status: a wrapper prints it.
+tmux_wrapper "$TAP_TMPDIR/run.sh"
+tmux_start 160 45 "$TAP_TMPDIR/run.sh" env ONDECK_HTTP_TIMEOUT_MS=2000 "$ONDECK" --cluster prod
 tmux_wait_for 'worker' 60
 tap_is "$?" 0 "the console shows the prod services under faults"
 pid=$(pgrep -P "$(tmux_pane_pid)" -x ondeck 2>/dev/null || tmux_pane_pid)
@@ -68,8 +70,6 @@ tap_is "$?" 0 "once the faults stop the console shows the new desired count (wor
 tmux_capture >"$TAP_TMPDIR/soak-screen.txt"
 tap_ok '! tmux_pane_dead' "the console is still running"
 tmux_send q
-tmux_wait_dead 10 >/dev/null || tmux_send q
-tmux_wait_dead 10
-tap_is "$(tmux_pane_status)" 0 "it quits cleanly with q"
+tap_is "$(tmux_wait_exit 15)" 0 "it quits cleanly with q"
 tmux_stop
 tap_done
