@@ -169,6 +169,38 @@ for s in 0 1 2 3; do
     tap_like "$man_txt" $'\n       '"$s"' +[A-Z]' "the man page explains exit status $s"
 done
 
+# `make install` into a prefix, the build tree gone: the installed console loads a theme that
+# exists only in the installed themes directory.
+if [ -n "$themes" ] && command -v tmux >/dev/null 2>&1; then
+    inst=$W/prefix
+    ib=$W/instbuild
+    mkdir -p "$ib"
+    if (cd "$ib" && "$W/tree/configure" --prefix="$inst" -q >/dev/null 2>&1 &&
+        make -j2 >/dev/null 2>&1 && make install >/dev/null 2>&1); then
+        rm -rf "$ib"
+        sock=$W/tmux.sock
+        env -u ONDECK_THEMEDIR XDG_CONFIG_HOME="$W/noconfig" HOME="$W/nohome" \
+            AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=y AWS_REGION=us-east-1 \
+            AWS_EC2_METADATA_DISABLED=true LANG=C.UTF-8 \
+            tmux -S "$sock" new-session -d -x 100 -y 20 \
+            "$inst/bin/ondeck --theme high-contrast --endpoint-url http://127.0.0.1:9 2>$W/theme.err; echo EXIT=\$?; sleep 30"
+        shown=
+        for _ in $(seq 100); do
+            shown=$(tmux -S "$sock" capture-pane -p 2>/dev/null)
+            grep -q 'ondeck\|EXIT=' <<<"$shown" && break
+            sleep 0.1
+        done
+        tmux -S "$sock" send-keys q 2>/dev/null
+        sleep 0.5
+        tmux -S "$sock" kill-server 2>/dev/null
+        tap_ok '! grep -q EXIT=2 <<<"$shown" && grep -q "ondeck" <<<"$shown"' \
+            "the installed console finds its installed theme (high-contrast) with no build tree"
+        tap_diag "$(cat "$W/theme.err" 2>/dev/null)"
+    else
+        tap_ok 1 "make install into a prefix"
+    fi
+fi
+
 if command -v lintian >/dev/null 2>&1; then
     lintian --tag-display-limit 0 "$deb" >"$W/lintian.log" 2>&1
     tap_diag "lintian: $(grep -c '^[EW]:' "$W/lintian.log") errors and warnings"
