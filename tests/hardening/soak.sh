@@ -47,7 +47,11 @@ faults=$(proxy_stats | "$PYTHON3" -c 'import json,sys; d=json.load(sys.stdin); f
 tap_diag "injected faults / requests: $faults"
 tap_ok '[ "${faults%% *}" -ge 5 ]' "faults were injected (${faults%% *} of ${faults##* } requests)"
 tap_diag "RSS curve (s, KiB): $(tail -n +2 "$curve" | tr '\t\n' ': ')"
-verdict=$("$PYTHON3" - "$curve" <<'PY'
+# Under AddressSanitizer freed memory sits in quarantine (up to 256 MiB): the RSS says
+# nothing about leaks there (LeakSanitizer checks those at exit), so allow its growth.
+slack=4096
+grep -aq __asan_init "$ONDECK" 2>/dev/null && slack=300000
+verdict=$("$PYTHON3" - "$curve" "$slack" <<'PY'
 import sys
 rows = [tuple(map(int, l.split())) for l in open(sys.argv[1]).read().splitlines()[1:]]
 if len(rows) < 6:
@@ -55,7 +59,7 @@ if len(rows) < 6:
 third = len(rows) // 3
 first = max(r for _, r in rows[:third])
 last = max(r for _, r in rows[-third:])
-print("flat" if last <= first + 4096 else f"grew from {first} to {last} KiB")
+print("flat" if last <= first + int(sys.argv[2]) else f"grew from {first} to {last} KiB")
 PY
 )
 tap_is "$verdict" "flat" "memory stays flat under faults"
