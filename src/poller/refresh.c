@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "poller/refresh.h"
+#include "aws/proto_json.h"
+#include "aws/proto_xml.h"
 #include "net/retry.h"
 #include "util/clock.h"
 #include "util/hash.h"
@@ -324,15 +326,43 @@ worth_reissuing(const struct job *j, const struct od_error *err)
            err->http_status == 429 || err->err == OD_E_PARSE || err->err == OD_E_TOO_LARGE;
 }
 
+/* Whether a successful answer is at least well-formed JSON or XML. A body garbled on the way
+ * is re-issued like a failed call, before any handler has counted it; what parses but does
+ * not decode is the handlers' business (the part goes stale). */
+static bool
+well_formed(enum od_svc svc, const struct od_aws_response *resp)
+{
+    bool ok;
+
+    if (svc_info(svc)->proto == OD_PROTO_JSON) {
+        cJSON *doc = json_parse(resp->body, resp->body_len, NULL);
+
+        ok = doc != NULL;
+        json_free(&doc);
+    } else {
+        struct od_xml *doc = NULL;
+
+        ok = xml_parse(resp->body, resp->body_len, &doc, NULL) == OD_OK;
+        xml_free(&doc);
+    }
+    return ok;
+}
+
 static void
 on_job_done(const struct od_aws_response *resp, const struct od_error *err, void *ud)
 {
     struct job *j = ud;
     struct refresh *r = j->r;
     bool failed = err != NULL && err->err != OD_OK;
+    struct od_error garbled = {0};
 
     r->in_flight--;
     active_remove(r, j);
+    if (!failed && j->reissues < POLL_REISSUES && !well_formed(j->svc, resp)) {
+        od_error_set(&garbled, OD_E_PARSE, "%s answered with a malformed body", j->op);
+        err = &garbled;
+        failed = true;
+    }
     if (failed && worth_reissuing(j, err)) {
         uint32_t jitter;
         uint64_t delay;
@@ -346,9 +376,11 @@ on_job_done(const struct od_aws_response *resp, const struct od_error *err, void
                   err->code != NULL ? err->code : od_strerror(err->err),
                   (unsigned long long)delay);
         j->timer_id = loop_timer_add(r->p->aws->loop, delay, on_reissue, j);
+        od_error_clear(&garbled);
         return;
     }
-    j->done(r, j, resp, failed ? err : NULL);
+    od_error_clear(&garbled);
+    j->done(r, j, resp, failed && err != &garbled ? err : NULL);
     refresh_job_free(j);
     refresh_pump(r);
 }
