@@ -105,6 +105,26 @@ service_plan_state(struct od_plan *plan, const struct od_service *s)
                   p != NULL && p->id != NULL ? p->id : "?");
 }
 
+bool
+plan_take_service(struct od_action_job *job, const struct od_aws_response *resp,
+                  const struct od_error *err, struct od_service *out)
+{
+    struct od_error e = {0};
+
+    if (err != NULL) {
+        job_plan_fail(job, err);
+        return false;
+    }
+    if (decode_described_service(resp->body, resp->body_len, job->plan->service, out, &e) !=
+        OD_OK) {
+        job_plan_fail(job, &e);
+        od_error_clear(&e);
+        return false;
+    }
+    service_plan_state(job->plan, out);
+    return true;
+}
+
 enum od_err
 service_describe_start(struct od_action_job *job, job_step step, struct od_error *err)
 {
@@ -302,17 +322,8 @@ dp_on_service(struct od_action_job *job, const struct od_aws_response *resp,
     struct od_service s;
     struct od_error e = {0};
 
-    if (err != NULL) {
-        job_plan_fail(job, err);
+    if (!plan_take_service(job, resp, err, &s))
         return;
-    }
-    if (decode_described_service(resp->body, resp->body_len, job->plan->service, &s, &e) !=
-        OD_OK) {
-        job_plan_fail(job, &e);
-        od_error_clear(&e);
-        return;
-    }
-    service_plan_state(job->plan, &s);
     service_clear(&s);
     if (job->plan->current_td_arn == NULL) {
         od_error_set(&e, OD_E_PARSE, "the service has no task definition");

@@ -86,6 +86,10 @@ const char *service_stable_td(const struct od_service *s);
 cJSON *service_audit_json(const struct od_service *s);
 /* Fill the plan from a described service (deploy, rollback, scale). */
 void service_plan_state(struct od_plan *plan, const struct od_service *s);
+/* The DescribeServices step of a plan: on failure the plan fails and false is returned;
+ * else the plan holds the service's state and *out the service (the caller clears it). */
+bool plan_take_service(struct od_action_job *job, const struct od_aws_response *resp,
+                       const struct od_error *err, struct od_service *out);
 /* DescribeServices of plan->service. */
 enum od_err service_describe_start(struct od_action_job *job, job_step step, struct od_error *err);
 /* DescribeTaskDefinition body with include TAGS (malloc'd). */

@@ -59,17 +59,8 @@ rb_on_service(struct od_action_job *job, const struct od_aws_response *resp,
     struct od_service s;
     struct od_error e = {0};
 
-    if (err != NULL) {
-        job_plan_fail(job, err);
+    if (!plan_take_service(job, resp, err, &s))
         return;
-    }
-    if (decode_described_service(resp->body, resp->body_len, job->plan->service, &s, &e) !=
-        OD_OK) {
-        job_plan_fail(job, &e);
-        od_error_clear(&e);
-        return;
-    }
-    service_plan_state(job->plan, &s);
     service_clear(&s);
     if (job->plan->family == NULL) {
         od_error_set(&e, OD_E_PARSE, "the service has no task definition");

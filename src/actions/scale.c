@@ -14,19 +14,10 @@ sc_on_service(struct od_action_job *job, const struct od_aws_response *resp,
 {
     struct od_plan *plan = job->plan;
     struct od_service s;
-    struct od_error e = {0};
     char *line;
 
-    if (err != NULL) {
-        job_plan_fail(job, err);
+    if (!plan_take_service(job, resp, err, &s))
         return;
-    }
-    if (decode_described_service(resp->body, resp->body_len, plan->service, &s, &e) != OD_OK) {
-        job_plan_fail(job, &e);
-        od_error_clear(&e);
-        return;
-    }
-    service_plan_state(plan, &s);
     line = xasprintf("desired count %ld -> %ld (running %ld)", s.desired, plan->count, s.running);
     plan->change = inert(line);
     free(line);
