@@ -175,13 +175,16 @@ maybe_retry(struct od_call *c, struct od_error *err, bool maybe_sent)
         c->timer_id = loop_timer_add(aws->loop, 0, attempt_start, c);
         return true;
     }
-    if (cls == RETRY_SKEW) {
-        if (c->corrected_skew)
-            return false;
+    if (cls == RETRY_SKEW && !c->corrected_skew) {
+        /* The clock was just corrected from the answer's Date: try again at once. */
         c->corrected_skew = true;
         c->timer_id = loop_timer_add(aws->loop, 0, attempt_start, c);
         return true;
     }
+    /* A skew error after a correction is an ordinary retry: bounded by the attempts and
+     * the quota, so a server whose clock keeps moving cannot keep us busy. */
+    if (cls == RETRY_SKEW)
+        cls = RETRY_TRANSIENT;
     if (c->attempt >= aws->max_attempts)
         return false;
     if (!retry_quota_take(&aws->retry_quota, cls, &cost))

@@ -320,21 +320,26 @@ worth_reissuing(const struct job *j, const struct od_error *err)
 
     if (j->reissues >= POLL_REISSUES)
         return false;
-    /* Beyond what the client retries: a bare 429, or an answer that was garbled or too
-     * large on the way, may well be fine the next time, and a read is safe to repeat. */
+    /* Beyond what the client retries: a bare 429, a clock that moved again, or an answer
+     * that was garbled or too large on the way, may well be fine the next time, and a read
+     * is safe to repeat. */
     return cls == RETRY_THROTTLE || cls == RETRY_TRANSIENT || cls == RETRY_TIMEOUT ||
+           cls == RETRY_SKEW ||
            err->http_status == 429 || err->err == OD_E_PARSE || err->err == OD_E_TOO_LARGE;
 }
 
-/* Whether a successful answer is at least well-formed JSON or XML. A body garbled on the way
- * is re-issued like a failed call, before any handler has counted it; what parses but does
- * not decode is the handlers' business (the part goes stale). */
+/* Whether a successful answer is at least well-formed JSON, or the XML document its operation
+ * returns (query: <OpResponse>; REST-XML: the job's xml_root). A body garbled on the way
+ * (cut short, random bytes, a middlebox's HTML error page, which is well-formed XML too) is
+ * re-issued like a failed call, before any handler has counted it; what has the right shape
+ * but does not decode is the handlers' business (the part goes stale). */
 static bool
-well_formed(enum od_svc svc, const struct od_aws_response *resp)
+well_formed(const struct job *j, const struct od_aws_response *resp)
 {
+    enum od_proto proto = svc_info(j->svc)->proto;
     bool ok;
 
-    if (svc_info(svc)->proto == OD_PROTO_JSON) {
+    if (proto == OD_PROTO_JSON || proto == OD_PROTO_RESTJSON) {
         cJSON *doc = json_parse(resp->body, resp->body_len, NULL);
 
         ok = doc != NULL;
@@ -343,6 +348,18 @@ well_formed(enum od_svc svc, const struct od_aws_response *resp)
         struct od_xml *doc = NULL;
 
         ok = xml_parse(resp->body, resp->body_len, &doc, NULL) == OD_OK;
+        if (ok) {
+            const char *root = xml_name(xml_root(doc));
+
+            if (proto == OD_PROTO_QUERY) {
+                size_t n = strlen(j->op);
+
+                ok = root != NULL && strncmp(root, j->op, n) == 0 &&
+                     strcmp(root + n, "Response") == 0;
+            } else if (j->xml_root != NULL) {
+                ok = root != NULL && strcmp(root, j->xml_root) == 0;
+            }
+        }
         xml_free(&doc);
     }
     return ok;
@@ -358,7 +375,7 @@ on_job_done(const struct od_aws_response *resp, const struct od_error *err, void
 
     r->in_flight--;
     active_remove(r, j);
-    if (!failed && j->reissues < POLL_REISSUES && !well_formed(j->svc, resp)) {
+    if (!failed && j->reissues < POLL_REISSUES && !well_formed(j, resp)) {
         od_error_set(&garbled, OD_E_PARSE, "%s answered with a malformed body", j->op);
         err = &garbled;
         failed = true;

@@ -44,6 +44,7 @@ struct job {
     int depth;
     size_t index; /* target-group slot, distribution index, ... */
     const void *spec; /* what kind of list or describe this is (refresh_ecs.c) */
+    const char *xml_root; /* REST-XML: the document element the answer must have */
     job_fn done;
     struct job *next;             /* queue link */
     struct job *aprev, *anext;    /* active list: in flight or waiting to be reissued */

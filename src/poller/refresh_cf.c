@@ -96,6 +96,7 @@ list_distributions_done(struct refresh *r, struct job *j, const struct od_aws_re
             inv = refresh_job_new(r, OD_SVC_CLOUDFRONT, "ListInvalidations", OD_PART_DISTRIBUTIONS,
                           j->depth + 1, list_invalidations_done);
             inv->index = r->ndists;
+            inv->xml_root = "InvalidationList";
             inv->path = cf_path_invalidations(arr[i].id);
             inv->query[0].key = xstrdup("MaxItems");
             inv->query[0].value = xstrdup("10");
@@ -108,6 +109,7 @@ list_distributions_done(struct refresh *r, struct job *j, const struct od_aws_re
                                                   get_distribution_done);
 
                 get->index = r->ndists;
+                get->xml_root = "Distribution";
                 get->path = cf_path_distribution(arr[i].id);
                 refresh_add_minimum(r, "GetDistribution", 1);
                 refresh_enqueue(r, get);
@@ -132,6 +134,7 @@ refresh_cf_list_distributions(struct refresh *r, const char *marker, int depth)
                             depth + 1, list_distributions_done);
 
     j->path = cf_path_distributions();
+    j->xml_root = "DistributionList";
     if (marker != NULL) {
         j->query[j->nquery].key = xstrdup("Marker");
         j->query[j->nquery++].value = xstrdup(marker);

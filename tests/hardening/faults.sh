@@ -57,7 +57,8 @@ no_faults()
     proxy_reset
 }
 
-# 1. One fault at a time on whoami's single call (standard retries: 3 attempts).
+# 1. One fault at a time on whoami's single call (standard retries: 3 attempts; a skew error
+#    is first corrected from the Date header, then retried like any passing error).
 #    kind | exit | attempts the proxy saw | what the error must say
 while IFS='|' read -r kind want_rc want_reqs want_err; do
     only_fault "$kind" '^sts:' '"stall_ms": 4000'
@@ -83,7 +84,7 @@ lose|1|3|^ondeck: whoami: network error:
 stall|1|3|^ondeck: whoami: timed out: 
 truncate|1|3|^ondeck: whoami: network error: transfer closed
 wrong_ctype|0|1|
-skew|1|2|^ondeck: whoami: SignatureDoesNotMatch: Signature expired
+skew|1|3|^ondeck: whoami: SignatureDoesNotMatch: Signature expired
 expired_token|1|2|^ondeck: whoami: ExpiredToken: 
 EOF
 
