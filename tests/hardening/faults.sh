@@ -53,7 +53,7 @@ only_fault()
 no_faults()
 {
     proxy_config '{"mixed": 0, "mixed_kinds": "", "only": null, "expired_token": 0,
-                   "expired_token_match": null}' >/dev/null
+                   "expired_token_match": null, "malformed_shape": null}' >/dev/null
     proxy_reset
 }
 
@@ -187,6 +187,23 @@ for kind in http_429 malformed; do
     tap_is "$RC" 1 "$kind on every DescribeTasks: status reports the stale part (exit 1)"
     n=$(stat ecs:DescribeTasks)
     tap_ok '[ "$n" -gt 2 ]' "$kind on every DescribeTasks: the poller re-issued the read ($n requests)"
+done
+no_faults
+
+# A proxy's HTML error page is well-formed XML: on the XML services it must still count as a
+# garbled answer and be re-issued, not read as a document of the wrong kind.
+for op in cloudfront:ListDistributions elasticloadbalancing:DescribeTargetGroups; do
+    only_fault malformed "^$op\$" '"malformed_shape": "html"'
+    run 120 --cluster prod --json status
+    tap_is "$RC" 1 "an HTML page for every $op: status reports the stale part (exit 1)"
+    n=$(stat "$op")
+    tap_ok '[ "$n" -eq 4 ]' "an HTML page for every $op: issued once and re-issued 3 times ($n requests)"
+    only_fault malformed "^$op\$" '"malformed_shape": "html", "seed": 7, "mixed": 0.5'
+    run 120 --cluster prod --json status
+    n=$(stat "$op")
+    tap_is "$RC" 0 "an HTML page for some $op answers: status recovers (exit 0)"
+    tap_ok '[ "$n" -ge 2 ] && [ "$(stat faults.malformed)" -ge 1 ]' \
+        "an HTML page for some $op answers: it was re-issued ($n requests)"
 done
 no_faults
 

@@ -45,7 +45,8 @@ moto never checks signatures and never throttles. This proxy sits between the cl
        --malformed RATE     forward, then answer 200 with a body that cannot be decoded: cut
                             in half (consistent Content-Length), random bytes, an HTML page,
                             XML for a JSON service (JSON for an XML one), or 100000 levels of
-                            nesting; the shape is a second seeded draw
+                            nesting; the shape is a second seeded draw unless
+                            --malformed-shape names one (cut bytes html other_format nesting)
        --oversized RATE     forward, then answer 200 with --oversized-mb (70) MiB: a document
                             that opens normally and never ends (past ondeck's 64 MiB cap)
        --wrong-ctype RATE   forward and answer the real body with Content-Type text/html (JSON
@@ -149,7 +150,7 @@ EXTRA_RATES = ["throttle_tmr", "http_429", "fault_500", "reset_before", "stall",
                "malformed", "oversized", "wrong_ctype", "skew", "expired_token", "mixed"]
 EXTRA_KIND = {"fault_500": "500"}  # otherwise the kind is the setting's name
 EXTRA_SETTINGS = ["stall_ms", "oversized_mb", "skew_seconds", "expired_token_match",
-                  "mixed_kinds"]
+                  "mixed_kinds", "malformed_shape"]
 MIXED_KINDS = ["throttle", "503", "lose", "throttle_tmr", "http_429", "500", "reset_before",
                "stall", "truncate", "malformed", "oversized", "wrong_ctype", "skew",
                "expired_token"]
@@ -273,6 +274,10 @@ class State:
             raise ValueError(f"unknown fault kinds {unknown} (known: {','.join(MIXED_KINDS)})")
         self.mixed_kinds = list(kinds)
         self.cfg["mixed_kinds"] = ",".join(kinds)
+        shape = self.cfg.get("malformed_shape")
+        if shape and shape not in MALFORMED_SHAPES:
+            raise ValueError(f"unknown malformed shape {shape!r} (known: "
+                             f"{','.join(MALFORMED_SHAPES)})")
         match = self.cfg.get("expired_token_match")
         self.expired_re = re.compile(match) if match else None
         for k in EXTRA_RATES:
@@ -712,7 +717,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.wfile.write(data[:len(data) // 2])
                 self.reset_connection()
             elif fault == "malformed":
-                shape = MALFORMED_SHAPES[st.extra_draw(len(MALFORMED_SHAPES))]
+                shape = st.cfg.get("malformed_shape") or \
+                    MALFORMED_SHAPES[st.extra_draw(len(MALFORMED_SHAPES))]
                 what = f"malformed/{shape}"
                 if shape == "cut":
                     body = data[:max(1, len(data) // 2)]
@@ -872,6 +878,8 @@ def parse_args(argv):
                     metavar="REGEX")
     ap.add_argument("--mixed-kinds", default=env_default("mixed_kinds", None),
                     metavar="K1,K2")
+    ap.add_argument("--malformed-shape", default=env_default("malformed_shape", None),
+                    choices=MALFORMED_SHAPES)
     ap.add_argument("--log", default=env_default("log", None))
     ap.add_argument("--stats-file", default=env_default("stats_file", None))
     args = ap.parse_args(argv)
