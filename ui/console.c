@@ -1212,6 +1212,28 @@ draw_too_small(void)
 }
 
 /* Hook 2: at most one repaint per turn, one doupdate(). */
+/* Ask metrics for what the top view shows (GetMetricData is billed per metric): rescoped
+ * when rows without them come on screen, or when a sort needs every service's. */
+static void
+update_metric_scope(struct ui *ui, struct view *v)
+{
+    struct od_poller *p = ui->cur.poller;
+    struct metric_scope sc = {0};
+
+    if (p == NULL || v->ops->metric_scope == NULL)
+        return;
+    v->ops->metric_scope(v, &sc);
+    if (sc.all) {
+        if (poller_metrics_scoped(p))
+            poller_set_metric_services(p, NULL, 0);
+    } else if (sc.nshown > 0 &&
+               (!poller_metrics_scoped(p) || !poller_metrics_cover(p, sc.shown, sc.nshown))) {
+        poller_set_metric_services(p, sc.wanted, sc.nwanted);
+    }
+    free(sc.shown);
+    free(sc.wanted);
+}
+
 static void
 redraw(void *ud)
 {
@@ -1242,6 +1264,7 @@ redraw(void *ud)
         draw_status(ui, w);
         draw_title(ui, v, w);
         v->ops->draw(v, 2, 0, h - 4, w);
+        update_metric_scope(ui, v);
         draw_message(ui, h - 2, w);
         draw_hints(ui, v, h - 1, w);
         if (ui->confirm != NULL)

@@ -30,6 +30,17 @@ struct ui_target {
     const char *distribution_id;
 };
 
+/* Whose metrics a view shows (GetMetricData is billed per metric): the services on screen
+ * and those a page either side, or every service (a sort by a metric column). The name
+ * arrays are the view's (valid until its next recalc); the caller frees the arrays. */
+struct metric_scope {
+    bool all;
+    const char **shown;
+    size_t nshown;
+    const char **wanted;
+    size_t nwanted;
+};
+
 struct view_ops {
     const char *name;
     unsigned parts; /* poller parts (POLL_PART bits) the view shows */
@@ -51,6 +62,8 @@ struct view_ops {
     bool (*sort)(struct view *v, const char *column, int dir);
     /* What the mutation keys and `l` act on. */
     void (*target)(struct view *v, struct ui_target *t);
+    /* Whose service metrics it shows (after a draw); NULL: it shows none of its own. */
+    void (*metric_scope)(struct view *v, struct metric_scope *out);
 };
 
 struct view {

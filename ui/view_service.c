@@ -412,6 +412,19 @@ target(struct view *v, struct ui_target *t)
 }
 
 static void
+metric_scope(struct view *v, struct metric_scope *out)
+{
+    struct service_view *st = v->st;
+
+    out->shown = xcalloc(1, sizeof *out->shown);
+    out->shown[0] = st->name;
+    out->nshown = 1;
+    out->wanted = xcalloc(1, sizeof *out->wanted);
+    out->wanted[0] = st->name;
+    out->nwanted = 1;
+}
+
+static void
 destroy(struct view *v)
 {
     struct service_view *st = v->st;
@@ -436,6 +449,7 @@ static const struct view_ops service_ops = {
     .set_filter = set_filter,
     .get_filter = get_filter,
     .target = target,
+    .metric_scope = metric_scope,
 };
 
 struct view *

@@ -197,6 +197,22 @@ target(struct view *v, struct ui_target *t)
     t->service = sel;
 }
 
+/* The rows on screen, and a page either side so that scrolling rarely leaves the scope;
+ * a sort by a metric column needs every service's. */
+static void
+metric_scope(struct view *v, struct metric_scope *out)
+{
+    struct services *st = v->st;
+    const struct ui_table *t = &st->table;
+    long top = (long)t->top, page = t->page > 0 ? t->page : 1;
+
+    out->all = t->sort_col == C_CPU || t->sort_col == C_MEM || t->sort_col == C_5XX;
+    if (out->all)
+        return;
+    out->nshown = table_keys_between(t, top, top + page, &out->shown);
+    out->nwanted = table_keys_between(t, top - page, top + 2 * page, &out->wanted);
+}
+
 static void
 destroy(struct view *v)
 {
@@ -221,6 +237,7 @@ static const struct view_ops services_ops = {
     .get_filter = table_view_get_filter,
     .sort = table_view_sort,
     .target = target,
+    .metric_scope = metric_scope,
 };
 
 struct view *

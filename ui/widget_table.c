@@ -420,3 +420,16 @@ table_draw(struct ui_table *t, int y, int x, int h, int w)
         }
     }
 }
+
+size_t
+table_keys_between(const struct ui_table *t, long from, long to, const char ***out)
+{
+    size_t lo = from < 0 ? 0 : (size_t)from, hi = to < 0 ? 0 : (size_t)to, n = 0;
+
+    if (hi > t->nvis)
+        hi = t->nvis;
+    *out = xcalloc(hi > lo ? hi - lo : 1, sizeof **out);
+    for (size_t i = lo; i < hi; i++)
+        (*out)[n++] = t->rows[t->vis[i]].key;
+    return n;
+}

@@ -59,6 +59,10 @@ void table_setf(struct ui_table *t, size_t row, int col, double num, enum ui_el 
                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 void table_end(struct ui_table *t);
 
+/* The keys of the rows shown from display position `from` (inclusive) to `to` (exclusive),
+ * clamped to the filtered rows; *out is allocated (the keys are the table's). */
+size_t table_keys_between(const struct ui_table *t, long from, long to, const char ***out);
+
 void table_set_filter(struct ui_table *t, const char *filter);
 const char *table_filter(const struct ui_table *t);
 void table_sort_by(struct ui_table *t, int col, bool desc);

@@ -167,11 +167,18 @@ maybe_retry(struct od_call *c, struct od_error *err, bool maybe_sent)
         !retry_proves_not_applied(cls, maybe_sent))
         return false;
     if (cls == RETRY_EXPIRED) {
-        /* Refresh once; explicit (source) credentials cannot be refreshed here. */
+        /* Refresh once, then report; explicit (source) credentials cannot be refreshed here.
+         * Within a minute of the last forced refresh, only try again with what the cache
+         * holds now: calls refused together refresh once, and a source that keeps handing
+         * out expired tokens is not run again for every call. */
         if (c->refreshed_creds || c->explicit_creds != NULL || aws->provider == NULL)
             return false;
         c->refreshed_creds = true;
-        provider_invalidate(aws->provider);
+        if (aws->forced_refresh_ms == 0 ||
+            clock_mono_ms() - aws->forced_refresh_ms >= OD_FORCED_REFRESH_GAP_MS) {
+            aws->forced_refresh_ms = clock_mono_ms();
+            provider_invalidate(aws->provider);
+        }
         c->timer_id = loop_timer_add(aws->loop, 0, attempt_start, c);
         return true;
     }

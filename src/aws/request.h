@@ -17,6 +17,8 @@
 struct od_provider;
 struct od_profiles;
 
+#define OD_FORCED_REFRESH_GAP_MS 60000
+
 struct od_aws_opts {
     const char *profile;      /* --profile, or NULL */
     const char *region;       /* --region, or NULL */
@@ -34,6 +36,10 @@ struct od_aws {
     struct od_endpoint_config endpoints;
     char *cli_endpoint_url;
     struct od_provider *provider; /* cached default chain */
+    /* The last refresh forced by an expired token: a fresh token does not expire again, so
+     * another refusal within OD_FORCED_REFRESH_GAP_MS is retried with the credentials the
+     * cache now holds (often the new ones) instead of running credential_process again. */
+    uint64_t forced_refresh_ms;
 
     /* Retries, standard mode. */
     int max_attempts;   /* AWS_MAX_ATTEMPTS / max_attempts, default 3 */

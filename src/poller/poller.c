@@ -136,19 +136,41 @@ free_metric_services(struct od_poller *p)
     p->metric_scoped = false;
 }
 
+static void metrics_soon(struct od_poller *p);
+
 void
 poller_set_metric_services(struct od_poller *p, const char *const *names, size_t n)
 {
+    /* Narrowing costs nothing to show; widening leaves rows without series until fetched. */
+    bool widened = p->metric_scoped && (names == NULL || !poller_metrics_cover(p, names, n));
+
     free_metric_services(p);
-    if (names == NULL)
-        return;
-    p->metric_scoped = true;
-    if (n > 0) {
-        p->metric_services = xcalloc(n, sizeof *p->metric_services);
-        for (size_t i = 0; i < n; i++)
-            p->metric_services[i] = xstrdup(names[i]);
-        p->nmetric_services = n;
+    if (names != NULL) {
+        p->metric_scoped = true;
+        if (n > 0) {
+            p->metric_services = xcalloc(n, sizeof *p->metric_services);
+            for (size_t i = 0; i < n; i++)
+                p->metric_services[i] = xstrdup(names[i]);
+            p->nmetric_services = n;
+        }
     }
+    if (widened)
+        metrics_soon(p);
+}
+
+bool
+poller_metrics_scoped(const struct od_poller *p)
+{
+    return p->metric_scoped;
+}
+
+bool
+poller_metrics_cover(const struct od_poller *p, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!poller_metric_service(p, names[i]))
+            return false;
+    return true;
 }
 
 bool
@@ -208,6 +230,7 @@ refresh_with_parts(struct od_poller *p, unsigned parts, poller_cb cb, void *ud)
     r->attempts_at_start = p->aws->attempts_total;
     r->throttles_at_start = p->aws->throttles_total;
     p->current = r;
+    p->last_start_ms = r->started_ms;
 
     if (refresh_want(r, OD_PART_CLUSTERS))
         refresh_ecs_list_clusters(r, 0);
@@ -235,8 +258,10 @@ refresh_with_parts(struct od_poller *p, unsigned parts, poller_cb cb, void *ud)
         r->dist_phase_done = true;
     if (refresh_want(r, OD_PART_METRICS) && p->cluster == NULL)
         refresh_cw_start_metrics(r, 0);
-    if (refresh_want(r, OD_PART_METRICS))
+    if (refresh_want(r, OD_PART_METRICS)) {
         p->last_metrics_ms = clock_mono_ms();
+        p->metrics_soon = false;
+    }
     refresh_pump(r);
 }
 
@@ -268,11 +293,33 @@ on_tick(void *ud)
     refresh_with_parts(p, parts, NULL, NULL);
 }
 
+/* The pause before a refresh asked for by a widened metric scope: short, but never closer
+ * than FAST_INTERVAL to the start of the last one (scrolling must not become a call storm). */
+static uint64_t
+soon_delay(const struct od_poller *p)
+{
+    uint64_t since = clock_mono_ms() - p->last_start_ms;
+
+    return since + SOON_INTERVAL_MS >= FAST_INTERVAL_MS ? SOON_INTERVAL_MS
+                                                        : FAST_INTERVAL_MS - since;
+}
+
+static void
+metrics_soon(struct od_poller *p)
+{
+    p->metrics_soon = true;
+    p->last_metrics_ms = 0; /* the next tick includes metrics */
+    if (p->running && p->current == NULL)
+        poller_schedule_next(p); /* else it is scheduled when the current refresh ends */
+}
+
 void
 poller_schedule_next(struct od_poller *p)
 {
     uint64_t delay = world_rolling(p->world) ? FAST_INTERVAL_MS : p->steady_ms;
 
+    if (p->metrics_soon && soon_delay(p) < delay)
+        delay = soon_delay(p);
     if (p->backoff_ms > delay)
         delay = p->backoff_ms;
     if (p->timer_id != 0)

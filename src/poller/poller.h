@@ -68,8 +68,13 @@ bool poller_busy(const struct od_poller *p);
 void poller_set_parts(struct od_poller *p, unsigned parts);
 void poller_set_cluster(struct od_poller *p, const char *cluster);
 /* Ask metrics only for these services and their target groups (the rows a console shows):
- * GetMetricData is billed per metric. NULL (the default) means every service. Copied. */
+ * GetMetricData is billed per metric. NULL (the default) means every service. Copied.
+ * When the scope widens, a running poller refreshes soon (not before FAST_INTERVAL after
+ * its last refresh began) so the new rows' series do not wait for the next minute. */
 void poller_set_metric_services(struct od_poller *p, const char *const *names, size_t n);
+bool poller_metrics_scoped(const struct od_poller *p);
+/* Whether metrics are asked for every one of these services. */
+bool poller_metrics_cover(const struct od_poller *p, const char *const *names, size_t n);
 
 /* Periodic refresh for the console: fast while a deployment rolls, slow when steady,
  * metrics at most once a minute, slower after throttling. on_change runs after each commit. */

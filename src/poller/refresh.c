@@ -320,11 +320,12 @@ worth_reissuing(const struct job *j, const struct od_error *err)
 
     if (j->reissues >= POLL_REISSUES)
         return false;
-    /* Beyond what the client retries: a bare 429, a clock that moved again, or an answer
-     * that was garbled or too large on the way, may well be fine the next time, and a read
+    /* Beyond what the client retries: a bare 429, a clock that moved again, a token refused
+     * while another call was refreshing it (request.c refreshes at most once a minute), or
+     * an answer garbled or too large on the way, may well be fine the next time, and a read
      * is safe to repeat. */
     return cls == RETRY_THROTTLE || cls == RETRY_TRANSIENT || cls == RETRY_TIMEOUT ||
-           cls == RETRY_SKEW ||
+           cls == RETRY_SKEW || retry_is_expired_code(err->code) ||
            err->http_status == 429 || err->err == OD_E_PARSE || err->err == OD_E_TOO_LARGE;
 }
 

@@ -20,6 +20,8 @@
 #define FAST_INTERVAL_MS 5000
 #define SLOW_INTERVAL_MS 30000
 #define METRICS_INTERVAL_MS 60000
+/* The least pause before a refresh asked for by a widened metric scope. */
+#define SOON_INTERVAL_MS 1000
 #define MAX_BACKOFF_MS 120000
 
 struct refresh;
@@ -158,7 +160,9 @@ struct od_poller {
     poller_cb on_change;
     void *on_change_ud;
     uint64_t last_metrics_ms;
+    uint64_t last_start_ms;
     uint64_t backoff_ms;
+    bool metrics_soon; /* the metric scope widened: fetch the new rows' series shortly */
 
     /* Calls started per second over the last minute. */
     uint64_t bucket_sec[60];

@@ -21,7 +21,7 @@ out=$(bash "$ONDECK_SRCDIR/bench/run.sh" --quick --sizes 10 --delay-ms 5 --runs 
 rc=$?
 tap_is "$rc" 0 "bench/run.sh exits 0" || tap_diag "$(tail -n 20 "$TAP_TMPDIR/bench.err")"
 tap_like "$out" $'services +ondeck +calls +bytes in +depth +bound +vs bound' "the table has its header"
-tap_like "$out" $'\n10 +[0-9]+ ms +[1-9][0-9]* +[0-9.]+ kB +[1-9] +' \
+tap_like "$out" $'\n10 +[0-9.]+ m?s +[1-9][0-9]* +[0-9.]+ kB +[1-9] +' \
     "the 10-service row has a time, calls, bytes and a depth"
 tap_like "$out" 'logs: ondeck [0-9,]+ lines/s \(500/500 printed' "the log phase printed every event"
 tap_like "$out" 'console(: not available \(.+\)| \(10 services\): idle CPU)' \

@@ -151,6 +151,14 @@ run --profile proc whoami
 tap_is "$RC" 1 "a token that stays expired is reported (exit 1)"
 tap_is "$(cat "$TAP_TMPDIR/calls")" 2 "after exactly one refresh"
 tap_like "$ERR" 'ExpiredToken' "the error names the expired token"
+# status sends many calls at once and re-issues failed reads: every one is refused, yet the
+# credential source runs only once more (no storm of credential_process or MFA prompts).
+rm -f "$TAP_TMPDIR/calls"
+proxy_reset
+run 120 --profile proc --cluster prod --json status
+tap_is "$RC" 1 "status with a token that stays expired reports it (exit 1)"
+tap_like "$ERR" 'ExpiredToken' "and names the expired token"
+tap_is "$(cat "$TAP_TMPDIR/calls")" 2 "credential_process ran twice for $(stat requests) refused requests"
 no_faults
 
 # 4. status --json under 30 % mixed faults equals the fault-free answer. The mix is every

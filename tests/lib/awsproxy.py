@@ -64,7 +64,8 @@ moto never checks signatures and never throttles. This proxy sits between the cl
      Every injected fault is counted in "injected" per operation and in "faults" per kind.
      The service comes from the credential scope of Authorization (as moto routes).
   3. Counters per operation ("ecs:ListClusters", "elasticloadbalancing:DescribeTargetHealth",
-     "cloudfront:CreateInvalidation", ...; from X-Amz-Target, Action, or the REST path).
+     "cloudfront:CreateInvalidation", ...; from X-Amz-Target, Action, or the REST path),
+     and "metric_services": how many GetMetricData queries named each ECS ServiceName.
 
 Control endpoints (never forwarded, never verified):
   GET  /__proxy/stats   JSON counters (also written to --stats-file if given)
@@ -203,6 +204,7 @@ class State:
                           "by_operation": {}, "injected": {}, "statuses": {},
                           "signature_mismatches": []}
             self.stats["faults"] = {}
+            self.stats["metric_services"] = {}
             self.rng = random.Random(self.cfg["seed"])
 
     def configure(self, changes):
@@ -290,6 +292,20 @@ class State:
             faults = self.stats.setdefault("faults", {})
             faults[kind] = faults.get(kind, 0) + 1
         self.injected(op, kind)
+
+    def note_metric_services(self, body):
+        """Count the ECS services a GetMetricData asks series for (JSON protocol)."""
+        try:
+            queries = json.loads(body or b"{}").get("MetricDataQueries") or []
+        except ValueError:
+            return
+        with self.lock:
+            seen = self.stats.setdefault("metric_services", {})
+            for q in queries:
+                metric = (q.get("MetricStat") or {}).get("Metric") or {}
+                for d in metric.get("Dimensions") or []:
+                    if d.get("Name") == "ServiceName":
+                        seen[d.get("Value")] = seen.get(d.get("Value"), 0) + 1
 
     def extra_draw(self, n):
         """A second seeded draw (the shape of a malformed body, random bytes)."""
@@ -768,6 +784,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         passthrough = path.startswith("/moto-api/")
         op = info["op"] if not passthrough else "moto-api:" + path
         st.count("requests", op)
+        if op == "monitoring:GetMetricData":
+            st.note_metric_services(body)
         outcome = "forward"
         try:
             if not passthrough and st.cfg["verify"]:
