@@ -6,7 +6,7 @@
  *   [keys]                    ACTION = KEY             (e.g. deploy = D, quit = q)
  *   [safety]                  read_only = true | false
  *                             confirm_typed_profiles = prod production
- *   [logs]                    buffer_lines = 10000
+ *   [logs]                    buffer_lines = 10000, save_dir = DIR
  *   [audit]                   path = FILE
  *   [distribution ID]         paths = /index.html /static/...
  *

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct logbuf_entry {
     int64_t time_ms;
@@ -35,5 +36,9 @@ const struct logbuf_entry *logbuf_get(const struct logbuf *b, uint64_t seq);
  * forward (dir > 0) or backward (dir < 0), from included; false when none. */
 bool logbuf_find(const struct logbuf *b, const char *needle, uint64_t from, int dir,
                  uint64_t *found);
+
+/* Write every kept line to f as "2026-11-22T03:04:05.678Z TAG text\n" (UTC, the date in
+ * full: a saved file outlives the pane); returns how many, or -1 on a write error. */
+long logbuf_write(const struct logbuf *b, FILE *f);
 
 #endif

@@ -2,21 +2,27 @@
  * number of the last line shown; following keeps it on the newest line. */
 #include "ui/view_logs.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "ui/draw.h"
 #include "ui/logbuf.h"
 #include "ui/logs_glue.h"
 #include "ui/ui.h"
+#include "settings.h"
+#include "util/fs.h"
 #include "util/sanitize.h"
 #include "util/str.h"
 #include "util/xalloc.h"
 
 static const enum ui_action actions[] = {
     ACT_UP,     ACT_DOWN,  ACT_TOP,   ACT_BOTTOM,      ACT_PAGE_UP,     ACT_PAGE_DOWN,
-    ACT_FILTER, ACT_PAUSE, ACT_WRAP,  ACT_SEARCH_NEXT, ACT_SEARCH_PREV,
+    ACT_FILTER, ACT_PAUSE, ACT_WRAP,  ACT_SEARCH_NEXT, ACT_SEARCH_PREV, ACT_SAVE,
 };
 
 struct logs_view {
@@ -281,6 +287,80 @@ search(struct logs_view *st, int dir, bool include_current)
     }
 }
 
+/* A new private file in [logs] save_dir (default: the state directory's logs/), named after
+ * what the pane follows and when: "service-api-20261122T030405Z.log". */
+static FILE *
+open_save_file(struct view *v, const char *what, char **path_out, struct od_error *err)
+{
+    const char *dir = settings_get(ui_settings(v->ui), "logs", "save_dir");
+    char *base = !str_empty(dir) ? xstrdup(dir) : NULL, *name = xstrdup(what), stamp[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    FILE *f = NULL;
+
+    if (base == NULL) {
+        char *state = settings_state_dir();
+
+        base = xasprintf("%s/logs", state);
+        free(state);
+    }
+    for (char *p = name; *p != '\0'; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '.' || *p == '_' || *p == '-'))
+            *p = '-';
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+    for (int i = 1; i < 100 && f == NULL; i++) {
+        char *path = i == 1 ? xasprintf("%s/%s-%s.log", base, name, stamp)
+                            : xasprintf("%s/%s-%s-%d.log", base, name, stamp, i);
+        int fd;
+
+        if (i == 1 && fs_make_parent(path, "save", err) != OD_OK) {
+            free(path);
+            break;
+        }
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+            f = fdopen(fd, "w");
+            *path_out = path;
+            break;
+        }
+        if (errno != EEXIST) {
+            od_error_set(err, OD_E_IO, "save: cannot create %s: %s", path, strerror(errno));
+            free(path);
+            break;
+        }
+        free(path);
+    }
+    free(base);
+    free(name);
+    return f;
+}
+
+static void
+save(struct view *v)
+{
+    struct logs_view *st = v->st;
+    struct od_error err = {0};
+    char *path = NULL;
+    FILE *f = open_save_file(v, st->what != NULL ? st->what : "logs", &path, &err);
+    long n;
+
+    if (f == NULL) {
+        ui_error(v->ui, "%s", err.message != NULL ? err.message : "save: cannot create the file");
+        od_error_clear(&err);
+        return;
+    }
+    n = logbuf_write(&st->buf, f);
+    if (fclose(f) != 0)
+        n = -1;
+    if (n < 0)
+        ui_error(v->ui, "save: writing %s failed: %s", path, strerror(errno));
+    else
+        ui_message(v->ui, "saved %ld line%s to %s", n, n == 1 ? "" : "s", path);
+    free(path);
+}
+
 static bool
 key(struct view *v, enum ui_action a)
 {
@@ -336,6 +416,9 @@ key(struct view *v, enum ui_action a)
         return true;
     case ACT_SEARCH_PREV:
         search(st, -1, false);
+        return true;
+    case ACT_SAVE:
+        save(v);
         return true;
     default:
         return false;

@@ -11,6 +11,7 @@
 
 #include "aws/proto_json.h"
 #include "settings.h"
+#include "util/fs.h"
 #include "util/str.h"
 #include "util/xalloc.h"
 
@@ -28,45 +29,13 @@ audit_path(const struct od_settings *settings)
     return out;
 }
 
-/* mkdir -p for the parent of path; new directories get 0700. */
-static enum od_err
-make_parent(const char *path, struct od_error *err)
-{
-    char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-
-    if (slash == NULL || slash == dir) {
-        free(dir);
-        return OD_OK;
-    }
-    *slash = '\0';
-    for (char *p = dir + 1; *p != '\0'; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-            od_error_set(err, OD_E_IO, "audit journal: cannot create %s: %s", dir,
-                         strerror(errno));
-            free(dir);
-            return OD_E_IO;
-        }
-        *p = '/';
-    }
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        od_error_set(err, OD_E_IO, "audit journal: cannot create %s: %s", dir, strerror(errno));
-        free(dir);
-        return OD_E_IO;
-    }
-    free(dir);
-    return OD_OK;
-}
-
 static int
 open_journal(const char *path, struct od_error *err)
 {
     struct stat st;
     int fd;
 
-    if (make_parent(path, err) != OD_OK)
+    if (fs_make_parent(path, "audit journal", err) != OD_OK)
         return -1;
     fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {

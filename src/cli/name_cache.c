@@ -13,6 +13,7 @@
 #include "model/world.h"
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/fs.h"
 #include "util/str.h"
 #include "util/xalloc.h"
 
@@ -187,36 +188,6 @@ read_old(const char *path)
     return buf_steal(&b);
 }
 
-/* mkdir -p of the directory holding path, new directories private to the user. */
-static enum od_err
-make_parent(const char *path, struct od_error *err)
-{
-    char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-
-    if (slash == NULL || slash == dir) {
-        free(dir);
-        return OD_OK;
-    }
-    *slash = '\0';
-    for (char *p = dir + 1;; p++) {
-        bool end = *p == '\0';
-
-        if (*p != '/' && !end)
-            continue;
-        *p = '\0';
-        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-            od_error_set(err, OD_E_IO, "cannot create %s: %s", dir, strerror(errno));
-            free(dir);
-            return OD_E_IO;
-        }
-        if (end)
-            break;
-        *p = '/';
-    }
-    free(dir);
-    return OD_OK;
-}
-
 enum od_err
 name_cache_update(const char *path, const char *profile, const char *region, const char *cluster,
                   const char *const *names, size_t n, struct od_error *err)
@@ -226,7 +197,7 @@ name_cache_update(const char *path, const char *profile, const char *region, con
     size_t len, off = 0;
     int fd;
 
-    if ((rc = make_parent(path, err)) != OD_OK)
+    if ((rc = fs_make_parent(path, NULL, err)) != OD_OK)
         return rc;
     old = read_old(path);
     text = name_cache_merge(old, profile, region, cluster, names, n);

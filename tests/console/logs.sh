@@ -16,6 +16,9 @@ seed_world --size small >"$world" || tap_bail "seeding failed"
 
 export ONDECK_THEMEDIR="$ONDECK_SRCDIR/themes" LANG=C.UTF-8 LC_ALL=C.UTF-8
 unset NO_COLOR
+saved=$TAP_TMPDIR/saved/logs
+mkdir -p "$XDG_CONFIG_HOME/ondeck"
+printf '[logs]\nsave_dir = %s\n' "$saved" >"$XDG_CONFIG_HOME/ondeck/config"
 
 wj() { "$PYTHON3" -c "import json,sys; w=json.load(open(sys.argv[1])); print($1)" "$world"; }
 T1=$(wj '[s for s in w["services"] if s["name"] == "web"][0]["task_ids"][0]')
@@ -98,6 +101,25 @@ tmux_send Enter
 wait_ok '^ *scrolled · search' "search jumps to the newest match and stops following"
 tmux_send G
 wait_ok '^ *following · search' "G follows the newest line again"
+
+# ---- save -------------------------------------------------------------------------------------
+tmux_send s
+wait_ok 'saved [0-9]+ lines to ' "s saves the pane's lines and says where"
+n=$(tmux_capture | grep -oE 'saved [0-9]+ lines' | grep -oE '[0-9]+')
+files=("$saved"/service-web-*.log)
+tap_is "${#files[@]}" 1 "one file, named after the service, in [logs] save_dir"
+f=${files[0]}
+tap_is "$(stat -c %a "$f" 2>/dev/null)" 600 "the file is private (0600)"
+tap_is "$(stat -c %a "$saved" 2>/dev/null)" 700 "and so is the directory it created"
+tap_is "$(wc -l <"$f")" "$n" "it holds as many lines as the message says ($n)"
+tap_grep "$(cat "$f")" "^20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-9:]{8}\.[0-9]{3}Z app/${T1:0:8} held back while paused\$" \
+    "each line has its UTC date and time, its tag and its text"
+tap_ok "$(! grep -q $'\x1b' "$f"; echo $?)" "the hostile line is saved inert (no escape byte)"
+tap_grep "$(cat "$f")" 'evil \\x1b\]0;pwned' "and readable as the pane showed it"
+tmux_send s
+for _ in $(seq 50); do [ "$(ls "$saved" | wc -l)" -ge 2 ] && break; sleep 0.1; done
+tap_is "$(ls "$saved" | wc -l)" 2 "s again saves to a second file: nothing is overwritten"
+tap_is "$(wc -l <"$f")" "$n" "and the first file is unchanged"
 
 # ---- one task ------------------------------------------------------------------------------
 tmux_send q

@@ -149,6 +149,21 @@ test_logbuf(void)
     CHECK(!logbuf_find(&b, "error", 4, 1, &at), "nothing forward of the last match");
     CHECK(logbuf_find(&b, "nul", 2, 1, &at) && at == 2, "search forward from a line");
     CHECK(!logbuf_find(&b, "22:13", 4, -1, &at), "the time is not searched");
+    {
+        /* Saving (the pane's `s`): every kept line, the date in full, text still inert. */
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+
+        CHECK_INT(logbuf_write(&b, f), 3, "save writes every kept line");
+        fclose(f);
+        CHECK_STR(text,
+                  "2023-11-14T22:13:22.000Z x with\\x00nul\n"
+                  "2023-11-14T22:13:23.000Z x fourth ERROR\n"
+                  "2023-11-14T22:13:24.000Z x fifth\n",
+                  "saved lines carry the UTC date and time, the tag and the inert text");
+        free(text);
+    }
     logbuf_free(&b);
     logbuf_init(&b, 2);
     {
