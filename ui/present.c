@@ -17,23 +17,6 @@ present_primary(const struct od_service *s)
     return s->ndeployments > 0 ? &s->deployments[0] : NULL;
 }
 
-size_t
-present_alarms_firing(const struct od_world *w, const struct od_service *s)
-{
-    size_t n = 0;
-
-    for (size_t i = 0; i < w->nalarms; i++) {
-        const struct od_alarm *a = &w->alarms[i];
-        bool mine = alarm_names_service(a, w->cluster, s->name);
-
-        for (size_t k = 0; !mine && k < s->nlbs; k++)
-            mine = alarm_names_target_group(a, s->lbs[k].target_group_arn);
-        if (mine && str_eq(a->state, "ALARM"))
-            n++;
-    }
-    return n;
-}
-
 enum ui_el
 present_rollout_el(const char *state)
 {

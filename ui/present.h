@@ -11,8 +11,6 @@
 
 /* The PRIMARY deployment, or NULL. */
 const struct od_deployment *present_primary(const struct od_service *s);
-/* Alarms in ALARM that name the service or one of its target groups. */
-size_t present_alarms_firing(const struct od_world *w, const struct od_service *s);
 /* The element for a rollout state / target state / alarm state / task status. */
 enum ui_el present_rollout_el(const char *state);
 enum ui_el present_target_el(const char *state);

@@ -91,7 +91,7 @@ recalc(struct view *v)
         const struct od_series *mem = present_series(w, s->name, "MemoryUtilization");
         double *err5 = NULL;
         size_t n5 = present_tg_series_sum(w, s, "HTTPCode_Target_5XX_Count", &err5);
-        size_t unhealthy = world_unhealthy_targets(w, s), firing = present_alarms_firing(w, s);
+        size_t unhealthy = world_unhealthy_targets(w, s), firing = world_alarms_firing(w, s);
         const char *state = d != NULL && d->rollout_state != NULL ? d->rollout_state : "-";
         char *bar;
 

@@ -131,23 +131,6 @@ rollout_summary(const struct od_service *s, char *buf, size_t len)
     return "-";
 }
 
-static size_t
-alarms_firing(const struct od_world *w, const struct od_service *s)
-{
-    size_t n = 0;
-
-    for (size_t i = 0; i < w->nalarms; i++) {
-        const struct od_alarm *a = &w->alarms[i];
-        bool mine = alarm_names_service(a, w->cluster, s->name);
-
-        for (size_t k = 0; !mine && k < s->nlbs; k++)
-            mine = alarm_names_target_group(a, s->lbs[k].target_group_arn);
-        if (mine && str_eq(a->state, "ALARM"))
-            n++;
-    }
-    return n;
-}
-
 static void
 print_status_text(const struct od_world *w, const char *filter)
 {
@@ -169,7 +152,7 @@ print_status_text(const struct od_world *w, const char *filter)
         cell(td, 24, false);
         snprintf(num, sizeof num, "%zu", world_unhealthy_targets(w, s));
         printf("%5s ", num);
-        printf("%5zu\n", alarms_firing(w, s));
+        printf("%5zu\n", world_alarms_firing(w, s));
         free(td);
         if (service_failed(s)) {
             for (size_t k = 0; k < s->ndeployments; k++) {

@@ -465,6 +465,23 @@ world_unhealthy_targets(const struct od_world *w, const struct od_service *s)
     return n;
 }
 
+size_t
+world_alarms_firing(const struct od_world *w, const struct od_service *s)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < w->nalarms; i++) {
+        const struct od_alarm *a = &w->alarms[i];
+        bool mine = alarm_names_service(a, w->cluster, s->name);
+
+        for (size_t k = 0; !mine && k < s->nlbs; k++)
+            mine = alarm_names_target_group(a, s->lbs[k].target_group_arn);
+        if (mine && str_eq(a->state, "ALARM"))
+            n++;
+    }
+    return n;
+}
+
 bool
 service_rolling(const struct od_service *s)
 {

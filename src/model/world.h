@@ -113,6 +113,8 @@ bool alarm_names_distribution(const struct od_alarm *a, const char *dist_id);
 
 /* Counts for overviews. */
 size_t world_unhealthy_targets(const struct od_world *w, const struct od_service *s);
+/* Alarms in ALARM that name the service or one of its target groups. */
+size_t world_alarms_firing(const struct od_world *w, const struct od_service *s);
 bool service_rolling(const struct od_service *s);
 bool service_failed(const struct od_service *s);
 

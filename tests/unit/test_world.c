@@ -63,6 +63,27 @@ add_target(struct od_target_group *g, const char *id, long port, const char *sta
     g->ntargets++;
 }
 
+/* An alarm in STATE on dimensions "K=V,K=V". */
+static struct od_alarm
+mk_alarm(const char *name, const char *state, const char *dims)
+{
+    struct od_alarm a = {0};
+    char *copy = xstrdup(dims), *save = NULL;
+
+    a.name = xstrdup(name);
+    a.state = xstrdup(state);
+    for (char *kv = strtok_r(copy, ",", &save); kv != NULL; kv = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(kv, '=');
+
+        *eq = '\0';
+        a.dimensions = xreallocarray(a.dimensions, a.ndimensions + 1, sizeof *a.dimensions);
+        a.dimensions[a.ndimensions].name = xstrdup(kv);
+        a.dimensions[a.ndimensions++].value = xstrdup(eq + 1);
+    }
+    free(copy);
+    return a;
+}
+
 static const char *
 task_of(const struct od_world *w, const char *tg_arn, size_t i)
 {
@@ -160,6 +181,20 @@ main(void)
     dims[0].name = k4;
     dims[0].value = v4;
     CHECK(alarm_names_distribution(&a, "E2EXAMPLE"), "alarm on a distribution");
+    {
+        struct od_alarm *alarms = xcalloc(5, sizeof *alarms);
+
+        alarms[0] = mk_alarm("web-cpu", "ALARM", "ClusterName=prod,ServiceName=web");
+        alarms[1] = mk_alarm("web-5xx", "ALARM", "TargetGroup=targetgroup/web/aaa,"
+                                                 "LoadBalancer=app/front/123");
+        alarms[2] = mk_alarm("web-latency", "OK", "TargetGroup=targetgroup/web/aaa");
+        alarms[3] = mk_alarm("staging-web", "ALARM", "ClusterName=staging,ServiceName=web");
+        alarms[4] = mk_alarm("legacy-5xx", "ALARM", "TargetGroup=targetgroup/legacy/bbb");
+        world_set_alarms(w, alarms, 5);
+        CHECK_INT(world_alarms_firing(w, world_service(w, "web")), 2,
+                  "alarms firing: the service's and its target group's, not OK ones, not "
+                  "another cluster's service of the same name, not another target group's");
+    }
 
     CHECK(!w->parts[OD_PART_TARGETS].stale, "fresh part is not stale");
     od_error_set(&err, OD_E_THROTTLED, "Rate exceeded");
