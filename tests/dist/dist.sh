@@ -29,8 +29,15 @@ JOBS=${JOBS:-2}
 W=$TAP_TMPDIR
 unset MAKEFLAGS MFLAGS DESTDIR
 
-# show_log FILE: the end of a log as TAP comments.
-show_log() { tap_diag "--- last lines of $1:" "$(tail -n 40 "$1")"; }
+# show_log FILE: the failed tests named in a log (distcheck runs the whole suite), then its
+# end, as TAP comments.
+show_log()
+{
+    local failed
+    failed=$(grep -E '^(FAIL|ERROR|XPASS): ' "$1" | head -n 20)
+    [ -z "$failed" ] || tap_diag "--- failed in $1:" "$failed"
+    tap_diag "--- last lines of $1:" "$(tail -n 40 "$1")"
+}
 
 for tool in autoreconf dpkg-buildpackage dpkg-deb man; do
     command -v "$tool" >/dev/null 2>&1 || tap_bail "$tool is not installed (apt-get install autoconf automake dpkg-dev debhelper fakeroot man-db)"

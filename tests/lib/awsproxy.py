@@ -65,7 +65,8 @@ moto never checks signatures and never throttles. This proxy sits between the cl
      The service comes from the credential scope of Authorization (as moto routes).
   3. Counters per operation ("ecs:ListClusters", "elasticloadbalancing:DescribeTargetHealth",
      "cloudfront:CreateInvalidation", ...; from X-Amz-Target, Action, or the REST path),
-     and "metric_services": how many GetMetricData queries named each ECS ServiceName.
+     "metric_services": how many GetMetricData requests named each ECS ServiceName, and
+     "metric_requests": the services each of the last 50 GetMetricData requests named.
 
 Control endpoints (never forwarded, never verified):
   GET  /__proxy/stats   JSON counters (also written to --stats-file if given)
@@ -205,6 +206,7 @@ class State:
                           "signature_mismatches": []}
             self.stats["faults"] = {}
             self.stats["metric_services"] = {}
+            self.stats["metric_requests"] = []
             self.rng = random.Random(self.cfg["seed"])
 
     def configure(self, changes):
@@ -299,13 +301,20 @@ class State:
             queries = json.loads(body or b"{}").get("MetricDataQueries") or []
         except ValueError:
             return
+        names = set()
+        for q in queries:
+            metric = (q.get("MetricStat") or {}).get("Metric") or {}
+            for d in metric.get("Dimensions") or []:
+                if d.get("Name") == "ServiceName":
+                    names.add(d.get("Value"))
         with self.lock:
             seen = self.stats.setdefault("metric_services", {})
-            for q in queries:
-                metric = (q.get("MetricStat") or {}).get("Metric") or {}
-                for d in metric.get("Dimensions") or []:
-                    if d.get("Name") == "ServiceName":
-                        seen[d.get("Value")] = seen.get(d.get("Value"), 0) + 1
+            for name in names:
+                seen[name] = seen.get(name, 0) + 1
+            # Each request's services, oldest first (the last 50 requests).
+            reqs = self.stats.setdefault("metric_requests", [])
+            reqs.append(sorted(names))
+            del reqs[:-50]
 
     def extra_draw(self, n):
         """A second seeded draw (the shape of a malformed body, random bytes)."""
