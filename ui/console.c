@@ -1211,7 +1211,6 @@ draw_too_small(void)
         draw_text(LINES / 2, 0, COLS, EL_DEFAULT, need);
 }
 
-/* Hook 2: at most one repaint per turn, one doupdate(). */
 /* Ask metrics for what the top view shows (GetMetricData is billed per metric): rescoped
  * when rows without them come on screen, or when a sort needs every service's. */
 static void
@@ -1234,6 +1233,7 @@ update_metric_scope(struct ui *ui, struct view *v)
     free(sc.wanted);
 }
 
+/* Hook 2: at most one repaint per turn, one doupdate(). */
 static void
 redraw(void *ud)
 {

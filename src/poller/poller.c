@@ -258,10 +258,8 @@ refresh_with_parts(struct od_poller *p, unsigned parts, poller_cb cb, void *ud)
         r->dist_phase_done = true;
     if (refresh_want(r, OD_PART_METRICS) && p->cluster == NULL)
         refresh_cw_start_metrics(r, 0);
-    if (refresh_want(r, OD_PART_METRICS)) {
+    if (refresh_want(r, OD_PART_METRICS))
         p->last_metrics_ms = clock_mono_ms();
-        p->metrics_soon = false;
-    }
     refresh_pump(r);
 }
 
@@ -307,8 +305,7 @@ soon_delay(const struct od_poller *p)
 static void
 metrics_soon(struct od_poller *p)
 {
-    p->metrics_soon = true;
-    p->last_metrics_ms = 0; /* the next tick includes metrics */
+    p->last_metrics_ms = 0; /* the next tick includes metrics, and comes soon */
     if (p->running && p->current == NULL)
         poller_schedule_next(p); /* else it is scheduled when the current refresh ends */
 }
@@ -318,8 +315,13 @@ poller_schedule_next(struct od_poller *p)
 {
     uint64_t delay = world_rolling(p->world) ? FAST_INTERVAL_MS : p->steady_ms;
 
-    if (p->metrics_soon && soon_delay(p) < delay)
-        delay = soon_delay(p);
+    /* Metrics wanted and due at once (a widened scope): come back soon for them. */
+    if (p->last_metrics_ms == 0 && (p->parts & POLL_PART(OD_PART_METRICS))) {
+        uint64_t soon = soon_delay(p);
+
+        if (soon < delay)
+            delay = soon;
+    }
     if (p->backoff_ms > delay)
         delay = p->backoff_ms;
     if (p->timer_id != 0)

@@ -159,10 +159,9 @@ struct od_poller {
     uint64_t timer_id;
     poller_cb on_change;
     void *on_change_ud;
-    uint64_t last_metrics_ms;
+    uint64_t last_metrics_ms; /* 0: due at once (a widened scope asks for them soon) */
     uint64_t last_start_ms;
     uint64_t backoff_ms;
-    bool metrics_soon; /* the metric scope widened: fetch the new rows' series shortly */
 
     /* Calls started per second over the last minute. */
     uint64_t bucket_sec[60];
