@@ -65,17 +65,6 @@ for line in open(sys.argv[1]):
     n += j["action"] == sys.argv[2] and j["result"] == sys.argv[3]
 print(n)' "$audit" "$1" "$2"
 }
-tap_grep()
-{
-    if grep -Eq -- "$2" <<<"$1"; then
-        tap_ok 0 "$3"
-    else
-        tap_ok 1 "$3"
-        tap_diag "pattern: $2" "text:" "$1"
-    fi
-}
-# Wait for the screen; on success run a check on the screen it matched.
-wait_ok() { tmux_wait_for "$1" "${3:-10}"; tap_ok $? "$2"; }
 
 tmux_wrapper "$TAP_TMPDIR/run.sh"
 tmux_start 120 40 "$TAP_TMPDIR/run.sh" "$ONDECK" --cluster prod || tap_bail "tmux did not start"

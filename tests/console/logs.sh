@@ -35,16 +35,6 @@ logs.put_log_events(logGroupName="/ecs/web", logStreamName="web/app/" + sys.argv
                                 "message": ast.literal_eval(sys.argv[2])}])
 PY
 }
-tap_grep()
-{
-    if grep -Eq -- "$2" <<<"$1"; then
-        tap_ok 0 "$3"
-    else
-        tap_ok 1 "$3"
-        tap_diag "pattern: $2" "text:" "$1"
-    fi
-}
-wait_ok() { tmux_wait_for "$1" "${3:-10}"; tap_ok $? "$2"; }
 
 tmux_wrapper "$TAP_TMPDIR/run.sh"
 tmux_start 120 40 "$TAP_TMPDIR/run.sh" "$ONDECK" --cluster prod || tap_bail "tmux did not start"

@@ -12,24 +12,6 @@ seed_world >"$TAP_TMPDIR/world.json" || tap_bail "seeding failed"
 export ONDECK_THEMEDIR="$ONDECK_SRCDIR/themes" LANG=C.UTF-8 LC_ALL=C.UTF-8
 unset NO_COLOR
 
-tap_grep()
-{
-    if grep -Eq -- "$2" <<<"$1"; then
-        tap_ok 0 "$3"
-    else
-        tap_ok 1 "$3"
-        tap_diag "pattern: $2" "text:" "$1"
-    fi
-}
-tap_nogrep()
-{
-    if grep -Eq -- "$2" <<<"$1"; then
-        tap_ok 1 "$3"
-        tap_diag "pattern: $2" "matched:" "$(grep -E -- "$2" <<<"$1" | head -3)"
-    else
-        tap_ok 0 "$3"
-    fi
-}
 
 # The console inside a shell that reports how it left the terminal.
 tmux_wrapper "$TAP_TMPDIR/run.sh"

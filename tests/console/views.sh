@@ -20,26 +20,6 @@ mkdir -p "$XDG_CONFIG_HOME/ondeck"
 printf '[keys]\nhelp = ? h\n' >"$XDG_CONFIG_HOME/ondeck/config"
 
 screen() { tmux_capture; }
-# tap_grep TEXT ERE DESC: some line of TEXT matches ERE.
-tap_grep()
-{
-    if grep -Eq -- "$2" <<<"$1"; then
-        tap_ok 0 "$3"
-    else
-        tap_ok 1 "$3"
-        tap_diag "pattern: $2" "text:" "$1"
-    fi
-}
-# tap_nogrep TEXT ERE DESC: no line matches.
-tap_nogrep()
-{
-    if grep -Eq -- "$2" <<<"$1"; then
-        tap_ok 1 "$3"
-        tap_diag "pattern: $2" "matched:" "$(grep -E -- "$2" <<<"$1" | head -3)"
-    else
-        tap_ok 0 "$3"
-    fi
-}
 row_of() { screen | grep -nE "$1" | head -1 | cut -d: -f1; }
 # The first data row under the table header (line 3 of the screen).
 first_row() { screen | sed -n 4p; }

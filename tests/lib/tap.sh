@@ -113,6 +113,28 @@ tap_like()
     fi
 }
 
+# tap_grep TEXT ERE DESC: some line of TEXT matches ERE (the text is shown when none does).
+tap_grep()
+{
+    if grep -Eq -- "$2" <<<"$1"; then
+        tap_ok 0 "$3"
+    else
+        tap_ok 1 "$3"
+        tap_diag "pattern: $2" "text:" "$1"
+    fi
+}
+
+# tap_nogrep TEXT ERE DESC: no line of TEXT matches ERE (the matching lines are shown).
+tap_nogrep()
+{
+    if grep -Eq -- "$2" <<<"$1"; then
+        tap_ok 1 "$3"
+        tap_diag "pattern: $2" "matched:" "$(grep -E -- "$2" <<<"$1" | head -3)"
+    else
+        tap_ok 0 "$3"
+    fi
+}
+
 # tap_skip DESC [REASON]: a skipped check (counts toward the plan, not as pass or fail).
 tap_skip()
 {

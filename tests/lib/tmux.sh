@@ -144,3 +144,6 @@ tmux_wait_exit()
     tmux_wait_for '^DONE$' "${1:-10}" || return 1
     tmux_capture -S - | sed -n 's/^EXIT=\([0-9]*\)$/\1/p' | tail -1
 }
+
+# wait_ok ERE DESC [SECONDS]: a check that the screen comes to match ERE (default 10 s).
+wait_ok() { tmux_wait_for "$1" "${3:-10}"; tap_ok $? "$2"; }
