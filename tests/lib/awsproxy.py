@@ -120,6 +120,9 @@ import urllib.parse
 import uuid
 from xml.sax.saxutils import escape as xml_escape
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import awsemu  # noqa: E402 - the AWS-behaviour layer, beside this file
+
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
@@ -195,6 +198,8 @@ class State:
         self.rng = random.Random(args.seed)
         self.log_path = args.log
         self.stats_file = args.stats_file
+        self.layer = None if args.behaviours == "off" else \
+            awsemu.Layer(args.behaviours, log=self.log)
         self.reset()
 
     def reset(self):
@@ -208,8 +213,18 @@ class State:
             self.stats["metric_services"] = {}
             self.stats["metric_requests"] = []
             self.rng = random.Random(self.cfg["seed"])
+        if getattr(self, "layer", None) is not None:
+            self.layer.reset()
 
     def configure(self, changes):
+        changes = dict(changes)
+        layer_changes = {k: changes.pop(k) for k in ("behaviours", "emu") if k in changes}
+        if layer_changes and self.layer is None:
+            raise ValueError("the AWS-behaviour layer is off (--behaviours off)")
+        if "behaviours" in layer_changes:
+            self.layer.switch(layer_changes["behaviours"])
+        if "emu" in layer_changes:
+            self.layer.configure(layer_changes["emu"])
         with self.lock:
             for k, v in changes.items():
                 if k not in self.cfg:
@@ -219,7 +234,13 @@ class State:
             if "seed" in changes:
                 self.rng = random.Random(self.cfg["seed"])
             self.fix_extra()
-            return dict(self.cfg)
+            return self.config()
+
+    def config(self):
+        out = dict(self.cfg)
+        if self.layer is not None:
+            out.update(self.layer.config())
+        return out
 
     def count(self, key, op=None, status=None):
         with self.lock:
@@ -324,7 +345,9 @@ class State:
     def snapshot(self):
         with self.lock:
             snap = json.loads(json.dumps(self.stats))
-            snap["config"] = dict(self.cfg)
+        snap["config"] = self.config()
+        if self.layer is not None:
+            snap.update(json.loads(json.dumps(self.layer.stats())))
         return snap
 
     def write_stats(self):
@@ -599,9 +622,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._local.conn = conn
         return conn
 
-    def forward(self, body):
+    def forward(self, body, method=None, path=None, headers=None):
+        """moto's answer to this request (or to method/path/headers/body a behaviour of the
+        layer wrote anew)."""
+        src = self.headers.items() if headers is None else headers.items()
         headers = {}
-        for k, v in self.headers.items():
+        for k, v in src:
             if k.lower() in HOP_BY_HOP or k.lower() == "expect":
                 continue
             headers[k] = v
@@ -609,7 +635,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         for attempt in (0, 1):
             conn = self.upstream_conn(fresh=attempt > 0)
             try:
-                conn.request(self.command, self.path, body=body, headers=headers)
+                conn.request(method or self.command, path or self.path, body=body,
+                             headers=headers)
                 resp = conn.getresponse()
                 data = resp.read()
                 return resp.status, resp.getheaders(), data
@@ -617,6 +644,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 if attempt:
                     raise
         raise AssertionError("unreachable")
+
+    def through_layer(self, info, passthrough, body):
+        """The AWS-behaviour layer (awsemu) around moto: (status, headers, body)."""
+        st = self.state
+        layer = st.layer
+        if passthrough or layer is None:
+            return self.forward(body)
+        call = layer.read(info["service"], info["region"], info["akid"],
+                          self.headers.get("X-Amz-Security-Token"), self.command, self.path,
+                          self.headers, body)
+        if call is None:
+            return self.forward(body)
+        if isinstance(call, awsemu.Reply):
+            return call.status, call.headers, call.body
+        call.upstream = lambda method, path, headers, data: \
+            self.forward(data, method, path, dict(headers))
+        reply = layer.dispatch(call)
+        return reply.status, reply.headers, reply.body
 
     # -- control endpoints --------------------------------------------------------------------
 
@@ -632,7 +677,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 out = {"reset": True}
             elif path == "/__proxy/config" and self.command in ("GET", "POST"):
                 out = st.configure(json.loads(body or b"{}")) if self.command == "POST" \
-                    else dict(st.cfg)
+                    else st.config()
             else:
                 self.reply(404, [("Content-Type", "application/json")], b'{"error":"not found"}')
                 return
@@ -833,7 +878,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                    f"{(time.monotonic() - t0) * 1000:.1f}ms")
             return
         try:
-            status, headers, data = self.forward(body)
+            status, headers, data = self.through_layer(info, passthrough, body)
         except (http.client.HTTPException, OSError) as e:
             st.count("upstream_errors", status=502)
             self.reply(502, [("Content-Type", "text/plain")],
@@ -873,6 +918,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # ondeck opens up to 16 connections at once; socketserver's default backlog of 5 drops
+    # the SYNs past it and the client waits a second to retransmit.
+    request_queue_size = 128
 
 
 def parse_args(argv):
@@ -907,6 +955,10 @@ def parse_args(argv):
                     metavar="K1,K2")
     ap.add_argument("--malformed-shape", default=env_default("malformed_shape", None),
                     choices=MALFORMED_SHAPES)
+    ap.add_argument("--behaviours", default=env_default("behaviours", ""),
+                    metavar="SPEC", help="the AWS-behaviour layer (tests/lib/awsemu): "
+                    "'-paging,+x' switches behaviours from their defaults, 'none' keeps the "
+                    "layer's request validation only, 'off' removes the layer")
     ap.add_argument("--log", default=env_default("log", None))
     ap.add_argument("--stats-file", default=env_default("stats_file", None))
     args = ap.parse_args(argv)

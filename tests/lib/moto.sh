@@ -3,7 +3,9 @@
 #
 #   moto_start            start `python3 -m moto.server` on a free 127.0.0.1 port, wait until
 #                         /moto-api/ answers (30 s), export MOTO_PORT MOTO_URL MOTO_PID
-#                         AWS_ENDPOINT_URL and an isolated fake AWS environment (below)
+#                         and an isolated fake AWS environment (below), then start the proxy
+#                         with its AWS-behaviour layer (proxy_start; AWS_ENDPOINT_URL points
+#                         at it) unless OD_PROXY=0
 #   moto_stop             stop it (also registered on EXIT: nothing is left behind)
 #   proxy_start [FLAG..]  start tests/lib/awsproxy.py in front of moto (signature checking is on;
 #                         extra flags such as --throttle 0.3 --seed 7 are passed through), export
@@ -194,6 +196,11 @@ moto_start()
             export MOTO_LOG="$dir/moto.log"
             export AWS_ENDPOINT_URL=$MOTO_URL
             od_atexit moto_stop
+            # Every test talks to moto through the proxy and its AWS-behaviour layer
+            # (tests/lib/awsemu); OD_PROXY=0 is for the harness's own checks of bare moto.
+            if [ "${OD_PROXY:-1}" != 0 ]; then
+                proxy_start || return 1
+            fi
             return 0
         fi
         od_kill "$MOTO_PID"
@@ -252,12 +259,14 @@ proxy_start()
     export PROXY_URL="http://127.0.0.1:$PROXY_PORT"
     export PROXY_LOG="$dir/proxy.log"
     export AWS_ENDPOINT_URL=$PROXY_URL
+    OD_PROXY_USED=1
     od_atexit proxy_stop
 }
 
 proxy_stop()
 {
     if [ -n "${PROXY_PID:-}" ]; then
+        od_proxy_invalid
         od_kill "$PROXY_PID"
         PROXY_PID=
         [ -z "${MOTO_URL:-}" ] || export AWS_ENDPOINT_URL=$MOTO_URL
@@ -278,6 +287,36 @@ PY
 }
 
 proxy_stats() { od_proxy_call GET "$PROXY_URL/__proxy/stats"; }
+
+# At tap_done: every request the proxy read since it started fitted its operation's input
+# shape in botocore's model (the layer answers a misfit as AWS would and counts it).
+# Proxies stopped earlier in the test add what they saw to OD_PROXY_INVALID (proxy_stop).
+OD_PROXY_INVALID=0
+OD_PROXY_INVALID_DIAG=
+od_proxy_invalid()
+{
+    [ -n "${PROXY_PID:-}" ] || return 0
+    local out n
+    out=$(proxy_stats 2>/dev/null | "$PYTHON3" -c 'import json, sys
+d = json.load(sys.stdin)
+print(d.get("invalid_requests_total", 0))
+for b in (d.get("invalid_requests") or [])[:5]:
+    print(b["op"], b["problem"][:300])' 2>&1) || { out="1"$'\n'"proxy stats unreadable: $out"; }
+    n=${out%%$'\n'*}
+    [[ $n =~ ^[0-9]+$ ]] || n=1
+    OD_PROXY_INVALID=$((OD_PROXY_INVALID + n))
+    [ "$n" = 0 ] || OD_PROXY_INVALID_DIAG+="${out#*$'\n'}"$'\n'
+}
+od_check_requests_valid()
+{
+    [ -n "${PROXY_PID:-}" ] || [ "$OD_PROXY_INVALID" != 0 ] || [ -n "${OD_PROXY_USED:-}" ] ||
+        return 0
+    od_proxy_invalid
+    tap_is "$OD_PROXY_INVALID" 0 "every request sent fitted botocore's input shapes" ||
+        tap_diag "$OD_PROXY_INVALID_DIAG"
+    OD_PROXY_INVALID=0
+}
+TAP_DONE_HOOKS+=(od_check_requests_valid)
 proxy_reset() { od_proxy_call POST "$PROXY_URL/__proxy/reset" >/dev/null; }
 proxy_config() { od_proxy_call POST "$PROXY_URL/__proxy/config" "$1"; }
 

@@ -160,6 +160,12 @@ tap_bail()
 # lines, and a non-zero status would add a second, redundant ERROR.
 tap_done()
 {
+    # Checks every test owes at its end (moto.sh adds: each request the proxy saw fitted
+    # botocore's input shapes).
+    local hook
+    for hook in ${TAP_DONE_HOOKS[@]+"${TAP_DONE_HOOKS[@]}"}; do
+        "$hook"
+    done
     printf '1..%d\n' "$TAP_N"
     [ "$TAP_FAILED" = 0 ] || tap_diag "$TAP_FAILED of $TAP_N checks failed"
     return 0
