@@ -200,6 +200,8 @@ class State:
         self.stats_file = args.stats_file
         self.layer = None if args.behaviours == "off" else \
             awsemu.Layer(args.behaviours, log=self.log)
+        if self.layer is not None:
+            self.layer.upstream_url = args.upstream  # behaviours that read moto's state
         self.reset()
 
     def reset(self):

@@ -163,8 +163,9 @@ class Behaviour:
 class Layer:
     """The behaviours in their order, the validation of requests, the counters."""
 
-    def __init__(self, enabled=None, log=None):
+    def __init__(self, enabled=None, log=None, upstream_url=None):
         self.log = log or (lambda text: None)
+        self.upstream_url = upstream_url  # moto, for behaviours that read its state
         self.lock = threading.Lock()
         self.counters = {}
         self.invalid = []          # the last requests that did not fit the model
@@ -417,3 +418,21 @@ def _behaviour_classes():
 
 def now():
     return time.time()
+
+
+_clients = threading.local()
+
+
+def moto_client(layer, service, region):
+    """A boto3 client straight to moto (no proxy, no layer), one per thread and region: for
+    behaviours that need moto's current state."""
+    import boto3
+    key = (service, region or "us-east-1")
+    cache = getattr(_clients, "cache", None)
+    if cache is None:
+        cache = _clients.cache = {}
+    if key not in cache:
+        cache[key] = boto3.client(service, endpoint_url=layer.upstream_url,
+                                  region_name=key[1], aws_access_key_id="AKIDONDECKTEST",
+                                  aws_secret_access_key="moto-ignores-this")
+    return cache[key]
