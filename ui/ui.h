@@ -71,8 +71,10 @@ typedef void (*ui_prompt_cb)(const char *text, void *ud);
 void ui_prompt_open(struct ui *ui, const char *label, const char *initial, ui_prompt_cb done,
                     void *ud);
 
-/* Open the logs pane for a target (service or task). */
+/* Open the logs pane for a target (service or task) (ui/view_logs.c). */
 void ui_open_logs(struct ui *ui, const struct ui_target *t);
+/* Open the help screen of the view in front (ui/view_help.c). */
+void ui_open_help(struct ui *ui);
 
 /* Mutation keys: the one dispatch point (ui/actions_glue.c). */
 void actions_glue_dispatch(struct ui *ui, enum ui_action action, const struct ui_target *t);
