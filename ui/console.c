@@ -452,7 +452,7 @@ drain_calls(struct ui *ui)
 static void
 ui_free(struct ui *ui)
 {
-    actions_glue_shutdown(ui);
+    act_shutdown(ui);
     while (ui->nstack > 0)
         view_free(&ui->stack[--ui->nstack]);
     if (ui->confirm != NULL)

@@ -216,7 +216,7 @@ switch_aws(struct ui *ui, const char *profile, const char *region)
         od_error_clear(&err);
         return false;
     }
-    actions_glue_shutdown(ui); /* changes in preparation used the old client: drop them */
+    act_shutdown(ui); /* changes in preparation used the old client: drop them */
     ctx_retire(ui, ui->cli->aws);
     ui->cli->aws = aws;
     ui->aws_epoch++;

@@ -177,7 +177,7 @@ handle_key(struct ui *ui, int key)
         struct ui_target t;
 
         current_target(ui, &t);
-        actions_glue_dispatch(ui, a, &t);
+        act_dispatch(ui, a, &t);
         return;
     }
     if (v->ops->key != NULL && v->ops->key(v, a))
