@@ -192,7 +192,8 @@ bar_draw_message(struct ui *ui, int y, int w)
     draw_fill(y, 0, w, EL_DEFAULT);
     if (ui->message == NULL)
         return;
-    if (!ui->message_error && clock_mono_ms() - ui->message_at > MESSAGE_MS) {
+    if (!ui->message_error && !ui->message_sticky &&
+        clock_mono_ms() - ui->message_at > MESSAGE_MS) {
         xfree(&ui->message);
         return;
     }

@@ -24,6 +24,7 @@
 #include "ui/draw.h"
 #include "ui/keys.h"
 #include "ui/palette.h"
+#include "ui/recall.h"
 #include "ui/term.h"
 #include "ui/view_logs.h"
 #include "ui/widget_prompt.h"
@@ -129,6 +130,7 @@ set_message(struct ui *ui, bool error, const char *fmt, va_list ap)
     ui->message = sanitize_str(raw);
     free(raw);
     ui->message_error = error;
+    ui->message_sticky = false;
     ui->message_at = clock_mono_ms();
     ui->dirty = true;
 }
@@ -338,6 +340,8 @@ redraw(void *ud)
         return;
     ui->dirty = false;
     v = ui_top(ui);
+    ctx_auto_open(ui);
+    v = ui_top(ui);
     if (v->need_recalc || v->seen != ui->data_version) {
         if (v->seen != ui->data_version)
             notify_check_failures(ui);
@@ -385,6 +389,18 @@ console_apply_theme(struct ui *ui, const char *name, bool at_start)
     if (!at_start)
         ui_message(ui, "theme %s%s", name, ui->mono ? " (monochrome terminal)" : "");
     ui->dirty = true;
+}
+
+/* [console] start_message: a hint shown until the first key (the demo says what to try). */
+static void
+start_message(struct ui *ui)
+{
+    const char *text = settings_get(ui->cli->settings, "console", "start_message");
+
+    if (str_empty(text))
+        return;
+    ui_message(ui, "%s", text);
+    ui->message_sticky = true;
 }
 
 /* ---- start and stop ----------------------------------------------------------------------------- */
@@ -466,6 +482,7 @@ ui_free(struct ui *ui)
         free(ui->failing[i]);
     free(ui->failing);
     free(ui->cluster);
+    free(ui->recalled);
     free(ui->region);
     free(ui->profile);
     free(ui->account);
@@ -543,9 +560,14 @@ ui_console_run(struct od_cli *cli)
     loop_add_hook(ui->loop, redraw, ui);
     ui->tick_timer = loop_timer_add(ui->loop, 1000, on_tick, ui);
 
+    if (ui->cluster == NULL) {
+        ui->recalled = recall_cluster(ui_profile(ui), ui_region(ui));
+        ui->auto_open = true;
+    }
     ui_set_root(ui, ui->cluster != NULL ? view_services_new(ui, NULL) : view_clusters_new(ui));
     ctx_start(ui);
     ctx_start_identity(ui);
+    start_message(ui);
     ui->dirty = true;
 
     loop_run(ui->loop);

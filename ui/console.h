@@ -34,6 +34,9 @@ struct ui {
     uint64_t aws_epoch;
 
     char *cluster, *region, *profile; /* what the globals point at after a switch */
+    char *recalled;  /* the cluster last used with this profile and region (ui/recall.c) */
+    bool auto_open;  /* no --cluster: open the only cluster once the list loads, unless the
+                        operator pressed a key first */
     char *account, *arn;
     bool ident_pending;
 
@@ -44,6 +47,7 @@ struct ui {
 
     char *message;
     bool message_error;
+    bool message_sticky; /* the start message: stays until the first key */
     uint64_t message_at;
 
     enum prompt_mode pmode;
@@ -91,6 +95,8 @@ void ctx_free(struct ctx *c);
 void ctx_sweep_retired(struct ui *ui);
 bool ctx_all_idle(struct ui *ui);
 void ctx_start_identity(struct ui *ui);
+/* At start without --cluster: once the cluster list has loaded, open the only cluster. */
+void ctx_auto_open(struct ui *ui);
 
 /* bar.c: the rows around the view */
 void bar_draw_status(struct ui *ui, int w);

@@ -12,6 +12,7 @@
 #include "settings.h"
 #include "ui/console.h"
 #include "ui/palette.h"
+#include "ui/recall.h"
 #include "util/sanitize.h"
 #include "util/str.h"
 #include "util/xalloc.h"
@@ -82,6 +83,30 @@ ctx_start(struct ui *ui)
     ui->cur.poller = poller_new(ui->cli->aws, ui->cur.world, &opts);
     poller_start(ui->cur.poller, on_poll_change, ui);
     ui_data_changed(ui);
+    if (ui->cluster != NULL) {
+        recall_remember(ui_profile(ui), ui_region(ui), ui->cluster);
+        free(ui->recalled);
+        ui->recalled = xstrdup(ui->cluster);
+    }
+}
+
+void
+ctx_auto_open(struct ui *ui)
+{
+    const struct od_world *w = ui->cur.world;
+
+    if (!ui->auto_open || w == NULL || !w->parts[OD_PART_CLUSTERS].loaded)
+        return;
+    ui->auto_open = false;
+    if (w->nclusters == 1 && ui->cluster == NULL && ui->nstack == 1 &&
+        str_eq(ui_top(ui)->ops->name, "clusters"))
+        ui_switch_cluster(ui, w->clusters[0].name);
+}
+
+const char *
+ui_last_cluster(struct ui *ui)
+{
+    return ui->recalled;
 }
 
 /* Drop the current world and poller (the poller cancels its calls); an AWS client being
@@ -230,6 +255,8 @@ switch_aws(struct ui *ui, const char *profile, const char *region)
     }
     ui->cli->g.profile = ui->profile;
     ui->cli->g.region = ui->region;
+    free(ui->recalled);
+    ui->recalled = recall_cluster(ui_profile(ui), ui_region(ui));
     ctx_start_identity(ui);
     return true;
 }

@@ -11,6 +11,7 @@
 #include "ui/palette.h"
 #include "ui/term.h"
 #include "ui/widget_prompt.h"
+#include "util/clock.h"
 #include "util/str.h"
 #include "util/xalloc.h"
 
@@ -145,6 +146,11 @@ handle_key(struct ui *ui, int key)
     enum ui_action a;
 
     ui->dirty = true;
+    ui->auto_open = false; /* the operator has taken over */
+    if (ui->message_sticky) {
+        ui->message_sticky = false;
+        ui->message_at = clock_mono_ms();
+    }
     if (key == UI_KEY_CTRL('z')) {
         term_suspend();
         return;

@@ -33,6 +33,8 @@ struct ui;
 struct od_world *ui_world(struct ui *ui);
 struct od_aws *ui_aws(struct ui *ui);
 const char *ui_cluster(struct ui *ui);
+/* The cluster last used with this profile and region (the cluster list selects it), or NULL. */
+const char *ui_last_cluster(struct ui *ui);
 const char *ui_account(struct ui *ui);
 const char *ui_region(struct ui *ui);
 const char *ui_profile(struct ui *ui);

@@ -207,6 +207,8 @@ view_clusters_new(struct ui *ui)
     table_init(&st->table, cols, C_COUNT, C_NAME);
     if (ui_cluster(ui) != NULL)
         table_select(&st->table, ui_cluster(ui));
+    else if (ui_last_cluster(ui) != NULL)
+        table_select(&st->table, ui_last_cluster(ui));
     return view_new(ui, &clusters_ops, st);
 }
 
