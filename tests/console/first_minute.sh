@@ -105,6 +105,9 @@ tmux_type 'cf'
 tmux_send Enter
 tmux_wait_for 'CloudFront distributions \(2\)' 10
 tap_ok $? ":cf opens the CloudFront view"
+# Requests and 5xx rate come from CloudWatch: AWS/CloudFront in us-east-1, Region=Global.
+tmux_wait_for 'app\.ondeck\.example +Deployed +yes .*[▁▂▃▄▅▆▇█]+ +[0-9.]+[kM]? .*[▁▂▃▄▅▆▇█]+ +[0-9.]+' 15
+tap_ok $? "the CloudFront view's REQUESTS and 5XX% columns are filled from CloudWatch"
 tmux_send :
 tmux_type 's'
 tmux_send Enter
