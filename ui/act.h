@@ -93,6 +93,5 @@ void act_open_plan_view(struct op *op);
 int act_plan_view_row(struct view *v, long *index);
 void act_doc_lines(struct ui_doc *d, const char *text, enum ui_el el, const char *indent);
 void act_doc_section(struct ui_doc *d, const char *title);
-void act_age(double epoch, char *out, size_t len);
 
 #endif

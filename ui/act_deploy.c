@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "ui/act.h"
+#include "ui/present.h"
 #include "util/xalloc.h"
 
 static void
@@ -46,7 +47,7 @@ build(struct ui_doc *d, const struct od_plan *plan)
         doc_add(d, EL_DIM, 0, plan->ecr_repository);
         for (size_t i = 0; i < plan->ntags; i++) {
             snprintf(key, sizeof key, "%zu", i);
-            act_age(plan->tags[i].pushed_at, ago, sizeof ago);
+            present_ago(plan->tags[i].pushed_at, ago, sizeof ago);
             doc_line(d, ROW_TAG, key);
             doc_add(d, EL_ROW, 0, "  ▸ ");
             doc_add(d, EL_ROW, 32, plan->tags[i].tag);

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "ui/act.h"
-#include "ui/present.h"
 #include "util/sanitize.h"
 #include "util/str.h"
 #include "util/xalloc.h"
@@ -46,15 +45,6 @@ act_doc_section(struct ui_doc *d, const char *title)
     doc_line(d, 0, NULL);
     doc_line(d, 0, NULL);
     doc_add(d, EL_SECTION, 0, title);
-}
-
-void
-act_age(double epoch, char *out, size_t len)
-{
-    if (epoch <= 0)
-        snprintf(out, len, "-");
-    else
-        present_ago(epoch, out, len);
 }
 
 static void

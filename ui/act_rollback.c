@@ -7,6 +7,7 @@
 
 #include "model/entities.h"
 #include "ui/act.h"
+#include "ui/present.h"
 #include "ui/view_rollout.h"
 
 static void
@@ -37,7 +38,7 @@ build(struct ui_doc *d, const struct od_plan *plan)
         char *name = task_def_short_name(r->arn);
 
         snprintf(key, sizeof key, "%zu", i);
-        act_age(r->registered_at, ago, sizeof ago);
+        present_ago(r->registered_at, ago, sizeof ago);
         doc_line(d, ROW_REVISION, key);
         doc_add(d, i == plan->selected ? EL_TITLE : EL_ROW, 2, i == plan->selected ? "▶" : "");
         doc_add(d, EL_ROW, 14, name != NULL ? name : r->arn);

@@ -12,26 +12,12 @@
 #include "ui/curses.h"
 #include "ui/draw.h"
 #include "ui/keys.h"
+#include "ui/present.h"
 #include "util/clock.h"
 #include "util/str.h"
 #include "util/xalloc.h"
 
 #define MESSAGE_MS 6000
-
-static void
-age_text(time_t updated, char *out, size_t len)
-{
-    long age = (long)(time(NULL) - updated);
-
-    if (age < 0)
-        age = 0;
-    if (age < 120)
-        snprintf(out, len, "%lds ago", age);
-    else if (age < 7200)
-        snprintf(out, len, "%ldm ago", age / 60);
-    else
-        snprintf(out, len, "%ldh ago", age / 3600);
-}
 
 /* Write "label value" pairs of the status bar; returns the next column. */
 static int
@@ -84,7 +70,7 @@ bar_draw_status(struct ui *ui, int w)
         any = true;
     }
     if (any)
-        age_text(oldest, age, sizeof age);
+        present_ago((double)oldest, age, sizeof age);
     if (ui->cur.poller != NULL && poller_busy(ui->cur.poller)) {
         size_t n = strlen(age);
 
