@@ -376,12 +376,27 @@ EOF
         done
         die "the demo server exited (log: $MOTO_LOG)"
     fi
+    # The first minute: open on prod, where the scripted incident is, with a hint of what to
+    # try ([console] start_message, shown until the first key). --cluster in ONDECK-ARGS wins.
+    local open=(--cluster prod) a
+    for a in "$@"; do
+        case $a in --cluster | --cluster=*) open=() ;; esac
+    done
+    mkdir -p "$XDG_CONFIG_HOME/ondeck"
+    if [ -n "$scenario" ]; then
+        "$PYTHON3" -c 'import json, sys
+w = json.load(open(sys.argv[1]))
+bad = (w.get("bad_image") or {}).get("service", "checkout")
+print("[console]\nstart_message = demo: %s is failing to deploy. Enter on %s opens it, R rolls it "
+      "back, l shows its logs, ? lists every key" % (bad, bad))' "$DEMO_READY" \
+            >"$XDG_CONFIG_HOME/ondeck/config"
+    fi
     # Not exec: this shell stays to run the EXIT trap that stops the demo server (which is
     # also tied to this shell with PR_SET_PDEATHSIG, should the shell itself be killed).
     local rc=0
     # Run from the build tree: the console finds the source tree's themes here.
     export ONDECK_THEMEDIR="$ROOT/themes"
-    "$ROOT/build/ondeck" "$@" || rc=$?
+    "$ROOT/build/ondeck" ${open[@]+"${open[@]}"} "$@" || rc=$?
     exit "$rc"
 }
 

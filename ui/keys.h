@@ -2,7 +2,7 @@
  * default keys, help text and flags. The same table feeds key dispatch, the help screen,
  * doc/keys.md and the [keys] section of the config file ("ACTION = KEY [KEY...]", which
  * replaces that action's keys). Mutations (upper-case keys) carry KF_MUTATES and are routed
- * to ui/actions_glue.c, which confirms before anything changes. */
+ * to ui/act_flow.c, which confirms before anything changes. */
 #ifndef UI_KEYS_H
 #define UI_KEYS_H
 

@@ -1,5 +1,5 @@
 /* The console: one struct ui per run, a client of the CLI's loop and AWS context. This is
- * the API views, widgets' owners and the glue files (actions_glue.c, logs_glue.c) use.
+ * the API views, widgets' owners and the glue files (act_*.c, logs_glue.c) use.
  *
  * Flow of a turn (style.md, "The event loop"): poll -> curl/timers/signals (callbacks only
  * mark the console dirty) -> hook 1 drains keys with wget_wch in nodelay mode -> hook 2
@@ -33,6 +33,8 @@ struct ui;
 struct od_world *ui_world(struct ui *ui);
 struct od_aws *ui_aws(struct ui *ui);
 const char *ui_cluster(struct ui *ui);
+/* The cluster last used with this profile and region (the cluster list selects it), or NULL. */
+const char *ui_last_cluster(struct ui *ui);
 const char *ui_account(struct ui *ui);
 const char *ui_region(struct ui *ui);
 const char *ui_profile(struct ui *ui);
@@ -71,14 +73,16 @@ typedef void (*ui_prompt_cb)(const char *text, void *ud);
 void ui_prompt_open(struct ui *ui, const char *label, const char *initial, ui_prompt_cb done,
                     void *ud);
 
-/* Open the logs pane for a target (service or task). */
+/* Open the logs pane for a target (service or task) (ui/view_logs.c). */
 void ui_open_logs(struct ui *ui, const struct ui_target *t);
+/* Open the help screen of the view in front (ui/view_help.c). */
+void ui_open_help(struct ui *ui);
 
-/* Mutation keys: the one dispatch point (ui/actions_glue.c). */
-void actions_glue_dispatch(struct ui *ui, enum ui_action action, const struct ui_target *t);
+/* Mutation keys: the one dispatch point (ui/act_flow.c). */
+void act_dispatch(struct ui *ui, enum ui_action action, const struct ui_target *t);
 /* The console is going away (or its AWS client is being replaced): actions still in flight
- * forget it, invalidation follows stop (ui/actions_glue.c). */
-void actions_glue_shutdown(struct ui *ui);
+ * forget it, invalidation follows stop (ui/act_flow.c). */
+void act_shutdown(struct ui *ui);
 
 /* Views ask whether their parts are stale, for a marker in their title. */
 bool ui_parts_stale(struct ui *ui, unsigned parts);

@@ -8,6 +8,7 @@
 #include "poller/poller.h"
 #include "ui/draw.h"
 #include "ui/present.h"
+#include "ui/palette.h"
 #include "ui/ui.h"
 #include "ui/widget_table.h"
 #include "util/buf.h"
@@ -241,3 +242,18 @@ view_alarms_new(struct ui *ui)
     st->table.sort_desc = true; /* firing first */
     return view_new(ui, &alarms_ops, st);
 }
+
+/* ---- palette ----------------------------------------------------------------------------- */
+
+static void
+run_alarms(struct ui *ui, const char *arg, const char *arg2)
+{
+    (void)arg;
+    (void)arg2;
+    ui_set_root(ui, view_alarms_new(ui));
+}
+
+const struct palette_cmd palette_cmd_alarms = {
+    .name = "alarms", .aliases = "alarm", .usage = "", .summary = "CloudWatch alarms",
+    .run = run_alarms,
+};

@@ -8,6 +8,7 @@
 #include "poller/poller.h"
 #include "ui/draw.h"
 #include "ui/present.h"
+#include "ui/palette.h"
 #include "ui/ui.h"
 #include "ui/widget_doc.h"
 #include "ui/widget_spark.h"
@@ -381,3 +382,18 @@ view_distribution_new(struct ui *ui, const char *id)
     doc_init(&st->doc);
     return view_new(ui, &cf_one_ops, st);
 }
+
+/* ---- palette ----------------------------------------------------------------------------- */
+
+static void
+run_cloudfront(struct ui *ui, const char *arg, const char *arg2)
+{
+    (void)arg;
+    (void)arg2;
+    ui_set_root(ui, view_cloudfront_new(ui, NULL));
+}
+
+const struct palette_cmd palette_cmd_cloudfront = {
+    .name = "cloudfront", .aliases = "cf dist distributions", .usage = "",
+    .summary = "CloudFront distributions", .run = run_cloudfront,
+};

@@ -9,6 +9,7 @@
 #include "poller/poller.h"
 #include "ui/draw.h"
 #include "ui/present.h"
+#include "ui/palette.h"
 #include "ui/ui.h"
 #include "ui/widget_table.h"
 #include "util/str.h"
@@ -206,5 +207,22 @@ view_clusters_new(struct ui *ui)
     table_init(&st->table, cols, C_COUNT, C_NAME);
     if (ui_cluster(ui) != NULL)
         table_select(&st->table, ui_cluster(ui));
+    else if (ui_last_cluster(ui) != NULL)
+        table_select(&st->table, ui_last_cluster(ui));
     return view_new(ui, &clusters_ops, st);
 }
+
+/* ---- palette ----------------------------------------------------------------------------- */
+
+static void
+run_clusters(struct ui *ui, const char *arg, const char *arg2)
+{
+    (void)arg;
+    (void)arg2;
+    ui_set_root(ui, view_clusters_new(ui));
+}
+
+const struct palette_cmd palette_cmd_clusters = {
+    .name = "clusters", .aliases = "cl", .usage = "", .summary = "the cluster list",
+    .run = run_clusters,
+};

@@ -2,10 +2,14 @@
  * file's [keys]), the keys that work everywhere, and the command palette. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ui/keys.h"
+#include "ui/palette.h"
 #include "ui/ui.h"
 #include "ui/widget_doc.h"
+#include "util/buf.h"
+#include "util/str.h"
 #include "util/xalloc.h"
 
 struct help {
@@ -13,22 +17,6 @@ struct help {
     struct ui_doc doc;
 };
 
-static const struct {
-    const char *cmd, *help;
-} commands[] = {
-    {":clusters", "the region's clusters"},
-    {":svc [NAME]", "services of the cluster (or one service)"},
-    {":cf", "CloudFront distributions"},
-    {":alarms", "CloudWatch alarms"},
-    {":cluster NAME", "switch cluster"},
-    {":region NAME", "switch region (rebuilds the AWS client)"},
-    {":profile NAME", "switch profile (rebuilds the AWS client)"},
-    {":theme NAME", "default, light, high-contrast, mono, or a file"},
-    {":sort COLUMN [asc|desc]", "sort the table"},
-    {":logs", "logs of the selection"},
-    {":refresh", "refresh now"},
-    {":q", "quit"},
-};
 
 static bool read_only; /* the help being built is for a read-only console */
 
@@ -86,11 +74,31 @@ build(struct help *st, const struct view *under)
     doc_line(d, 0, NULL);
     doc_line(d, 0, NULL);
     doc_add(d, EL_SECTION, 0, "Command palette");
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+    for (size_t i = 0; palette_table[i] != NULL; i++) {
+        const struct palette_cmd *c = palette_table[i];
+        char *usage = xasprintf(":%s%s%s", c->name, c->usage[0] != '\0' ? " " : "", c->usage);
+
         doc_line(d, 0, NULL);
         doc_add(d, EL_ROW, 0, "  ");
-        doc_add(d, EL_HELP_KEY, 26, commands[i].cmd);
-        doc_add(d, EL_ROW, 0, commands[i].help);
+        doc_add(d, EL_HELP_KEY, 26, usage);
+        doc_add(d, EL_ROW, 0, c->summary);
+        if (c->aliases[0] != '\0') {
+            struct od_buf also;
+
+            buf_init(&also, 256);
+            buf_printf(&also, "  (also");
+            for (const char *a = c->aliases; *a != '\0';) {
+                size_t len = strcspn(a, " ");
+
+                buf_printf(&also, "%s :%.*s", a == c->aliases ? "" : ",", (int)len, a);
+                a += len;
+                a += strspn(a, " ");
+            }
+            buf_printf(&also, ")");
+            doc_add(d, EL_DIM, 0, buf_cstr(&also));
+            buf_free(&also);
+        }
+        free(usage);
     }
     doc_line(d, 0, NULL);
     doc_line(d, 0, NULL);
@@ -170,3 +178,28 @@ view_help_new(struct ui *ui, const struct view *under)
     build(st, under);
     return view_new(ui, &help_ops, st);
 }
+
+/* ---- opening it ------------------------------------------------------------------------- */
+
+void
+ui_open_help(struct ui *ui)
+{
+    struct view *under = ui_top(ui);
+
+    if (under != NULL && str_eq(under->ops->name, "help"))
+        return;
+    ui_push(ui, view_help_new(ui, under));
+}
+
+static void
+run_help(struct ui *ui, const char *arg, const char *arg2)
+{
+    (void)arg;
+    (void)arg2;
+    ui_open_help(ui);
+}
+
+const struct palette_cmd palette_cmd_help = {
+    .name = "help", .aliases = "h", .usage = "", .summary = "keys and commands of this view",
+    .run = run_help,
+};

@@ -13,6 +13,7 @@
 #include "ui/draw.h"
 #include "ui/logbuf.h"
 #include "ui/logs_glue.h"
+#include "ui/palette.h"
 #include "ui/ui.h"
 #include "settings.h"
 #include "util/fs.h"
@@ -503,3 +504,33 @@ view_logs_new(struct ui *ui, const struct ui_target *t)
     st->glue = logs_glue_start(ui, v, t);
     return v;
 }
+
+/* ---- opening it ------------------------------------------------------------------------- */
+
+void
+ui_open_logs(struct ui *ui, const struct ui_target *t)
+{
+    if (t == NULL || (t->kind != TARGET_SERVICE && t->kind != TARGET_TASK)) {
+        ui_error(ui, "logs: select a service or a task first");
+        return;
+    }
+    ui_push(ui, view_logs_new(ui, t));
+}
+
+static void
+run_logs(struct ui *ui, const char *arg, const char *arg2)
+{
+    struct ui_target t = {0};
+    struct view *v = ui_top(ui);
+
+    (void)arg;
+    (void)arg2;
+    if (v->ops->target != NULL)
+        v->ops->target(v, &t);
+    ui_open_logs(ui, &t);
+}
+
+const struct palette_cmd palette_cmd_logs = {
+    .name = "logs", .aliases = "", .usage = "",
+    .summary = "logs of the selected service or task", .run = run_logs,
+};

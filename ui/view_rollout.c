@@ -9,7 +9,7 @@
 
 #include "actions/watch.h"
 #include "model/entities.h"
-#include "ui/actions_glue.h"
+#include "ui/act.h"
 #include "ui/present.h"
 #include "ui/ui.h"
 #include "ui/widget_doc.h"
@@ -352,7 +352,7 @@ view_rollout_new(struct ui *ui, const struct view_rollout_opts *o)
     st->service = xstrdup(o->service != NULL ? o->service : "");
     st->verdict = OD_ROLLOUT_PENDING;
     doc_init(&st->doc);
-    actions_glue_env_init(ui, &st->env);
+    act_env_init(ui, &st->env);
     v = view_new(ui, &rollout_ops, st);
     doc_line(&st->doc, 0, NULL);
     doc_add(&st->doc, EL_DIM, 0, "starting the watch…");

@@ -9,6 +9,7 @@
 #include "poller/poller.h"
 #include "ui/draw.h"
 #include "ui/present.h"
+#include "ui/palette.h"
 #include "ui/ui.h"
 #include "ui/widget_spark.h"
 #include "ui/widget_table.h"
@@ -250,3 +251,24 @@ view_services_new(struct ui *ui, const char *select)
         table_select(&st->table, select);
     return view_new(ui, &services_ops, st);
 }
+
+/* ---- palette ----------------------------------------------------------------------------- */
+
+static void
+run_services(struct ui *ui, const char *arg, const char *arg2)
+{
+    (void)arg2;
+    if (ui_cluster(ui) == NULL) {
+        ui_error(ui, "no cluster selected: use :cluster NAME or pick one in :clusters");
+    } else if (arg != NULL) {
+        ui_set_root(ui, view_services_new(ui, arg));
+        ui_push(ui, view_service_new(ui, arg));
+    } else {
+        ui_set_root(ui, view_services_new(ui, NULL));
+    }
+}
+
+const struct palette_cmd palette_cmd_services = {
+    .name = "services", .aliases = "svc s service", .usage = "[SERVICE]",
+    .summary = "the services of the cluster (a name opens that service)", .run = run_services,
+};

@@ -244,8 +244,12 @@ chain_step(struct chain_run *run)
         }
         run->i++;
     }
-    od_error_set(&err, OD_E_NO_CREDS, "no credentials found (%s)",
-                 run->why.len > 0 ? buf_cstr(&run->why) : "empty chain");
+    /* What to do first, then what was tried. */
+    od_error_set(&err, OD_E_NO_CREDS,
+                 "set AWS_PROFILE (or --profile) to a configured profile, "
+                 "export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run 'aws sso login' "
+                 "(tried %s)",
+                 run->why.len > 0 ? buf_cstr(&run->why) : "an empty chain");
     chain_finish(run, NULL, &err);
     od_error_clear(&err);
 }

@@ -57,18 +57,36 @@ snapshot_free(struct snapshot *snap)
     world_free(&snap->world);
 }
 
-/* Print every stale part's error to stderr; returns the exit status it implies. */
+/* Print every stale part's error to stderr, saying each thing once: parts that failed for
+ * the same reason share one line, and a reason that is not the part's (no region, no
+ * credentials) is said without part names. Returns the exit status it implies. */
 static int
 report_stale(const struct od_world *w)
 {
+    bool said[OD_PART__COUNT] = {false};
     int rc = OD_EXIT_OK;
 
     for (int p = 0; p < OD_PART__COUNT; p++) {
-        if (w->parts[p].stale) {
-            fprintf(stderr, "ondeck: %s: %s\n", part_name((enum od_part)p),
-                    w->parts[p].error != NULL ? w->parts[p].error : "failed");
-            rc = OD_EXIT_ERROR;
+        const struct od_part_state *ps = &w->parts[p];
+        const char *why = ps->error != NULL ? ps->error : "failed";
+        enum od_err c = ps->cause;
+        bool common = c == OD_E_CONFIG || c == OD_E_NO_CREDS || c == OD_E_EXPIRED_CREDS;
+
+        if (!ps->stale || said[p])
+            continue;
+        rc = OD_EXIT_ERROR;
+        if (common) {
+            fprintf(stderr, "ondeck: %s\n", why);
+        } else {
+            fprintf(stderr, "ondeck: %s", part_name((enum od_part)p));
+            for (int q = p + 1; q < OD_PART__COUNT; q++)
+                if (w->parts[q].stale && str_eq(w->parts[q].error, ps->error))
+                    fprintf(stderr, ", %s", part_name((enum od_part)q));
+            fprintf(stderr, ": %s\n", why);
         }
+        for (int q = p; q < OD_PART__COUNT; q++)
+            if (w->parts[q].stale && str_eq(w->parts[q].error, ps->error))
+                said[q] = true;
     }
     return rc;
 }

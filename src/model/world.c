@@ -84,6 +84,7 @@ world_mark_stale(struct od_world *w, enum od_part part, const struct od_error *e
     char *line = od_error_format(err);
 
     ps->stale = true;
+    ps->cause = err != NULL ? err->err : OD_E_AWS;
     free(ps->error);
     ps->error = sanitize_str(line);
     free(line);

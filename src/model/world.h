@@ -34,6 +34,7 @@ struct od_part_state {
     bool loaded;       /* has data from at least one successful refresh */
     bool stale;        /* the last refresh of this part failed */
     char *error;       /* why, when stale (inert text) */
+    enum od_err cause; /* its class, when stale (OD_E_CONFIG, OD_E_NO_CREDS, ...) */
     time_t updated_at; /* wall time of the last successful refresh */
 };
 

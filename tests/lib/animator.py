@@ -998,7 +998,14 @@ class Animator:
                                "periods": a.evaluation_periods, "state": a.state_value})
         except Exception as e:
             self.log(f"animator: alarms snapshot: {e}")
-        self.snapshot = {"tasks": tasks, "services": services, "tgs": tgs, "alarms": alarms}
+        dists = []
+        try:
+            from moto.cloudfront.models import cloudfront_backends
+            dists = sorted(cloudfront_backends[self.account]["aws"].distributions)  # by partition
+        except Exception as e:
+            self.log(f"animator: distributions snapshot: {e}")
+        self.snapshot = {"tasks": tasks, "services": services, "tgs": tgs, "alarms": alarms,
+                         "dists": dists}
 
     def api(self):
         if self.clients is None:
@@ -1012,6 +1019,8 @@ class Animator:
                          disable_request_compression=True)
             self.clients = {n: session.client(n, endpoint_url=self.endpoint, config=cfg)
                             for n in ("cloudwatch", "logs")}
+            self.clients["cloudwatch-us-east-1"] = session.client(
+                "cloudwatch", endpoint_url=self.endpoint, config=cfg, region_name="us-east-1")
         return self.clients
 
     def api_tick(self, now):
@@ -1056,11 +1065,23 @@ class Animator:
                                         round(0.04 + self.rng.random() * 0.05, 3)))
             alb_data.append(self.record("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count",
                                         dims, err))
+        # CloudFront publishes to us-east-1 with Region=Global, whatever the world's region.
+        cf_data = []
+        for i, dist_id in enumerate(snap.get("dists", [])):
+            dims = [{"Name": "DistributionId", "Value": dist_id},
+                    {"Name": "Region", "Value": "Global"}]
+            cf_data.append(self.record("AWS/CloudFront", "Requests", dims,
+                                       float(self.rng.randint(300, 900) * (i + 1))))
+            cf_data.append(self.record("AWS/CloudFront", "5xxErrorRate", dims,
+                                       round(self.rng.random() * 1.5, 2)))
         cw = self.api()["cloudwatch"]
         for ns, data in (("AWS/ECS", ecs_data), ("AWS/ApplicationELB", alb_data)):
             for i in range(0, len(data), 500):
                 chunk = [dict(d, Timestamp=ts) for d in data[i:i + 500]]
                 cw.put_metric_data(Namespace=ns, MetricData=chunk)
+        if cf_data:
+            self.api()["cloudwatch-us-east-1"].put_metric_data(
+                Namespace="AWS/CloudFront", MetricData=[dict(d, Timestamp=ts) for d in cf_data])
         self.evaluate_alarms(cw)
 
     def evaluate_alarms(self, cw):

@@ -111,6 +111,8 @@ class World:
         def client(name):
             return session.client(name, endpoint_url=self.endpoint, config=cfg)
 
+        self.session, self.cfg = session, cfg
+
         self.ec2 = client("ec2")
         self.ecs = client("ecs")
         self.elbv2 = client("elbv2")
@@ -601,6 +603,30 @@ class World:
                                               "domain": d["DomainName"], "origin": domain,
                                               "origin_type": kind})
 
+    def cloudfront_metrics(self):
+        """Requests and 5xxErrorRate per distribution, as CloudFront publishes them: namespace
+        AWS/CloudFront in us-east-1 whatever the world's region, dimensions DistributionId and
+        Region=Global (CloudFront developer guide, "Viewing CloudFront metrics")."""
+        now = int(time.time()) // 60 * 60
+        minutes = 15
+        cw = self.cw if self.region == "us-east-1" else self.session.client(
+            "cloudwatch", endpoint_url=self.endpoint, config=self.cfg, region_name="us-east-1")
+        data = []
+        for i, d in enumerate(self.out["distributions"]):
+            dims = [{"Name": "DistributionId", "Value": d["id"]},
+                    {"Name": "Region", "Value": "Global"}]
+            for m in range(minutes):
+                ts = now - (minutes - m) * 60
+                data.append({"MetricName": "Requests", "Dimensions": dims, "Timestamp": ts,
+                             "Value": float(400 + 40 * m + 300 * i), "Unit": "None"})
+                data.append({"MetricName": "5xxErrorRate", "Dimensions": dims, "Timestamp": ts,
+                             "Value": 0.5 * (m % 3) + (4.0 if d["name"] == "app" and
+                                                       m >= minutes - 2 else 0.0),
+                             "Unit": "Percent"})
+        for chunk in chunks(data, 500):
+            cw.put_metric_data(Namespace="AWS/CloudFront", MetricData=chunk)
+        self.out["metrics"]["cloudfront_datapoints"] = len(data)
+
     def run(self):
         self.freeze_tasks()
         self.plan()
@@ -620,6 +646,7 @@ class World:
             self.mark("logs")
         if not self.args.no_cloudfront:
             self.cloudfront()
+            self.cloudfront_metrics()
             self.mark("cloudfront")
         self.pool.shutdown()
         self.out["timings"]["total"] = round(time.monotonic() - self.t0, 3)

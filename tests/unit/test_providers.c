@@ -22,6 +22,7 @@
 #include "loop/child.h"
 #include "loop/loop.h"
 #include "util/clock.h"
+#include "util/str.h"
 #include "util/xalloc.h"
 
 /* ---- fixtures ---- */
@@ -245,7 +246,9 @@ test_chain_order(struct od_loop *loop)
     CHECK(contains(why, "; container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI not set"
                         "; imds: AWS_EC2_METADATA_DISABLED=true"),
           "explain lists container and imds");
-    CHECK(contains(r.err.message, "no credentials found (env:"), "error carries the reasons");
+    CHECK(str_has_prefix(r.err.message, "set AWS_PROFILE (or --profile)"),
+          "the error says first what to do");
+    CHECK(contains(r.err.message, "(tried env:"), "error carries the reasons");
     free(why);
     provider_release(&p);
 

@@ -1,0 +1,127 @@
+/* R: roll back. Plan, then the revision picker with the previous revision selected (newest
+ * first, with images, age, current / previous / last stable); the diff follows the cursor;
+ * Enter asks for the confirmation. From a FAILED rollout view, R goes straight to the
+ * confirmation for the last stable revision. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "model/entities.h"
+#include "ui/act.h"
+#include "ui/present.h"
+#include "ui/view_rollout.h"
+
+static void
+start(struct op *op)
+{
+    struct od_action_params p;
+
+    op->revision = view_rollout_rollback_revision(ui_top(op->ui));
+    op->direct = op->revision > 0;
+    act_params(op, &p);
+    act_plan(op, &p);
+}
+
+static bool
+wants_view(const struct op *op)
+{
+    return !op->direct;
+}
+
+static void
+build(struct ui_doc *d, const struct od_plan *plan)
+{
+    char key[32], ago[32];
+
+    act_doc_section(d, "Revisions, newest first (Enter rolls back to the one under the cursor)");
+    for (size_t i = 0; i < plan->nrevisions; i++) {
+        const struct od_revision *r = &plan->revisions[i];
+        char *name = task_def_short_name(r->arn);
+
+        snprintf(key, sizeof key, "%zu", i);
+        present_ago(r->registered_at, ago, sizeof ago);
+        doc_line(d, ROW_REVISION, key);
+        doc_add(d, i == plan->selected ? EL_TITLE : EL_ROW, 2, i == plan->selected ? "▶" : "");
+        doc_add(d, EL_ROW, 14, name != NULL ? name : r->arn);
+        doc_addf(d, EL_DIM, 12, "%s", ago);
+        doc_addf(d, EL_STATE_OK, 0, "%s%s%s", r->current ? "[current] " : "",
+                 r->previous ? "[previous] " : "", r->stable ? "[last stable] " : "");
+        doc_add(d, EL_ROW, 0, r->images != NULL ? r->images : (r->td_json != NULL ? "" : "(not described)"));
+        free(name);
+    }
+    if (plan->nrevisions == 0) {
+        doc_line(d, 0, NULL);
+        doc_add(d, EL_DIM, 0, "  no earlier ACTIVE revision to roll back to");
+    }
+    if (plan->ready) {
+        act_doc_section(d, "Planned change");
+        doc_line(d, 0, NULL);
+        doc_add(d, EL_ROW, 0, "  ");
+        doc_add(d, EL_STATE_WARN, 0, plan->change);
+        act_doc_section(d, "Task-definition diff (current -> selected)");
+        if (plan->diff == NULL || plan->diff[0] == '\0') {
+            doc_line(d, 0, NULL);
+            doc_add(d, EL_DIM, 0, "  no difference");
+        } else {
+            act_doc_lines(d, plan->diff, EL_ROW, "  ");
+        }
+    }
+}
+
+/* The diff follows the cursor. */
+static void
+cursor_moved(struct view *v, struct op *op)
+{
+    struct od_plan *plan = op->plan;
+    struct od_error err = {0};
+    long i;
+
+    if (act_plan_view_row(v, &i) != ROW_REVISION || i < 0 || (size_t)i >= plan->nrevisions ||
+        (size_t)i == plan->selected || plan->revisions[i].current ||
+        plan->revisions[i].td_json == NULL)
+        return;
+    if (action_plan_select(plan, (size_t)i, &err) != OD_OK)
+        od_error_clear(&err);
+    v->need_recalc = true;
+}
+
+static void
+choose(struct view *v, struct op *op, int kind, long i)
+{
+    struct od_plan *plan = op->plan;
+    struct od_error err = {0};
+
+    if (kind != ROW_REVISION) {
+        if (plan->ready)
+            act_confirm(op);
+        return;
+    }
+    if (i < 0 || (size_t)i >= plan->nrevisions)
+        return;
+    if (plan->revisions[i].current) {
+        ui_error(v->ui, "rollback: that is the current revision; choose an older one");
+        return;
+    }
+    if ((size_t)i != plan->selected && action_plan_select(plan, (size_t)i, &err) != OD_OK) {
+        act_show_error(v->ui, "rollback", &err);
+        od_error_clear(&err);
+        return;
+    }
+    v->need_recalc = true;
+    act_confirm(op);
+}
+
+const struct act_flow act_rollback_flow = {
+    .id = OD_ACTION_ROLLBACK,
+    .key = ACT_ROLLBACK,
+    .title = "Roll back",
+    .confirm_label = "Roll back",
+    .danger = true,
+    .needs = "select a service first",
+    .applicable = act_needs_service,
+    .start = start,
+    .wants_view = wants_view,
+    .build = build,
+    .choose = choose,
+    .cursor_moved = cursor_moved,
+    .applied = act_open_rollout,
+};
