@@ -55,9 +55,14 @@ task_set_summary(const struct od_service *s)
 
     if (s == NULL || s->ntask_sets == 0)
         return xstrdup("no task sets");
-    for (size_t i = 0; i < s->ntask_sets; i++) {
-        const struct od_task_set *ts = &s->task_sets[i];
-        char *td = task_def_short_name(ts->task_definition), *next;
+    /* the PRIMARY set first (pass 0), then the others in the order AWS sent them */
+    for (size_t k = 0; k < 2 * s->ntask_sets; k++) {
+        const struct od_task_set *ts = &s->task_sets[k % s->ntask_sets];
+        char *td, *next;
+
+        if (str_eq(ts->status, "PRIMARY") != (k < s->ntask_sets))
+            continue;
+        td = task_def_short_name(ts->task_definition);
 
         next = xasprintf("%s%s%s %s %ld/%ld %s", out != NULL ? out : "", out != NULL ? "; " : "",
                          ts->status != NULL ? ts->status : "?", td != NULL ? td : "?",
