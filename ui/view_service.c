@@ -135,13 +135,13 @@ task_sets(struct ui_doc *d, const struct od_service *s)
         doc_add(d, steady ? EL_BAR_DONE : EL_STATE_PROGRESS, 0, bar);
         doc_addf(d, EL_ROW, 0, " %ld/%ld running, %ld pending", ts->running,
                  ts->computed_desired, ts->pending);
+        if (!str_empty(ts->external_id)) {
+            doc_add(d, EL_DIM, 0, " · ");
+            doc_add(d, EL_ROW, 0, ts->external_id);
+        }
         if (ts->scale_unit != NULL)
             doc_addf(d, EL_DIM, 0, " · scale %g %s", ts->scale_value, ts->scale_unit);
         doc_addf(d, EL_DIM, 0, " · %s", ago);
-        if (!str_empty(ts->external_id)) {
-            doc_add(d, EL_DIM, 0, " · ");
-            doc_add(d, EL_DIM, 0, ts->external_id);
-        }
         free(bar);
         free(td);
     }
@@ -152,8 +152,8 @@ task_sets(struct ui_doc *d, const struct od_service *s)
     doc_line(d, 0, NULL);
     doc_add(d, EL_DIM, 0,
             str_eq(task_set_controller(s), "CODE_DEPLOY")
-                ? "  deploy with AWS CodeDeploy (aws deploy create-deployment); D and R are off"
-                : "  deploy by creating a task set (aws ecs create-task-set); D and R are off");
+                ? "  deploy with AWS CodeDeploy (aws deploy create-deployment); D and R refuse"
+                : "  deploy by creating a task set (aws ecs create-task-set); D and R refuse");
 }
 
 static void

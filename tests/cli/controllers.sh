@@ -14,31 +14,10 @@ out=$TAP_TMPDIR/out
 err=$TAP_TMPDIR/err
 export ONDECK_WATCH_INTERVAL_MS=200
 
-# Seed with boto3 straight to moto: a CODE_DEPLOY service with two task sets (web:2 PRIMARY,
-# web:1 ACTIVE) and an EXTERNAL one with one. Without a scale moto keeps its default (100
-# PERCENT) and starts no tasks (its RunTask wants container instances).
-AWS_ENDPOINT_URL=$MOTO_URL "$PYTHON3" - <<'PY' || tap_bail "seeding failed"
-import boto3
-ecs = boto3.client("ecs")
-ecs.create_cluster(clusterName="ctl")
-tds = [ecs.register_task_definition(
-           family="web", requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
-           cpu="256", memory="512",
-           containerDefinitions=[{"name": "app", "image": f"nginx:1.{n}", "essential": True}]
-       )["taskDefinition"]["taskDefinitionArn"] for n in (1, 2)]
-for name, ctl, count in (("cd", "CODE_DEPLOY", 2), ("ext", "EXTERNAL", 1)):
-    ecs.create_service(cluster="ctl", serviceName=name, taskDefinition=tds[0],
-                       desiredCount=count, launchType="FARGATE",
-                       deploymentController={"type": ctl})
-blue = ecs.create_task_set(cluster="ctl", service="cd", taskDefinition=tds[0],
-                           externalId="d-BLUE1", launchType="FARGATE")["taskSet"]
-green = ecs.create_task_set(cluster="ctl", service="cd", taskDefinition=tds[1],
-                            externalId="d-GREEN2", launchType="FARGATE")["taskSet"]
-ecs.update_service_primary_task_set(cluster="ctl", service="cd",
-                                    primaryTaskSet=green["taskSetArn"])
-ecs.create_task_set(cluster="ctl", service="ext", taskDefinition=tds[0],
-                    externalId="mytool-7", launchType="FARGATE")
-PY
+# Seed with boto3 straight to moto: a CODE_DEPLOY service "cd" with two task sets (web:2
+# PRIMARY, web:1 ACTIVE) and an EXTERNAL one "ext" with one (tests/cli/controllers_seed.py).
+AWS_ENDPOINT_URL=$MOTO_URL "$PYTHON3" "$ONDECK_SRCDIR/tests/cli/controllers_seed.py" ||
+    tap_bail "seeding failed"
 
 run()
 {
@@ -119,6 +98,8 @@ tap_grep "$(cat "$err")" 'EXTERNAL deployment controller: create a task set with
     "deploy of an EXTERNAL service says to create a task set"
 run rollback --cluster ctl --service ext --revision 1 --yes
 tap_is "$?" 2 "rollback of an EXTERNAL service exits 2"
+tap_grep "$(cat "$err")" 'EXTERNAL deployment controller: create a task set' \
+    "rollback of an EXTERNAL service says to create a task set"
 tap_is "$(mutations)" 0 "the proxy saw no RegisterTaskDefinition or UpdateService"
 
 # 5. scale is allowed (UpdateService desiredCount is) and --wait follows the task sets.
