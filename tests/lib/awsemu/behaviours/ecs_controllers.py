@@ -2,6 +2,8 @@
 
 import math
 
+from botocore.exceptions import ClientError
+
 from awsemu import AwsError, Behaviour, moto_client
 
 TASK_SET_CONTROLLERS = ("CODE_DEPLOY", "EXTERNAL")
@@ -34,9 +36,11 @@ class DeploymentControllers(Behaviour):
     configuration, platform version or load balancers, nor force a new deployment): it
     answers InvalidParameterException and points at CodeDeploy or CreateTaskSet. Every task
     set carries computedDesiredCount (the service's desiredCount times the set's scale,
-    rounded up) and its running and pending counts. moto accepts the task definition change
-    (and would switch the service to it), and sends task sets without computedDesiredCount,
-    runningCount or pendingCount. The layer refuses those UpdateService calls with AWS's
+    rounded up) and its running and pending counts. moto 5.2.1 takes deploymentController
+    and CreateTaskSet, and its DescribeServices already sends taskSets and an empty
+    deployments[] for such services; but it accepts the task definition change (and switches
+    the service to it), and sends task sets without computedDesiredCount, runningCount or
+    pendingCount. The layer refuses those UpdateService calls with AWS's
     text, empties deployments[] of such services, and fills the task sets' counts: a
     STEADY_STATE set runs its computed count with nothing pending (the TaskSet
     stabilityStatus definition); the ids or externalIds in the setting `stabilizing` are
@@ -64,8 +68,11 @@ class DeploymentControllers(Behaviour):
                  if p.get(k) not in (None, False)]
         if not asked:
             return None
-        found = moto_client(self.layer, "ecs", call.region).describe_services(
-            cluster=p.get("cluster", "default"), services=[p["service"]])["services"]
+        try:
+            found = moto_client(self.layer, "ecs", call.region).describe_services(
+                cluster=p.get("cluster", "default"), services=[p["service"]])["services"]
+        except ClientError:
+            return None  # no such cluster: moto answers that itself
         ctl = _controller(found[0]) if found else "ECS"
         what = [NOT_UPDATABLE.get(ctl, {}).get(k) for k in asked]
         what = [w for w in what if w is not None]
@@ -103,9 +110,12 @@ class DeploymentControllers(Behaviour):
             return reply
         sets = d.get("taskSets", [])
         if sets:
-            svc = moto_client(self.layer, "ecs", call.region).describe_services(
-                cluster=call.params.get("cluster", "default"),
-                services=[call.params["service"]])["services"]
+            try:
+                svc = moto_client(self.layer, "ecs", call.region).describe_services(
+                    cluster=call.params.get("cluster", "default"),
+                    services=[call.params["service"]])["services"]
+            except ClientError:
+                return reply
             desired = svc[0].get("desiredCount", 0) if svc else 0
             for ts in sets:
                 self._counts(ts, desired, stabilizing)
