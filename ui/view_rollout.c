@@ -9,6 +9,7 @@
 
 #include "actions/watch.h"
 #include "model/entities.h"
+#include "model/task_set.h"
 #include "ui/act.h"
 #include "ui/present.h"
 #include "ui/ui.h"
@@ -133,6 +134,32 @@ task_line(struct ui_doc *d, const struct od_watch_task *t)
     }
 }
 
+/* CODE_DEPLOY / EXTERNAL: the watch follows the task sets (no deployments[]). */
+static void
+task_set_lines(struct ui_doc *d, const struct od_service *s)
+{
+    section(d, "Task sets");
+    for (size_t i = 0; i < s->ntask_sets; i++) {
+        const struct od_task_set *ts = &s->task_sets[i];
+        char *td = task_def_short_name(ts->task_definition);
+
+        doc_line(d, 0, NULL);
+        doc_add(d, EL_ROW, 0, "  ");
+        doc_add(d, str_eq(ts->status, "PRIMARY") ? EL_TITLE : EL_ROW, 9,
+                ts->status != NULL ? ts->status : "-");
+        doc_add(d, task_set_steady(ts) ? EL_STATE_OK : EL_STATE_PROGRESS, 13,
+                ts->stability_status != NULL ? ts->stability_status : "-");
+        doc_add(d, EL_ROW, 18, td != NULL ? td : "-");
+        doc_addf(d, EL_ROW, 0, "%ld/%ld running, %ld pending", ts->running,
+                 ts->computed_desired, ts->pending);
+        free(td);
+    }
+    if (s->ntask_sets == 0) {
+        doc_line(d, 0, NULL);
+        doc_add(d, EL_DIM, 0, "  no task sets");
+    }
+}
+
 static void
 build(struct rollout_view *st, const struct od_rollout *r)
 {
@@ -175,11 +202,15 @@ build(struct rollout_view *st, const struct od_rollout *r)
                  s->circuit_breaker ? "on" : "off",
                  s->circuit_breaker_rollback ? " (rollback)" : "");
         doc_addf(d, EL_DIM, 0, " · old deployments running %ld", r->old_running);
-        section(d, "Deployments");
-        for (size_t i = 0; i < s->ndeployments; i++)
-            deployment_line(d, &s->deployments[i],
-                            r->mine != NULL && str_eq(s->deployments[i].id, r->mine->id));
-        if (r->mine == NULL) {
+        if (task_set_controlled(s)) {
+            task_set_lines(d, s);
+        } else {
+            section(d, "Deployments");
+            for (size_t i = 0; i < s->ndeployments; i++)
+                deployment_line(d, &s->deployments[i],
+                                r->mine != NULL && str_eq(s->deployments[i].id, r->mine->id));
+        }
+        if (r->mine == NULL && !task_set_controlled(s)) {
             doc_line(d, 0, NULL);
             doc_add(d, EL_STATE_FAILED, 0, "  this rollout's deployment is no longer in the service");
         }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/task_set.h"
 #include "poller/poller.h"
 #include "ui/draw.h"
 #include "ui/present.h"
@@ -105,6 +106,54 @@ deployments(struct ui_doc *d, const struct od_service *s)
         doc_line(d, 0, NULL);
         doc_add(d, EL_DIM, 0, "  no deployments");
     }
+}
+
+/* CODE_DEPLOY and EXTERNAL services: their task sets in place of deployments. */
+static void
+task_sets(struct ui_doc *d, const struct od_service *s)
+{
+    char title[64];
+
+    snprintf(title, sizeof title, "Task sets (%s deployment controller)",
+             task_set_controller(s));
+    section(d, title);
+    for (size_t i = 0; i < s->ntask_sets; i++) {
+        const struct od_task_set *ts = &s->task_sets[i];
+        char *td = task_def_short_name(ts->task_definition);
+        char *bar = spark_bar(ts->running, ts->computed_desired, 16);
+        bool steady = task_set_steady(ts);
+        char ago[32];
+
+        present_ago(ts->created_at, ago, sizeof ago);
+        doc_line(d, 0, NULL);
+        doc_add(d, EL_ROW, 0, "  ");
+        doc_add(d, str_eq(ts->status, "PRIMARY") ? EL_TITLE : EL_ROW, 9,
+                ts->status != NULL ? ts->status : "-");
+        doc_add(d, steady ? EL_STATE_OK : EL_STATE_PROGRESS, 13,
+                ts->stability_status != NULL ? ts->stability_status : "-");
+        doc_add(d, EL_ROW, 18, td != NULL ? td : "-");
+        doc_add(d, steady ? EL_BAR_DONE : EL_STATE_PROGRESS, 0, bar);
+        doc_addf(d, EL_ROW, 0, " %ld/%ld running, %ld pending", ts->running,
+                 ts->computed_desired, ts->pending);
+        if (!str_empty(ts->external_id)) {
+            doc_add(d, EL_DIM, 0, " · ");
+            doc_add(d, EL_ROW, 0, ts->external_id);
+        }
+        if (ts->scale_unit != NULL)
+            doc_addf(d, EL_DIM, 0, " · scale %g %s", ts->scale_value, ts->scale_unit);
+        doc_addf(d, EL_DIM, 0, " · %s", ago);
+        free(bar);
+        free(td);
+    }
+    if (s->ntask_sets == 0) {
+        doc_line(d, 0, NULL);
+        doc_add(d, EL_DIM, 0, "  no task sets");
+    }
+    doc_line(d, 0, NULL);
+    doc_add(d, EL_DIM, 0,
+            str_eq(task_set_controller(s), "CODE_DEPLOY")
+                ? "  deploy with AWS CodeDeploy (aws deploy create-deployment); D and R refuse"
+                : "  deploy by creating a task set (aws ecs create-task-set); D and R refuse");
 }
 
 static void
@@ -336,7 +385,10 @@ recalc(struct view *v)
                  s->circuit_breaker_rollback ? " (rollback)" : "", s->min_healthy_percent,
                  s->max_percent);
     }
-    deployments(d, s);
+    if (task_set_controlled(s))
+        task_sets(d, s);
+    else
+        deployments(d, s);
     metrics(d, w, s);
     targets(d, w, s);
     alarms(d, w, s);

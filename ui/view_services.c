@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/task_set.h"
 #include "poller/poller.h"
 #include "ui/draw.h"
 #include "ui/present.h"
@@ -40,7 +41,7 @@ static const struct table_col cols[C_COUNT] = {
     [C_DESIRED] = {"DES", 3, 5, true, true, false},
     [C_RUNNING] = {"RUN", 3, 5, true, true, false},
     [C_PENDING] = {"PEN", 3, 5, true, true, false},
-    [C_ROLLOUT] = {"ROLLOUT", 7, 13, false, false, false},
+    [C_ROLLOUT] = {"ROLLOUT", 7, 18, false, false, false},
     [C_PROGRESS] = {"PROGRESS", 8, BAR_W + 8, false, true, false},
     [C_REV] = {"REV", 3, 5, true, true, false},
     [C_CPU] = {"CPU%", 6, SPARK_W + 5, false, true, false},
@@ -75,6 +76,29 @@ spark_cell(struct ui_table *t, size_t row, int col, const double *v, size_t n, e
     spark_number(v[n - 1], num, sizeof num);
     table_setf(t, row, col, v[n - 1], el, "%s %s", spark, num);
     free(spark);
+}
+
+/* CODE_DEPLOY / EXTERNAL services: "CODE_DEPLOY 2 sets" and the PRIMARY task set's
+ * progress, in place of a rollout state they do not have. */
+static void
+task_set_cells(struct ui_table *t, size_t row, const struct od_service *s)
+{
+    const struct od_task_set *p = task_set_primary(s);
+    bool settling = task_set_any_stabilizing(s);
+    char *bar;
+
+    table_setf(t, row, C_ROLLOUT, 0, settling ? EL_STATE_PROGRESS : EL_ROW, "%s %zu set%s",
+               task_set_controller(s), s->ntask_sets, s->ntask_sets == 1 ? "" : "s");
+    if (p == NULL) {
+        table_set(t, row, C_PROGRESS, "-", -1, EL_DIM);
+        return;
+    }
+    bar = spark_bar(p->running, p->computed_desired, BAR_W);
+    table_setf(t, row, C_PROGRESS,
+               p->computed_desired > 0 ? (double)p->running / (double)p->computed_desired : 0,
+               task_set_steady(p) ? EL_BAR_DONE : EL_STATE_PROGRESS, "%s %ld/%ld", bar,
+               p->running, p->computed_desired);
+    free(bar);
 }
 
 static void
@@ -117,6 +141,8 @@ recalc(struct view *v)
         } else {
             table_set(&st->table, row, C_PROGRESS, "-", -1, EL_DIM);
         }
+        if (task_set_controlled(s))
+            task_set_cells(&st->table, row, s);
         table_setf(&st->table, row, C_REV, (double)task_def_revision(s->task_definition), EL_ROW,
                    "%ld", task_def_revision(s->task_definition));
         spark_cell(&st->table, row, C_CPU, cpu != NULL ? cpu->values : NULL,

@@ -12,6 +12,7 @@
 #include "aws/ecr.h"
 #include "aws/ecs.h"
 #include "aws/proto_json.h"
+#include "model/task_set.h"
 #include "util/clock.h"
 #include "util/str.h"
 #include "util/xalloc.h"
@@ -122,6 +123,37 @@ plan_take_service(struct od_action_job *job, const struct od_aws_response *resp,
         return false;
     }
     service_plan_state(job->plan, out);
+    return true;
+}
+
+/* Deploy and rollback change the task definition, which UpdateService refuses for CODE_DEPLOY
+ * and EXTERNAL services (ECS API Reference, UpdateService: "create a new CodeDeploy
+ * deployment" / "create a new task set"): say so before sending anything. */
+bool
+plan_refuse_controller(struct od_action_job *job, const struct od_service *s)
+{
+    const char *c = task_set_controller(s);
+    struct od_error e = {0};
+    char *name;
+
+    if (!task_set_controlled(s))
+        return false;
+    name = inert(s->name != NULL ? s->name : job->plan->service);
+    if (str_eq(c, "CODE_DEPLOY"))
+        od_error_set(&e, OD_E_REFUSED,
+                     "service %s uses the CODE_DEPLOY deployment controller: use AWS CodeDeploy "
+                     "(aws deploy create-deployment) to deploy; ondeck cannot change the task "
+                     "definition of a CODE_DEPLOY service",
+                     name);
+    else
+        od_error_set(&e, OD_E_REFUSED,
+                     "service %s uses the %s deployment controller: create a task set with your "
+                     "deployment tool (aws ecs create-task-set); ondeck cannot change the task "
+                     "definition of a service whose versions are task sets",
+                     name, str_eq(c, "EXTERNAL") ? "EXTERNAL" : "task-set");
+    free(name);
+    job_plan_fail(job, &e);
+    od_error_clear(&e);
     return true;
 }
 
@@ -324,6 +356,10 @@ dp_on_service(struct od_action_job *job, const struct od_aws_response *resp,
 
     if (!plan_take_service(job, resp, err, &s))
         return;
+    if (plan_refuse_controller(job, &s)) {
+        service_clear(&s);
+        return;
+    }
     service_clear(&s);
     if (job->plan->current_td_arn == NULL) {
         od_error_set(&e, OD_E_PARSE, "the service has no task definition");

@@ -77,6 +77,9 @@ enum od_err decode_one_task(const char *body, size_t len, struct od_task *out,
 /* DescribeServices of one service: OD_E_AWS "service not found" when missing. */
 enum od_err decode_described_service(const char *body, size_t len, const char *name,
                                      struct od_service *out, struct od_error *err);
+/* Refuse deploy/rollback of a CODE_DEPLOY or EXTERNAL service (fails the plan, OD_E_REFUSED);
+ * false when the service is an ECS one. */
+bool plan_refuse_controller(struct od_action_job *job, const struct od_service *s);
 /* The PRIMARY deployment of s (NULL when none). */
 const struct od_deployment *service_primary(const struct od_service *s);
 /* The task definition that last ran stably, from the deployments alone (NULL: unknown):

@@ -61,6 +61,10 @@ rb_on_service(struct od_action_job *job, const struct od_aws_response *resp,
 
     if (!plan_take_service(job, resp, err, &s))
         return;
+    if (plan_refuse_controller(job, &s)) {
+        service_clear(&s);
+        return;
+    }
     service_clear(&s);
     if (job->plan->family == NULL) {
         od_error_set(&e, OD_E_PARSE, "the service has no task definition");

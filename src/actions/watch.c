@@ -11,6 +11,7 @@
 #include "aws/elbv2.h"
 #include "aws/proto_json.h"
 #include "loop/loop.h"
+#include "model/task_set.h"
 #include "util/clock.h"
 #include "util/hash.h"
 #include "util/str.h"
@@ -47,6 +48,41 @@ find_deployment(const struct od_service *s, const char *id)
     return NULL;
 }
 
+/* CODE_DEPLOY and EXTERNAL services have no deployments[] to follow: their task sets are
+ * steady, or not yet (stabilityStatus; TaskSet in the ECS API Reference). */
+static enum od_verdict
+decide_task_sets(const struct od_service *s, char **reason)
+{
+    char *sets = task_set_summary(s);
+    enum od_verdict v = OD_ROLLOUT_PENDING;
+
+    if (s->ntask_sets == 0) {
+        *reason = xasprintf("%s service with no task sets: nothing to wait for",
+                            task_set_controller(s));
+        v = OD_ROLLOUT_COMPLETED;
+    } else if (!task_set_any_stabilizing(s)) {
+        *reason = xasprintf("task sets steady (%s): %s", task_set_controller(s), sets);
+        v = OD_ROLLOUT_COMPLETED;
+    }
+    free(sets);
+    return v;
+}
+
+/* Another deployment still has tasks: a rolling update not yet drained, or the blue
+ * deployment kept through a BLUE_GREEN/LINEAR/CANARY bake time. An INACTIVE one (completely
+ * replaced) or one with no tasks left does not hold the verdict back. */
+static bool
+others_live(const struct od_service *s, const struct od_deployment *mine)
+{
+    for (size_t i = 0; i < s->ndeployments; i++) {
+        const struct od_deployment *o = &s->deployments[i];
+
+        if (o != mine && !str_eq(o->status, "INACTIVE") && o->running + o->pending > 0)
+            return true;
+    }
+    return false;
+}
+
 enum od_verdict
 watch_decide(const struct od_service *s, const char *my_dep, const char *my_td, char **reason)
 {
@@ -55,6 +91,8 @@ watch_decide(const struct od_service *s, const char *my_dep, const char *my_td, 
     *reason = NULL;
     if (s == NULL)
         return OD_ROLLOUT_PENDING;
+    if (task_set_controlled(s))
+        return decide_task_sets(s, reason);
     if (d == NULL) {
         if (p != NULL && s->circuit_breaker_rollback && !td_same(p->task_definition, my_td)) {
             char *td = task_def_short_name(p->task_definition);
@@ -85,9 +123,9 @@ watch_decide(const struct od_service *s, const char *my_dep, const char *my_td, 
         }
         return OD_ROLLOUT_PENDING;
     }
-    /* No rolloutState (CodeDeploy, classic load balancers): the waiter's rule, plus my
-     * task definition on the single deployment. */
-    if (s->ndeployments == 1 && str_eq(d->status, "PRIMARY") && d->running == d->desired &&
+    /* No rolloutState (classic load balancers): the waiter's rule, plus my task definition
+     * on the deployment that is left. */
+    if (!others_live(s, d) && str_eq(d->status, "PRIMARY") && d->running == d->desired &&
         (my_td == NULL || td_same(d->task_definition, my_td))) {
         *reason = xasprintf("service stable on %s: %ld/%ld tasks running",
                             d->task_definition != NULL ? d->task_definition : "?", d->running,
@@ -381,6 +419,18 @@ on_services(const struct od_aws_response *resp, const struct od_error *err, void
         free(w->reason);
         w->reason = why != NULL ? inert(why) : NULL;
         free(why);
+    }
+    if (w->verdict == OD_ROLLOUT_PENDING && w->timeout > 0 && now - w->started >= w->timeout &&
+        task_set_controlled(&w->svc)) {
+        char *sets = task_set_summary(&w->svc), *why;
+
+        w->verdict = OD_ROLLOUT_TIMEOUT;
+        why = xasprintf("no verdict after %llu s (task sets not steady: %s)",
+                        (unsigned long long)(w->timeout / 1000), sets);
+        free(w->reason);
+        w->reason = inert(why);
+        free(why);
+        free(sets);
     }
     if (w->verdict == OD_ROLLOUT_PENDING && w->timeout > 0 && now - w->started >= w->timeout) {
         w->verdict = OD_ROLLOUT_TIMEOUT;

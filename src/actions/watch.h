@@ -4,9 +4,10 @@
  * Success means MY deployment reached COMPLETED (ops-notes "Recommended deploy / watch /
  * rollback algorithm"): "stable" is not enough, because a circuit-breaker rollback also ends
  * with one deployment and running == desired. My deployment missing (the breaker rolled back)
- * or rolloutState FAILED is a failure. Services without rolloutState (CodeDeploy, classic
- * ELB) fall back to the waiter's rule plus "the single deployment runs my task definition".
- * Nothing is ever deregistered.
+ * or rolloutState FAILED is a failure. ECS services without rolloutState (classic ELB) fall
+ * back to the waiter's rule plus "my deployment runs my task definition and no other one still
+ * has tasks". CODE_DEPLOY and EXTERNAL services have task sets, not deployments: they are done
+ * when every task set is steady (model/task_set.h). Nothing is ever deregistered.
  *
  * Cadence: DescribeServices every interval (5 s, +-20 % jitter); on throttling
  * rand(1 s, min(32 s, 4 s * 2^n)) like Copilot's streamer; details (tasks of my deployment

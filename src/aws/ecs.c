@@ -359,6 +359,45 @@ decode_events(const cJSON *svc, struct od_service *s)
 }
 
 static void
+decode_task_set(const cJSON *j, struct od_task_set *ts)
+{
+    const cJSON *scale = json_obj(j, "scale");
+
+    ts->id = json_strdup(j, "id");
+    ts->arn = json_strdup(j, "taskSetArn");
+    ts->status = json_strdup(j, "status");
+    ts->task_definition = json_strdup(j, "taskDefinition");
+    ts->launch_type = json_strdup(j, "launchType");
+    ts->stability_status = json_strdup(j, "stabilityStatus");
+    ts->external_id = json_strdup(j, "externalId");
+    ts->scale_unit = json_strdup(scale, "unit");
+    ts->scale_value = get_double(scale, "value");
+    ts->computed_desired = get_long(j, "computedDesiredCount");
+    ts->running = get_long(j, "runningCount");
+    ts->pending = get_long(j, "pendingCount");
+    ts->created_at = get_double(j, "createdAt");
+    ts->updated_at = get_double(j, "updatedAt");
+}
+
+/* deploymentController, deploymentConfiguration.strategy and taskSets[] (CODE_DEPLOY and
+ * EXTERNAL services keep their versions there, not in deployments[]). */
+static void
+decode_controller(const cJSON *j, struct od_service *s)
+{
+    const cJSON *it;
+    size_t cap;
+
+    s->deployment_controller = json_strdup(json_obj(j, "deploymentController"), "type");
+    s->deployment_strategy = json_strdup(json_obj(j, "deploymentConfiguration"), "strategy");
+    if ((cap = count_objects(j, "taskSets")) == 0)
+        return;
+    s->task_sets = xcalloc(cap, sizeof *s->task_sets);
+    JSON_FOREACH(it, j, "taskSets")
+        if (cJSON_IsObject(it))
+            decode_task_set(it, &s->task_sets[s->ntask_sets++]);
+}
+
+static void
 decode_service(const cJSON *j, struct od_service *s)
 {
     const cJSON *it, *dc, *cb;
@@ -390,6 +429,7 @@ decode_service(const cJSON *j, struct od_service *s)
                 decode_deployment(it, &s->deployments[s->ndeployments++]);
     }
     decode_events(j, s);
+    decode_controller(j, s);
     if ((cap = count_objects(j, "loadBalancers")) > 0) {
         s->lbs = xcalloc(cap, sizeof *s->lbs);
         JSON_FOREACH(it, j, "loadBalancers") {

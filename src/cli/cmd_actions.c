@@ -17,6 +17,7 @@
 #include "aws/cloudfront.h"
 #include "aws/proto_json.h"
 #include "cli/cli.h"
+#include "model/task_set.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
 #include "util/str.h"
@@ -382,7 +383,12 @@ on_rollout(const struct od_rollout *ro, void *ud)
         print_inert(stdout, ro->events[i].message);
         putchar('\n');
     }
-    if (d != NULL)
+    if (ro->service != NULL && task_set_controlled(ro->service)) {
+        char *sets = task_set_summary(ro->service);
+
+        line = xasprintf("task sets (%s): %s", task_set_controller(ro->service), sets);
+        free(sets);
+    } else if (d != NULL)
         line = xasprintf("rollout %s (%s): new %ld/%ld running, %ld pending, %ld failed; "
                          "other deployments %ld running",
                          d->rollout_state != NULL ? d->rollout_state : "-",

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/name_cache.h"
 #include "cli/status_json.h"
+#include "model/task_set.h"
 #include "model/world.h"
 #include "poller/poller.h"
 #include "util/sanitize.h"
@@ -134,9 +135,47 @@ print_stats_text(const struct od_refresh_stats *st, unsigned per_minute)
            per_minute);
 }
 
+/* CODE_DEPLOY / EXTERNAL services: one line per task set under the service's row. */
+static void
+print_task_sets_text(const struct od_service *s)
+{
+    printf("  %s deployment controller, %zu task set%s\n", task_set_controller(s), s->ntask_sets,
+           s->ntask_sets == 1 ? "" : "s");
+    for (size_t i = 0; i < s->ntask_sets; i++) {
+        const struct od_task_set *ts = &s->task_sets[i];
+        char *td = task_def_short_name(ts->task_definition);
+
+        printf("    task set ");
+        cell(ts->status, 8, false);
+        cell(td, 24, false);
+        printf("%ld/%ld running, %ld pending, ", ts->running, ts->computed_desired, ts->pending);
+        if (ts->scale_unit != NULL) {
+            printf("scale %g ", ts->scale_value);
+            cell(ts->scale_unit, 0, true);
+            printf(", ");
+        }
+        cell(ts->stability_status, 0, true);
+        if (!str_empty(ts->external_id)) {
+            printf(" (");
+            cell(ts->external_id, 0, true);
+            printf(")");
+        }
+        printf("\n");
+        free(td);
+    }
+}
+
 static const char *
 rollout_summary(const struct od_service *s, char *buf, size_t len)
 {
+    if (task_set_controlled(s)) {
+        const struct od_task_set *p = task_set_primary(s);
+
+        snprintf(buf, len, "%s%s", p != NULL && p->stability_status != NULL ? p->stability_status
+                                                                            : "-",
+                 s->ntask_sets > 1 ? "+" : "");
+        return buf;
+    }
     for (size_t i = 0; i < s->ndeployments; i++) {
         const struct od_deployment *d = &s->deployments[i];
 
@@ -172,6 +211,8 @@ print_status_text(const struct od_world *w, const char *filter)
         printf("%5s ", num);
         printf("%5zu\n", world_alarms_firing(w, s));
         free(td);
+        if (task_set_controlled(s))
+            print_task_sets_text(s);
         if (service_failed(s)) {
             for (size_t k = 0; k < s->ndeployments; k++) {
                 if (str_eq(s->deployments[k].rollout_state, "FAILED")) {

@@ -1,6 +1,7 @@
 #include "cli/status_json.h"
 
 #include "aws/proto_json.h"
+#include "model/task_set.h"
 #include "util/str.h"
 
 static void
@@ -95,6 +96,41 @@ status_json_alarm(const struct od_alarm *a)
     return o;
 }
 
+/* Service.taskSets of CODE_DEPLOY / EXTERNAL services, in AWS's member names. */
+static cJSON *
+task_sets_json(const struct od_service *s)
+{
+    cJSON *arr = cJSON_CreateArray();
+
+    for (size_t i = 0; i < s->ntask_sets; i++) {
+        const struct od_task_set *ts = &s->task_sets[i];
+        cJSON *tj = cJSON_CreateObject();
+
+        add_opt_str(tj, "id", ts->id);
+        add_opt_str(tj, "taskSetArn", ts->arn);
+        add_opt_str(tj, "status", ts->status);
+        add_opt_str(tj, "taskDefinition", ts->task_definition);
+        cJSON_AddNumberToObject(tj, "computedDesiredCount", (double)ts->computed_desired);
+        cJSON_AddNumberToObject(tj, "runningCount", (double)ts->running);
+        cJSON_AddNumberToObject(tj, "pendingCount", (double)ts->pending);
+        if (ts->scale_unit != NULL) {
+            cJSON *sc = cJSON_AddObjectToObject(tj, "scale");
+
+            cJSON_AddNumberToObject(sc, "value", ts->scale_value);
+            cJSON_AddStringToObject(sc, "unit", ts->scale_unit);
+        }
+        add_opt_str(tj, "stabilityStatus", ts->stability_status);
+        add_opt_str(tj, "launchType", ts->launch_type);
+        add_opt_str(tj, "externalId", ts->external_id);
+        if (ts->created_at > 0)
+            cJSON_AddNumberToObject(tj, "createdAt", ts->created_at);
+        if (ts->updated_at > 0)
+            cJSON_AddNumberToObject(tj, "updatedAt", ts->updated_at);
+        cJSON_AddItemToArray(arr, tj);
+    }
+    return arr;
+}
+
 cJSON *
 status_json_service(const struct od_world *w, const struct od_service *s)
 {
@@ -129,6 +165,10 @@ status_json_service(const struct od_world *w, const struct od_service *s)
             cJSON_AddNumberToObject(dj, "updatedAt", d->updated_at);
         cJSON_AddItemToArray(arr, dj);
     }
+
+    cJSON_AddStringToObject(o, "deploymentController", task_set_controller(s));
+    add_opt_str(o, "deploymentStrategy", s->deployment_strategy);
+    cJSON_AddItemToObject(o, "taskSets", task_sets_json(s));
 
     arr = cJSON_AddArrayToObject(o, "events");
     for (size_t i = 0; i < s->nevents; i++) {

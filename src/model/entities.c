@@ -55,6 +55,20 @@ lb_ref_clear(struct od_lb_ref *lb)
 }
 
 void
+task_set_clear(struct od_task_set *ts)
+{
+    free(ts->id);
+    free(ts->arn);
+    free(ts->status);
+    free(ts->task_definition);
+    free(ts->launch_type);
+    free(ts->stability_status);
+    free(ts->external_id);
+    free(ts->scale_unit);
+    memset(ts, 0, sizeof *ts);
+}
+
+void
 service_clear(struct od_service *s)
 {
     free(s->arn);
@@ -67,6 +81,9 @@ service_clear(struct od_service *s)
     OD_FREE_ARRAY(s->deployments, s->ndeployments, deployment_clear);
     OD_FREE_ARRAY(s->events, s->nevents, event_clear);
     OD_FREE_ARRAY(s->lbs, s->nlbs, lb_ref_clear);
+    free(s->deployment_controller);
+    free(s->deployment_strategy);
+    OD_FREE_ARRAY(s->task_sets, s->ntask_sets, task_set_clear);
     memset(s, 0, sizeof *s);
 }
 

@@ -46,6 +46,22 @@ struct od_lb_ref {
     long container_port;
 };
 
+/* A task set: how CODE_DEPLOY and EXTERNAL services keep their versions (in place of
+ * deployments[]; ECS API Reference, TaskSet). */
+struct od_task_set {
+    char *id;
+    char *arn;
+    char *status;           /* PRIMARY | ACTIVE | DRAINING */
+    char *task_definition;  /* ARN */
+    char *launch_type;
+    char *stability_status; /* STEADY_STATE | STABILIZING, or NULL */
+    char *external_id;      /* the CodeDeploy deployment id for CODE_DEPLOY */
+    char *scale_unit;       /* PERCENT, or NULL without a scale */
+    double scale_value;
+    long computed_desired, running, pending;
+    double created_at, updated_at;
+};
+
 struct od_service {
     char *arn;
     char *name;
@@ -64,6 +80,10 @@ struct od_service {
     size_t nevents;
     struct od_lb_ref *lbs;
     size_t nlbs;
+    char *deployment_controller; /* ECS | CODE_DEPLOY | EXTERNAL; NULL when not sent (ECS) */
+    char *deployment_strategy;   /* ROLLING | BLUE_GREEN | LINEAR | CANARY, or NULL */
+    struct od_task_set *task_sets; /* CODE_DEPLOY and EXTERNAL services */
+    size_t ntask_sets;
 };
 
 #define OD_MAX_EVENTS 20
@@ -232,6 +252,7 @@ struct od_distribution {
 void cluster_clear(struct od_cluster *c);
 void deployment_clear(struct od_deployment *d);
 void event_clear(struct od_event *e);
+void task_set_clear(struct od_task_set *ts);
 void service_clear(struct od_service *s);
 void container_clear(struct od_container *c);
 void task_clear(struct od_task *t);

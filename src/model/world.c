@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/task_set.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
 #include "util/str.h"
@@ -486,6 +487,8 @@ world_alarms_firing(const struct od_world *w, const struct od_service *s)
 bool
 service_rolling(const struct od_service *s)
 {
+    if (s->ntask_sets > 0) /* CODE_DEPLOY / EXTERNAL: a second set, or one settling */
+        return s->ntask_sets > 1 || task_set_any_stabilizing(s);
     for (size_t i = 0; i < s->ndeployments; i++)
         if (str_eq(s->deployments[i].rollout_state, "IN_PROGRESS"))
             return true;
