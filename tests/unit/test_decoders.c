@@ -1054,8 +1054,8 @@ test_cf_requests(void)
 
     s = cf_body_invalidation_batch(paths, 3, "ondeck-1&2");
     CHECK(s != NULL && strstr(s, "<Quantity>3</Quantity>") != NULL, "Quantity = number of paths");
-    CHECK(s != NULL && strstr(s, "<Path>/a&amp;b&lt;c&gt;d&quot;e&apos;f</Path>") != NULL,
-          "paths are XML-escaped");
+    CHECK(s != NULL && strstr(s, "<Path>/a&amp;b%3Cc%3Ed%22e&apos;f</Path>") != NULL,
+          "paths are URL-encoded (< > \") and XML-escaped (& ')");
     CHECK(s != NULL &&
               strstr(s, "<InvalidationBatch xmlns=\"http://cloudfront.amazonaws.com/doc/"
                         "2020-05-31/\">") != NULL,
@@ -1066,7 +1066,10 @@ test_cf_requests(void)
     XML_FOREACH(p, items, "Path") {
         char *t = xml_text(p);
 
-        CHECK_STR(t, i < 3 ? paths[i] : NULL, "path round-trips through the XML");
+        char *want = i < 3 ? cf_path_encode(paths[i]) : NULL;
+
+        CHECK_STR(t, want, "the encoded path round-trips through the XML");
+        free(want);
         free(t);
         i++;
     }
@@ -1084,6 +1087,34 @@ test_cf_requests(void)
     CHECK(s != NULL && strstr(s, "<Path>/a%0Ab</Path>") != NULL,
           "control bytes are percent-encoded, not put raw into XML");
     free(s);
+    s = cf_body_invalidation_batch((const char *[]){"/menu caf\xc3\xa9.html"}, 1, "r");
+    CHECK(s != NULL && strstr(s, "<Path>/menu%20caf%C3%A9.html</Path>") != NULL,
+          "a raw non-ASCII path is URL-encoded in the body");
+    free(s);
+    {
+        static const struct {
+            const char *in, *want, *why;
+        } enc[] = {
+            {"/menu caf\xc3\xa9.html", "/menu%20caf%C3%A9.html", "space and UTF-8 bytes"},
+            {"/menu%20caf%C3%A9.html", "/menu%20caf%C3%A9.html", "an encoded path is kept"},
+            {"/100%.html", "/100%25.html", "a % that starts no escape"},
+            {"/a%2", "/a%252", "a % with one hex digit"},
+            {"/q?a=1&b=2", "/q?a=1&b=2", "query-string invalidation kept"},
+            {"/img/*", "/img/*", "wildcard kept"},
+            {"/\"<>#{}|\\^~[]`", "/%22%3C%3E%23%7B%7D%7C%5C%5E%7E%5B%5D%60",
+             "every RFC 1738 unsafe character"},
+            {"/\xd7\xa9\xe2\x80\x8b", "/%D7%A9%E2%80%8B", "RTL letter and zero-width space"},
+            {"/tab\there", "/tab%09here", "control byte"},
+            {"/ok-_.!$'()+,;:@", "/ok-_.!$'()+,;:@", "safe and reserved characters kept"},
+        };
+
+        for (size_t k = 0; k < sizeof enc / sizeof enc[0]; k++) {
+            char *got = cf_path_encode(enc[k].in);
+
+            CHECK_STR(got, enc[k].want, enc[k].why);
+            free(got);
+        }
+    }
     CHECK(cf_body_invalidation_batch(bad, 2, "r") == NULL, "path without leading / -> NULL");
     CHECK(cf_body_invalidation_batch(paths, 0, "r") == NULL, "no paths -> NULL");
     CHECK(cf_body_invalidation_batch(paths, 1, "") == NULL, "empty CallerReference -> NULL");
