@@ -214,7 +214,10 @@ def walk(node, parts, path, out, seen_counts, op, root):
                 out.add((here, fmt(name, item)))
         return
     if rest:
-        walk(value, rest, f"{path}{name}.", out, seen_counts, op, value if isinstance(value, dict) and "IsTruncated" in value else root)
+        # A NextMarker counts only on a truncated page: IsTruncated sits next to it.
+        if isinstance(value, dict) and "IsTruncated" in value:
+            root = value
+        walk(value, rest, f"{path}{name}.", out, seen_counts, op, root)
     elif value is not None:
         out.add((f"{path}{name}", fmt(name, value)))
 

@@ -204,8 +204,8 @@ dump_services(struct dump *d, const char *body, size_t len)
         LONG_AT(d, v->pending, "services[%zu].pendingCount", i);
         TS_AT(d, v->created_at, "services[%zu].createdAt", i);
         BOOL_AT(d, v->circuit_breaker, "services[%zu].%s.deploymentCircuitBreaker.enable", i, dc);
-        BOOL_AT(d, v->circuit_breaker_rollback, "services[%zu].%s.deploymentCircuitBreaker.rollback",
-                i, dc);
+        BOOL_AT(d, v->circuit_breaker_rollback,
+                "services[%zu].%s.deploymentCircuitBreaker.rollback", i, dc);
         LONG_AT(d, v->max_percent, "services[%zu].%s.maximumPercent", i, dc);
         LONG_AT(d, v->min_healthy_percent, "services[%zu].%s.minimumHealthyPercent", i, dc);
         LONG_AT(d, v->ndeployments, "services[%zu].deployments#", i);
