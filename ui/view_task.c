@@ -135,10 +135,15 @@ recalc(struct view *v)
             doc_add(d, EL_STATE_FAILED, 0, c->reason);
         }
         for (size_t b = 0; b < c->nbindings; b++) {
+            const struct od_binding *bd = &c->bindings[b];
+            char *cp = binding_port_text(bd->container_port, bd->container_port_range);
+            char *hp = binding_port_text(bd->host_port, bd->host_port_range);
+
             doc_line(d, 0, NULL);
-            doc_addf(d, EL_DIM, 0, "      port %ld -> host %ld/%s", c->bindings[b].container_port,
-                     c->bindings[b].host_port,
-                     c->bindings[b].protocol != NULL ? c->bindings[b].protocol : "tcp");
+            doc_addf(d, EL_DIM, 0, "      port %s -> host %s/%s", cp, hp,
+                     bd->protocol != NULL ? bd->protocol : "tcp");
+            free(cp);
+            free(hp);
         }
     }
     if (t->ncontainers == 0) {

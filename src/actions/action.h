@@ -229,6 +229,7 @@ enum od_err action_execute(struct od_plan *plan, action_done_cb cb, void *ud,
                            struct od_error *err);
 
 /* Invalidation helpers (pure). Paths are normalised: a leading '/' added, white space trimmed,
+ * URL-encoded (cf_path_encode),
  * duplicates removed, sorted. The CallerReference is "ondeck-" + 32 hex digits of
  * SHA-256(distribution, sorted paths, operator, minute): a retry within the minute reuses it,
  * so CloudFront returns the same invalidation instead of creating a second one. */

@@ -36,8 +36,13 @@ invalidate_normalise_paths(const char *const *paths, size_t n, size_t *nout)
     for (size_t i = 0; i < n; i++) {
         char *copy = xstrdup(paths[i] != NULL ? paths[i] : ""), *t = str_trim(copy);
 
-        if (*t != '\0')
-            out[k++] = t[0] == '/' ? xstrdup(t) : xasprintf("/%s", t);
+        /* Encoded before sorting, so "/a b" and "/a%20b" are one path and one CallerReference. */
+        if (*t != '\0') {
+            char *rooted = t[0] == '/' ? xstrdup(t) : xasprintf("/%s", t);
+
+            out[k++] = cf_path_encode(rooted);
+            free(rooted);
+        }
         free(copy);
     }
     qsort(out, k, sizeof *out, str_cmp);

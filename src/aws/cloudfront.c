@@ -67,6 +67,48 @@ cf_path_invalidation(const char *dist_id, const char *inv_id)
 
 /* ---- InvalidationBatch body ------------------------------------------------------------ */
 
+/* RFC 1738 "unsafe" characters, which CloudFront wants URL-encoded in an invalidation path
+ * (InvalidationBatch: "If the path includes non-ASCII characters or unsafe characters as
+ * defined in RFC 1738, URL-encode those characters"); '%' is handled on its own. */
+static bool
+url_unsafe(unsigned char c)
+{
+    return c <= 0x20 || c >= 0x7f || strchr("\"<>#{}|\\^~[]`", c) != NULL;
+}
+
+static bool
+is_hex(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* One path as CloudFront takes it: non-ASCII, control and unsafe bytes percent-encoded, a '%'
+ * that starts an escape kept (so an encoded path is not encoded twice). '*' (the wildcard) and
+ * the query-string characters '?', '&', '=' are kept. */
+static void
+put_path(struct od_buf *b, const char *s)
+{
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c == '%' ? !(is_hex(s[1]) && is_hex(s[2])) : url_unsafe(c))
+            buf_printf(b, "%%%02X", c);
+        else
+            buf_putc(b, (char)c);
+    }
+}
+
+char *
+cf_path_encode(const char *path)
+{
+    struct od_buf b;
+
+    buf_init(&b, 0);
+    if (path != NULL)
+        put_path(&b, path);
+    return buf_steal(&b);
+}
+
 /* Character data safe in an element: the five XML specials become entities; control bytes
  * (not allowed in XML 1.0 text) are percent-encoded, which is what they mean in a URL path. */
 static void
@@ -117,8 +159,11 @@ cf_body_invalidation_batch(const char *const *paths, size_t n, const char *calle
                "<Paths><Quantity>%zu</Quantity><Items>",
                n);
     for (size_t i = 0; i < n; i++) {
+        char *enc = cf_path_encode(paths[i]);
+
         buf_puts(&b, "<Path>");
-        put_escaped(&b, paths[i]);
+        put_escaped(&b, enc);
+        free(enc);
         buf_puts(&b, "</Path>");
     }
     buf_puts(&b, "</Items></Paths><CallerReference>");

@@ -14,8 +14,13 @@ char *cf_path_distribution(const char *dist_id);  /* .../distribution/ID */
 char *cf_path_invalidations(const char *dist_id); /* .../distribution/ID/invalidation */
 char *cf_path_invalidation(const char *dist_id, const char *inv_id);
 
-/* CreateInvalidation body: paths must start with '/'; malloc'd XML. Paths are XML-escaped and
- * control bytes percent-encoded; Quantity is n. NULL when n is 0, a path does not start with
+/* An invalidation path URL-encoded as CloudFront requires (malloc'd): non-ASCII, control and
+ * RFC 1738 unsafe bytes (space " < > # { } | \ ^ ~ [ ] `, and a '%' not followed by two hex
+ * digits) become %XX; '*', '?', '&' and '=' are kept; an encoded path is left as it is. */
+char *cf_path_encode(const char *path);
+
+/* CreateInvalidation body: paths must start with '/'; malloc'd XML. Paths are URL-encoded
+ * (cf_path_encode), then XML-escaped; Quantity is n. NULL when n is 0, a path does not start with
  * '/' or caller_ref is empty. */
 char *cf_body_invalidation_batch(const char *const *paths, size_t n, const char *caller_ref);
 

@@ -133,6 +133,16 @@ decode_series(const cJSON *j, struct od_series *s)
     free(pts);
 }
 
+/* botocore marks every output member optional and reads an absent (or null) list as none:
+ * only a member that is there and is not a list makes the response malformed. */
+static bool
+list_absent_or_array(const cJSON *root, const char *key)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(root, key);
+
+    return m == NULL || cJSON_IsNull(m) || cJSON_IsArray(m);
+}
+
 static size_t
 count_objects(const cJSON *obj, const char *key)
 {
@@ -159,8 +169,9 @@ cw_decode_metric_data(const char *body, size_t len, struct od_series **out, size
         *next_token = NULL;
     if ((root = json_parse(body, len, err)) == NULL)
         return OD_E_PARSE;
-    if (json_arr(root, "MetricDataResults") == NULL) {
-        od_error_set(err, OD_E_PARSE, "GetMetricData response has no \"MetricDataResults\" array");
+    if (!list_absent_or_array(root, "MetricDataResults")) {
+        od_error_set(err, OD_E_PARSE,
+                     "GetMetricData response: \"MetricDataResults\" is not an array");
         cJSON_Delete(root);
         return OD_E_PARSE;
     }
@@ -190,12 +201,54 @@ cw_body_describe_alarms(const char *next_token)
     return finish(o);
 }
 
+/* The Dimensions list of j (a MetricAlarm or a Metric), each {Name, Value}. */
 static void
-decode_alarm(const cJSON *j, struct od_alarm *a)
+decode_dimensions(const cJSON *j, struct od_dimension **out, size_t *n)
 {
     const cJSON *it;
     size_t cap;
 
+    if ((cap = count_objects(j, "Dimensions")) == 0)
+        return;
+    *out = xcalloc(cap, sizeof **out);
+    JSON_FOREACH(it, j, "Dimensions") {
+        struct od_dimension *d;
+
+        if (!cJSON_IsObject(it))
+            continue;
+        d = &(*out)[(*n)++];
+        d->name = json_strdup(it, "Name");
+        d->value = json_strdup(it, "Value");
+    }
+}
+
+/* A metric-math alarm names its metrics in Metrics[]: the ones with a MetricStat carry the
+ * dimensions that tie the alarm to a service (expressions carry none). */
+static void
+decode_alarm_metrics(const cJSON *j, struct od_alarm *a)
+{
+    const cJSON *it;
+    size_t cap;
+
+    if ((cap = count_objects(j, "Metrics")) == 0)
+        return;
+    a->metrics = xcalloc(cap, sizeof *a->metrics);
+    JSON_FOREACH(it, j, "Metrics") {
+        const cJSON *metric = json_obj(json_obj(it, "MetricStat"), "Metric");
+        struct od_alarm_metric *m;
+
+        if (!cJSON_IsObject(it))
+            continue;
+        m = &a->metrics[a->nmetrics++];
+        m->id = json_strdup(it, "Id");
+        if (metric != NULL)
+            decode_dimensions(metric, &m->dimensions, &m->ndimensions);
+    }
+}
+
+static void
+decode_alarm(const cJSON *j, struct od_alarm *a)
+{
     a->name = json_strdup(j, "AlarmName");
     a->arn = json_strdup(j, "AlarmArn");
     a->state = json_strdup(j, "StateValue");
@@ -208,18 +261,8 @@ decode_alarm(const cJSON *j, struct od_alarm *a)
     if (!json_num(j, "Threshold", &a->threshold))
         a->threshold = 0.0;
     a->comparison = json_strdup(j, "ComparisonOperator");
-    if ((cap = count_objects(j, "Dimensions")) == 0)
-        return;
-    a->dimensions = xcalloc(cap, sizeof *a->dimensions);
-    JSON_FOREACH(it, j, "Dimensions") {
-        struct od_dimension *d;
-
-        if (!cJSON_IsObject(it))
-            continue;
-        d = &a->dimensions[a->ndimensions++];
-        d->name = json_strdup(it, "Name");
-        d->value = json_strdup(it, "Value");
-    }
+    decode_dimensions(j, &a->dimensions, &a->ndimensions);
+    decode_alarm_metrics(j, a);
 }
 
 enum od_err
@@ -236,9 +279,10 @@ cw_decode_alarms(const char *body, size_t len, struct od_alarm **out, size_t *n,
         *next_token = NULL;
     if ((root = json_parse(body, len, err)) == NULL)
         return OD_E_PARSE;
-    /* A page that only carries composite alarms may leave MetricAlarms out. */
-    if (json_arr(root, "MetricAlarms") == NULL && json_arr(root, "CompositeAlarms") == NULL) {
-        od_error_set(err, OD_E_PARSE, "DescribeAlarms response has no \"MetricAlarms\" array");
+    /* Either list may be left out (a page of composite alarms only, or none at all). */
+    if (!list_absent_or_array(root, "MetricAlarms") ||
+        !list_absent_or_array(root, "CompositeAlarms")) {
+        od_error_set(err, OD_E_PARSE, "DescribeAlarms response: \"MetricAlarms\" is not an array");
         cJSON_Delete(root);
         return OD_E_PARSE;
     }

@@ -151,7 +151,7 @@ ecr_decode_images(const char *body, size_t len, struct od_ecr_image **out, size_
                   char **next_token, struct od_error *err)
 {
     cJSON *root;
-    const cJSON *it, *t;
+    const cJSON *it, *t, *list;
     size_t cap = 0;
 
     *out = NULL;
@@ -160,8 +160,10 @@ ecr_decode_images(const char *body, size_t len, struct od_ecr_image **out, size_
         *next_token = NULL;
     if ((root = json_parse(body, len, err)) == NULL)
         return OD_E_PARSE;
-    if (json_arr(root, "imageDetails") == NULL) {
-        od_error_set(err, OD_E_PARSE, "DescribeImages response has no \"imageDetails\" array");
+    /* botocore reads an absent or null list as none; only a non-list member is malformed. */
+    list = cJSON_GetObjectItemCaseSensitive(root, "imageDetails");
+    if (list != NULL && !cJSON_IsNull(list) && !cJSON_IsArray(list)) {
+        od_error_set(err, OD_E_PARSE, "DescribeImages response: \"imageDetails\" is not an array");
         cJSON_Delete(root);
         return OD_E_PARSE;
     }

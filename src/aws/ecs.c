@@ -77,7 +77,18 @@ count_objects(const cJSON *obj, const char *key)
     return n;
 }
 
-/* Parse body and find its main array; OD_E_PARSE when either fails. */
+/* botocore marks every output member optional and reads an absent (or null) list as none:
+ * only a member that is there and is not a list makes the response malformed. */
+static bool
+list_absent_or_array(const cJSON *root, const char *key)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(root, key);
+
+    return m == NULL || cJSON_IsNull(m) || cJSON_IsArray(m);
+}
+
+/* Parse body, whose main array may be absent (none); OD_E_PARSE when the body is not a JSON
+ * object or the member is not an array. */
 static cJSON *
 parse_with(const char *body, size_t len, const char *key, const char *what,
            struct od_error *err)
@@ -86,8 +97,8 @@ parse_with(const char *body, size_t len, const char *key, const char *what,
 
     if (root == NULL)
         return NULL;
-    if (json_arr(root, key) == NULL) {
-        od_error_set(err, OD_E_PARSE, "%s response has no \"%s\" array", what, key);
+    if (!list_absent_or_array(root, key)) {
+        od_error_set(err, OD_E_PARSE, "%s response: \"%s\" is not an array", what, key);
         cJSON_Delete(root);
         return NULL;
     }
@@ -533,6 +544,9 @@ decode_container(const cJSON *j, struct od_container *c)
         b->container_port = get_long(it, "containerPort");
         b->host_port = get_long(it, "hostPort");
         b->protocol = json_strdup(it, "protocol");
+        /* A port-range mapping is bound as ranges, with no containerPort/hostPort. */
+        b->container_port_range = json_strdup(it, "containerPortRange");
+        b->host_port_range = json_strdup(it, "hostPortRange");
     }
 }
 

@@ -97,7 +97,8 @@ elbv2_params_describe_target_health(const char *target_group_arn, size_t *nparam
 
 /* ---- decoding helpers ------------------------------------------------------------------ */
 
-/* Parse body and return <result> under the root, or NULL with OD_E_PARSE in err. */
+/* Parse body and return <result> under the root, or NULL with OD_E_PARSE in err. The list in
+ * it may be absent (botocore reads that as none; it needs only the result wrapper). */
 static const struct od_xml_node *
 open_result(const char *body, size_t len, const char *result, const char *list,
             struct od_xml **doc, struct od_error *err)
@@ -108,8 +109,8 @@ open_result(const char *body, size_t len, const char *result, const char *list,
     if (xml_parse(body, len, doc, err) != OD_OK)
         return NULL;
     res = xml_child(xml_root(*doc), result);
-    if (res == NULL || xml_child(res, list) == NULL) {
-        od_error_set(err, OD_E_PARSE, "response has no %s/%s", result, list);
+    if (res == NULL) {
+        od_error_set(err, OD_E_PARSE, "response has no %s (for its %s)", result, list);
         xml_free(doc);
         return NULL;
     }

@@ -70,8 +70,19 @@ task_json(const struct od_task *t)
             for (size_t b = 0; b < c->nbindings; b++) {
                 cJSON *bo = cJSON_CreateObject();
 
-                cJSON_AddNumberToObject(bo, "containerPort", (double)c->bindings[b].container_port);
-                cJSON_AddNumberToObject(bo, "hostPort", (double)c->bindings[b].host_port);
+                const struct od_binding *bd = &c->bindings[b];
+
+                /* A port-range mapping has ranges and no ports: null, not a port 0. */
+                if (bd->container_port == 0 && bd->container_port_range != NULL)
+                    cJSON_AddNullToObject(bo, "containerPort");
+                else
+                    cJSON_AddNumberToObject(bo, "containerPort", (double)bd->container_port);
+                if (bd->host_port == 0 && bd->host_port_range != NULL)
+                    cJSON_AddNullToObject(bo, "hostPort");
+                else
+                    cJSON_AddNumberToObject(bo, "hostPort", (double)bd->host_port);
+                add_opt_str(bo, "containerPortRange", bd->container_port_range);
+                add_opt_str(bo, "hostPortRange", bd->host_port_range);
                 cJSON_AddItemToArray(bs, bo);
             }
         }

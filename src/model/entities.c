@@ -91,6 +91,8 @@ static void
 binding_clear(struct od_binding *b)
 {
     free(b->bind_ip);
+    free(b->container_port_range);
+    free(b->host_port_range);
     free(b->protocol);
     memset(b, 0, sizeof *b);
 }
@@ -210,6 +212,11 @@ alarm_clear(struct od_alarm *a)
     free(a->statistic);
     free(a->comparison);
     OD_FREE_ARRAY(a->dimensions, a->ndimensions, dimension_clear);
+    for (size_t i = 0; i < a->nmetrics; i++) {
+        free(a->metrics[i].id);
+        OD_FREE_ARRAY(a->metrics[i].dimensions, a->metrics[i].ndimensions, dimension_clear);
+    }
+    free(a->metrics);
     memset(a, 0, sizeof *a);
 }
 
@@ -278,4 +285,21 @@ task_def_short_name(const char *arn)
         return NULL;
     s = strstr(arn, "task-definition/");
     return xstrdup(s != NULL ? s + strlen("task-definition/") : arn);
+}
+
+const char *
+cluster_short_name(const char *cluster)
+{
+    const char *s;
+
+    if (cluster == NULL || !str_has_prefix(cluster, "arn:"))
+        return cluster;
+    s = strstr(cluster, ":cluster/");
+    return s != NULL ? s + strlen(":cluster/") : cluster;
+}
+
+char *
+binding_port_text(long port, const char *range)
+{
+    return port == 0 && range != NULL ? xstrdup(range) : xasprintf("%ld", port);
 }

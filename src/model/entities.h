@@ -90,9 +90,11 @@ struct od_service {
 
 struct od_binding {
     char *bind_ip;
-    long container_port;
+    long container_port; /* 0 when ECS sent a range instead */
     long host_port;
     char *protocol;
+    char *container_port_range; /* "9000-9010" (containerPortRange), else NULL */
+    char *host_port_range;      /* hostPortRange, else NULL */
 };
 
 struct od_container {
@@ -192,6 +194,14 @@ struct od_dimension {
     char *value;
 };
 
+/* One metric of a metric-math alarm (MetricAlarm.Metrics[] with a MetricStat): its id and
+ * the dimensions of its metric. */
+struct od_alarm_metric {
+    char *id;
+    struct od_dimension *dimensions;
+    size_t ndimensions;
+};
+
 struct od_alarm {
     char *name;
     char *arn;
@@ -205,6 +215,8 @@ struct od_alarm {
     size_t ndimensions;
     double threshold;
     char *comparison;
+    struct od_alarm_metric *metrics; /* metric math: the alarm's own Dimensions are empty */
+    size_t nmetrics;
 };
 
 /* One metric series, oldest value first. */
@@ -280,5 +292,11 @@ void distribution_clear(struct od_distribution *d);
 long task_def_revision(const char *arn);
 /* "arn:...:task-definition/web:7" -> "web:7" (malloc'd). */
 char *task_def_short_name(const char *arn);
+/* A binding's container or host port as text: the range ECS sent ("9000-9010") when the
+ * port is 0 and a range is there, else the number (malloc'd). */
+char *binding_port_text(long port, const char *range);
+/* The cluster's name, as CloudWatch's ClusterName dimension holds it: the part after
+ * ":cluster/" of an ARN, else the string itself (a pointer into cluster; NULL stays NULL). */
+const char *cluster_short_name(const char *cluster);
 
 #endif

@@ -420,36 +420,76 @@ world_map_targets(struct od_world *w)
 }
 
 static const char *
-dim_value(const struct od_alarm *a, const char *name)
+dim_value(const struct od_dimension *dims, size_t n, const char *name)
 {
-    for (size_t i = 0; i < a->ndimensions; i++)
-        if (str_eq(a->dimensions[i].name, name))
-            return a->dimensions[i].value;
+    for (size_t i = 0; i < n; i++)
+        if (str_eq(dims[i].name, name))
+            return dims[i].value;
     return NULL;
 }
 
-bool
-alarm_names_service(const struct od_alarm *a, const char *cluster, const char *service)
-{
-    const char *c = dim_value(a, "ClusterName"), *s = dim_value(a, "ServiceName");
+typedef bool (*dims_match_fn)(const struct od_dimension *dims, size_t n, const char *a,
+                              const char *b);
 
-    return s != NULL && str_eq(s, service) && (c == NULL || str_eq(c, cluster));
+/* An alarm names a resource by its own Dimensions or, for metric math, by those of any of
+ * its metrics (MetricAlarm.Metrics[].MetricStat.Metric.Dimensions). */
+static bool
+alarm_any_dims(const struct od_alarm *al, dims_match_fn fn, const char *a, const char *b)
+{
+    if (fn(al->dimensions, al->ndimensions, a, b))
+        return true;
+    for (size_t i = 0; i < al->nmetrics; i++)
+        if (fn(al->metrics[i].dimensions, al->metrics[i].ndimensions, a, b))
+            return true;
+    return false;
 }
 
-bool
-alarm_names_target_group(const struct od_alarm *a, const char *tg_arn)
+static bool
+dims_service(const struct od_dimension *dims, size_t n, const char *cluster, const char *service)
 {
-    const char *v = dim_value(a, "TargetGroup");
+    const char *c = dim_value(dims, n, "ClusterName"), *s = dim_value(dims, n, "ServiceName");
 
+    /* ClusterName is the cluster's name; --cluster may be given as an ARN. */
+    return s != NULL && str_eq(s, service) &&
+           (c == NULL || str_eq(c, cluster_short_name(cluster)));
+}
+
+static bool
+dims_target_group(const struct od_dimension *dims, size_t n, const char *tg_arn,
+                  const char *unused)
+{
+    const char *v = dim_value(dims, n, "TargetGroup");
+
+    (void)unused;
     /* The dimension is the ARN's "targetgroup/NAME/ID" suffix. */
     return v != NULL && tg_arn != NULL && str_has_suffix(tg_arn, v) &&
            str_has_prefix(v, "targetgroup/");
 }
 
+static bool
+dims_distribution(const struct od_dimension *dims, size_t n, const char *dist_id,
+                  const char *unused)
+{
+    (void)unused;
+    return str_eq(dim_value(dims, n, "DistributionId"), dist_id);
+}
+
+bool
+alarm_names_service(const struct od_alarm *a, const char *cluster, const char *service)
+{
+    return alarm_any_dims(a, dims_service, cluster, service);
+}
+
+bool
+alarm_names_target_group(const struct od_alarm *a, const char *tg_arn)
+{
+    return alarm_any_dims(a, dims_target_group, tg_arn, NULL);
+}
+
 bool
 alarm_names_distribution(const struct od_alarm *a, const char *dist_id)
 {
-    return str_eq(dim_value(a, "DistributionId"), dist_id);
+    return alarm_any_dims(a, dims_distribution, dist_id, NULL);
 }
 
 size_t

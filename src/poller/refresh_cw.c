@@ -281,7 +281,7 @@ refresh_cw_start_metrics(struct refresh *r, int depth)
             continue;
         d = dims_alloc(&b, 2);
         d[0].name = xstrdup("ClusterName");
-        d[0].value = xstrdup(r->cluster);
+        d[0].value = xstrdup(cluster_short_name(r->cluster)); /* the name, never the ARN */
         d[1].name = xstrdup("ServiceName");
         d[1].value = xstrdup(s->name);
         add_query(r, &b, s->name, "AWS/ECS", "CPUUtilization", "Average", d, 2);

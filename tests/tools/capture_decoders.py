@@ -36,6 +36,9 @@ import urllib.request
 import boto3
 from botocore.config import Config
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from awsemu import wire  # noqa: E402 - the harness's serializer, for pages moto never sends
+
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
 AKID = "AKIAIOSFODNN7EXAMPLE"
@@ -95,6 +98,12 @@ def main():
             with open(os.path.join(outdir, name), "wb") as f:
                 f.write(body)
             print("%-40s %6d bytes" % (name, len(body)))
+
+        def save_data(service, op, data, name):
+            body = wire.serialize_answer(service, op, "json", data)[1]
+            with open(os.path.join(outdir, name), "wb") as f:
+                f.write(body)
+            print("%-40s %6d bytes (serialized)" % (name, len(body)))
 
         # Freeze moto's ECS task state machine.
         req = urllib.request.Request(
@@ -202,6 +211,13 @@ def main():
         ecs.stop_task(cluster="prod", task=arns[1], reason="Scaling activity initiated")
         ecs.list_tasks(cluster="prod")
         save("ListTasks", "ecs_list_tasks.json")
+        # moto never pages: the first page of this answer as ECS pages it (maxResults=1),
+        # with a nextToken, written by the harness's own serializer (awsemu.wire).
+        ecs.list_tasks(cluster="prod", maxResults=1)
+        page = rec_json(rec, "ListTasks")
+        page = {"taskArns": page["taskArns"][:1],
+                "nextToken": "eyJ2IjoxLCJsYXN0IjoiYXJuOmF3czplY3MifQ" + "A" * 200 + "=="}
+        save_data("ecs", "ListTasks", page, "ecs_list_tasks_paged.json")
         ecs.describe_tasks(cluster="prod", tasks=arns)
         save("DescribeTasks", "ecs_describe_tasks_fargate.json")
         ips = [d["value"] for a in rec_json(rec, "DescribeTasks")["tasks"][0]["attachments"]
@@ -260,6 +276,19 @@ def main():
                            StateReason="Threshold Crossed: 1 datapoint [12.0] >= 5.0")
         cw.describe_alarms(MaxRecords=100)
         save("DescribeAlarms", "cw_describe_alarms.json")
+        # A metric-math alarm: no Dimensions of its own, the service is named by its metric.
+        cw.put_metric_alarm(
+            AlarmName="web-cpu-math", EvaluationPeriods=3, Threshold=150.0,
+            ComparisonOperator="GreaterThanThreshold",
+            Metrics=[{"Id": "m1", "ReturnData": False,
+                      "MetricStat": {"Metric": {"Namespace": "AWS/ECS",
+                                                "MetricName": "CPUUtilization",
+                                                "Dimensions": dims},
+                                     "Period": 60, "Stat": "Average"}},
+                     {"Id": "e1", "Expression": "m1 * 2", "Label": "CPU doubled",
+                      "ReturnData": True}])
+        cw.describe_alarms(AlarmNames=["web-cpu-math"])
+        save("DescribeAlarms", "cw_describe_alarms_metric_math.json")
 
         # -- CloudFront --------------------------------------------------------------------
         def dist(ref, origin_id, domain, aliases, comment):

@@ -9,10 +9,13 @@
 
 #include "aws/cloudfront.h"
 #include "aws/cloudwatch.h"
+#include "aws/ecr.h"
 #include "aws/ecs.h"
 #include "aws/elbv2.h"
 #include "aws/proto_xml.h"
 #include "check.h"
+#include "cli/status_json.h"
+#include "model/world.h"
 #include "util/buf.h"
 #include "util/str.h"
 #include "util/xalloc.h"
@@ -82,17 +85,24 @@ test_ecs_lists(void)
     static const struct {
         const char *file, *key;
         size_t n;
-        const char *first;
+        const char *first, *next;
     } cases[] = {
         {"ecs_list_clusters.json", "clusterArns", 2,
-         "arn:aws:ecs:us-east-1:123456789012:cluster/prod"},
+         "arn:aws:ecs:us-east-1:123456789012:cluster/prod", NULL},
         {"ecs_list_services.json", "serviceArns", 1,
-         "arn:aws:ecs:us-east-1:123456789012:service/prod/web"},
+         "arn:aws:ecs:us-east-1:123456789012:service/prod/web", NULL},
         {"ecs_list_tasks.json", "taskArns", 2,
-         "arn:aws:ecs:us-east-1:123456789012:task/prod/" TASK1},
-        {"ecs_list_container_instances.json", "containerInstanceArns", 1, CI_ARN},
+         "arn:aws:ecs:us-east-1:123456789012:task/prod/" TASK1, NULL},
+        {"ecs_list_container_instances.json", "containerInstanceArns", 1, CI_ARN, NULL},
         {"ecs_list_task_definitions.json", "taskDefinitionArns", 2,
-         "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1"},
+         "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1", NULL},
+        /* The first page of a paged ListTasks (see the README: moto never pages). */
+        {"ecs_list_tasks_paged.json", "taskArns", 1,
+         "arn:aws:ecs:us-east-1:123456789012:task/prod/4e930dae-3585-4fe0-b834-ba64119fcc97",
+         "eyJ2IjoxLCJsYXN0IjoiYXJuOmF3czplY3MifQ"
+         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+         "AAAAAAAAAAAAAAAAAAAAAAAA=="},
     };
 
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -105,7 +115,9 @@ test_ecs_lists(void)
         CHECK_INT(rc, OD_OK, cases[i].file);
         CHECK_INT(n, cases[i].n, "ARN count");
         CHECK_STR(n > 0 ? arns[0] : NULL, cases[i].first, "first ARN");
-        CHECK(next == NULL, "no nextToken (moto never pages)");
+        CHECK_STR(next, cases[i].next, cases[i].next != NULL ? "the page's nextToken"
+                                                             : "a last page has no nextToken");
+        free(next);
         arn_list_free(&arns, &n);
         free(body);
         od_error_clear(&err);
@@ -313,6 +325,56 @@ test_ecs_tasks(void)
     OD_FREE_ARRAY(t, n, task_clear);
     free(body);
 
+    /* A port-range mapping (ECS sends containerPortRange/hostPortRange and no ports): decoded
+     * and shown as the ranges, not as port 0. */
+    body = load("ecs_describe_tasks_port_range_edited.json", &len);
+    CHECK_INT(ecs_decode_tasks(body, len, &t, &n, NULL, NULL, &err), OD_OK,
+              "DescribeTasks (port ranges, edited) decodes");
+    if (n == 1 && t[0].ncontainers == 2 && t[0].containers[0].nbindings == 2) {
+        const struct od_binding *b = &t[0].containers[0].bindings[1];
+        struct od_world *w = world_new("us-east-1", "legacy");
+        struct od_service svc = {.name = (char *)"legacy-web"};
+        cJSON *j, *task, *bs;
+        char *txt;
+
+        CHECK_STR(b->container_port_range, "9000-9010", "containerPortRange");
+        CHECK_STR(b->host_port_range, "40000-40010", "hostPortRange");
+        CHECK(b->container_port == 0 && b->host_port == 0, "no single ports");
+        CHECK(t[0].containers[0].bindings[0].host_port_range == NULL,
+              "a port binding has no range");
+        txt = binding_port_text(b->host_port, b->host_port_range);
+        CHECK_STR(txt, "40000-40010", "the host side is shown as its range");
+        free(txt);
+        txt = binding_port_text(32768, NULL);
+        CHECK_STR(txt, "32768", "a port is shown as its number");
+        free(txt);
+        world_set_tasks(w, t, n);
+        t = NULL;
+        n = 0;
+        j = status_json_service(w, &svc);
+        task = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "tasks"), 0);
+        bs = cJSON_GetArrayItem(cJSON_GetObjectItem(task, "containers"), 0);
+        bs = cJSON_GetObjectItem(bs, "networkBindings");
+        txt = cJSON_PrintUnformatted(cJSON_GetArrayItem(bs, 1));
+        CHECK_STR(txt,
+                  "{\"containerPort\":null,\"hostPort\":null,\"containerPortRange\":\"9000-9010\","
+                  "\"hostPortRange\":\"40000-40010\"}",
+                  "status --json shows the ranges and null ports, not port 0");
+        free(txt);
+        txt = cJSON_PrintUnformatted(cJSON_GetArrayItem(bs, 0));
+        CHECK_STR(txt,
+                  "{\"containerPort\":80,\"hostPort\":32768,\"containerPortRange\":null,"
+                  "\"hostPortRange\":null}",
+                  "a port binding keeps its ports, ranges null");
+        free(txt);
+        cJSON_Delete(j);
+        world_free(&w);
+    } else {
+        CHECK(0, "the app container has a port and a port-range binding");
+    }
+    OD_FREE_ARRAY(t, n, task_clear);
+    free(body);
+
     /* Fallback: the container's network interface when there is no ENI attachment. */
     {
         const char *j = "{\"tasks\":[{\"taskArn\":\"arn:aws:ecs:r:1:task/c/abc\","
@@ -498,10 +560,13 @@ static void
 test_ecs_hostile(void)
 {
     static const char *const parse_errors[] = {
-        "", "   ", "{}", "[]", "null", "\"x\"", "{\"services\":null}", "{\"services\":\"x\"}",
-        "{\"services\":{}}", "{\"tasks\":[", "{\"clusters\":[]} trailing",
-        "{\"taskArns\": 5}", "{\"a\":1,\"a\":", "\xff\xfe{}",
+        "", "   ", "[]", "null", "\"x\"", "{\"tasks\":[", "{\"clusters\":[]} trailing",
+        "{\"a\":1,\"a\":", "\xff\xfe{}",
     };
+    /* botocore reads an absent or null list as none (every output member is optional): each
+     * list decoder answers zero items; DescribeTaskDefinition needs its object. */
+    static const char *const no_list[] = {"{}", "{\"services\":null,\"tasks\":null}",
+                                          "{\"unrelated\":[1]}"};
     struct od_error err = {0};
     struct od_service *s = NULL;
     struct od_task *t = NULL;
@@ -519,11 +584,38 @@ test_ecs_hostile(void)
     CHECK(s == NULL && n == 0, "outputs empty on error");
     CHECK(err.message != NULL, "error has a message");
     od_error_clear(&err);
-    CHECK_INT(ecs_decode_services("{}", 2, &s, &n, NULL, NULL, &err), OD_E_PARSE,
-              "{} -> OD_E_PARSE");
-    CHECK(err.message != NULL && strstr(err.message, "\"services\"") != NULL,
-          "message names the missing array");
-    od_error_clear(&err);
+    for (size_t i = 0; i < sizeof no_list / sizeof no_list[0]; i++) {
+        ecs_all(no_list[i], strlen(no_list[i]), &nok);
+        CHECK_INT(nok, 5, no_list[i]);
+    }
+    CHECK_INT(ecs_decode_services("{}", 2, &s, &n, NULL, NULL, &err), OD_OK,
+              "{} -> OD_OK: no services");
+    CHECK(s == NULL && n == 0, "no services decoded");
+    CHECK_INT(ecs_decode_arn_list(LIT("{\"nextToken\":\"t\"}"), "serviceArns", &arns, &n, &next,
+                                  &err),
+              OD_OK, "a page with a nextToken and no serviceArns decodes");
+    CHECK(n == 0 && str_eq(next, "t"), "no ARNs, the nextToken kept");
+    free(next);
+    next = NULL;
+    {
+        /* A list member that is there but is not a list is not what botocore would read. */
+        static const struct {
+            const char *body, *key;
+        } wrong[] = {{"{\"services\":\"x\"}", "services"}, {"{\"services\":{}}", "services"},
+                     {"{\"taskArns\": 5}", "taskArns"}};
+
+        for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
+            enum od_err rc = str_eq(wrong[i].key, "services")
+                                 ? ecs_decode_services(LIT(wrong[i].body), &s, &n, NULL, NULL, &err)
+                                 : ecs_decode_arn_list(LIT(wrong[i].body), wrong[i].key, &arns, &n,
+                                                       &next, &err);
+
+            CHECK_INT(rc, OD_E_PARSE, wrong[i].body);
+            CHECK(err.message != NULL && strstr(err.message, wrong[i].key) != NULL,
+                  "the message names the member");
+            od_error_clear(&err);
+        }
+    }
 
     /* Wrong types inside: decode what is there, ignore the rest. */
     {
@@ -647,9 +739,12 @@ test_ecs_hostile(void)
     {
         const char j[] = "{\"taskArns\":[\"a\0b\"]}";
 
-        ecs_decode_arn_list(j, sizeof j - 1, "taskArns", &arns, &n, NULL, &err);
+        /* The length is honoured (the '"', ']' and '}' after the NUL are read), and the ARN
+         * handed on is the C string before the NUL: nothing after it can reach a caller. */
+        CHECK_INT(ecs_decode_arn_list(j, sizeof j - 1, "taskArns", &arns, &n, NULL, &err), OD_OK,
+                  "a raw NUL inside a string: the body still decodes");
+        CHECK(n == 1 && str_eq(arns[0], "a"), "and the ARN ends at the NUL");
         arn_list_free(&arns, &n);
-        CHECK(1, "embedded NUL survives");
     }
     od_error_clear(&err);
 }
@@ -823,8 +918,6 @@ test_elbv2_hostile(void)
         "<DescribeTargetHealthResult><TargetHealthDescriptions><member><Target><Id>&a;</Id>"
         "</Target></member></TargetHealthDescriptions></DescribeTargetHealthResult>"
         "</DescribeTargetHealthResponse>",
-        "<DescribeTargetHealthResponse><DescribeTargetHealthResult/>"
-        "</DescribeTargetHealthResponse>",
     };
     struct od_error err = {0};
     struct od_target *t = NULL;
@@ -838,6 +931,24 @@ test_elbv2_hostile(void)
                   OD_E_PARSE, "hostile XML -> OD_E_PARSE");
         CHECK(t == NULL && n == 0, "nothing returned");
         od_error_clear(&err);
+    }
+    /* The result wrapper without its list: botocore reads no targets, so does ondeck. */
+    CHECK_INT(elbv2_decode_target_health(LIT("<DescribeTargetHealthResponse><DescribeTargetHealth"
+                                             "Result/></DescribeTargetHealthResponse>"),
+                                         &t, &n, &err),
+              OD_OK, "DescribeTargetHealthResult without TargetHealthDescriptions decodes");
+    CHECK(t == NULL && n == 0, "no targets");
+    {
+        char *next = (char *)"x";
+
+        CHECK_INT(elbv2_decode_target_groups(
+                      LIT("<DescribeTargetGroupsResponse><DescribeTargetGroupsResult>"
+                          "<NextMarker>m</NextMarker></DescribeTargetGroupsResult>"
+                          "</DescribeTargetGroupsResponse>"),
+                      &tg, &n, &next, &err),
+                  OD_OK, "DescribeTargetGroupsResult without TargetGroups decodes");
+        CHECK(tg == NULL && n == 0 && str_eq(next, "m"), "no target groups, the marker kept");
+        free(next);
     }
     body = load("elbv2_describe_target_groups.xml", &len);
     for (size_t cut = 0; cut + 1 < len; cut += 5) {
@@ -875,10 +986,15 @@ test_elbv2_hostile(void)
             buf_puts(&b, "</a>");
         buf_puts(&b, "</Id></Target></member></TargetHealthDescriptions>"
                      "</DescribeTargetHealthResult></DescribeTargetHealthResponse>");
-        elbv2_decode_target_health(b.data, b.len, &t, &n, &err);
+        /* libxml2 stops at its depth limit (256 without XML_PARSE_HUGE): a clean parse error,
+         * no recursion 50000 deep, nothing returned. */
+        CHECK_INT(elbv2_decode_target_health(b.data, b.len, &t, &n, &err), OD_E_PARSE,
+                  "50000-deep XML -> OD_E_PARSE");
+        CHECK(t == NULL && n == 0, "50000-deep XML: no targets returned");
+        CHECK(err.message != NULL && strstr(err.message, "depth") != NULL,
+              "the error says the document is too deep");
         OD_FREE_ARRAY(t, n, target_clear);
         od_error_clear(&err);
-        CHECK(1, "50000-deep XML survives");
         buf_free(&b);
     }
 }
@@ -1002,9 +1118,37 @@ test_cw_decode(void)
     OD_FREE_ARRAY(a, n, alarm_clear);
     free(body);
 
+    /* A metric-math alarm (moto 5.2.1 body): no Dimensions of its own; its metric m1 names
+     * the service, the expression e1 names nothing. */
+    body = load("cw_describe_alarms_metric_math.json", &len);
+    CHECK_INT(cw_decode_alarms(body, len, &a, &n, &next, &err), OD_OK, "metric-math alarm decodes");
+    CHECK(n == 1 && a[0].ndimensions == 0 && a[0].nmetrics == 2, "no dimensions, two metrics");
+    if (n == 1 && a[0].nmetrics == 2) {
+        const struct od_alarm_metric *m = a[0].metrics;
+
+        CHECK_STR(m[0].id, "m1", "metric id");
+        CHECK(m[0].ndimensions == 2 && str_eq(m[0].dimensions[0].name, "ClusterName") &&
+                  str_eq(m[0].dimensions[0].value, "prod") &&
+                  str_eq(m[0].dimensions[1].name, "ServiceName") &&
+                  str_eq(m[0].dimensions[1].value, "web"),
+              "MetricStat.Metric.Dimensions decoded");
+        CHECK(str_eq(m[1].id, "e1") && m[1].ndimensions == 0, "the expression has no dimensions");
+        CHECK(alarm_names_service(&a[0], "prod", "web"), "attributed to web");
+        CHECK(alarm_names_service(&a[0], "arn:aws:ecs:us-east-1:123456789012:cluster/prod", "web"),
+              "attributed to web when the cluster is given as an ARN");
+        CHECK(!alarm_names_service(&a[0], "prod", "api"), "not to api");
+        CHECK(!alarm_names_service(&a[0], "staging", "web"), "not to web of another cluster");
+    }
+    OD_FREE_ARRAY(a, n, alarm_clear);
+    free(next);
+    next = NULL;
+    free(body);
+
     {
-        static const char *const bad[] = {"{}", "{\"MetricAlarms\":null}", "[]", "{\"Metric",
-                                          "{\"MetricAlarms\":{}}"};
+        static const char *const bad[] = {"[]", "{\"Metric", "\"x\""};
+        /* Every output member is optional in the model; botocore reads absent or null as none. */
+        static const char *const no_list[] = {"{}", "{\"MetricAlarms\":null}",
+                                              "{\"MetricDataResults\":null,\"Messages\":[]}"};
 
         for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
             CHECK_INT(cw_decode_alarms(bad[i], strlen(bad[i]), &a, &n, &next, &err), OD_E_PARSE,
@@ -1014,6 +1158,25 @@ test_cw_decode(void)
                       OD_E_PARSE, bad[i]);
             od_error_clear(&err);
         }
+        for (size_t i = 0; i < sizeof no_list / sizeof no_list[0]; i++) {
+            CHECK_INT(cw_decode_alarms(no_list[i], strlen(no_list[i]), &a, &n, &next, &err),
+                      OD_OK, no_list[i]);
+            CHECK(a == NULL && n == 0 && next == NULL, "DescribeAlarms without a list: none");
+            CHECK_INT(cw_decode_metric_data(no_list[i], strlen(no_list[i]), &s, &n, &next, &err),
+                      OD_OK, no_list[i]);
+            CHECK(s == NULL && n == 0 && next == NULL, "GetMetricData without a list: none");
+        }
+        CHECK_INT(cw_decode_alarms(LIT("{\"NextToken\":\"p2\"}"), &a, &n, &next, &err), OD_OK,
+                  "a DescribeAlarms page with only a NextToken decodes");
+        CHECK(n == 0 && str_eq(next, "p2"), "and keeps the token (paging goes on)");
+        free(next);
+        next = NULL;
+        CHECK_INT(cw_decode_alarms(LIT("{\"MetricAlarms\":{}}"), &a, &n, &next, &err), OD_E_PARSE,
+                  "MetricAlarms that is not a list -> OD_E_PARSE");
+        od_error_clear(&err);
+        CHECK_INT(cw_decode_metric_data(LIT("{\"MetricDataResults\":7}"), &s, &n, &next, &err),
+                  OD_E_PARSE, "MetricDataResults that is not a list -> OD_E_PARSE");
+        od_error_clear(&err);
         CHECK_INT(cw_decode_alarms(LIT("{\"CompositeAlarms\":[]}"), &a, &n, NULL, &err), OD_OK,
                   "composite-only page: zero metric alarms");
         CHECK(n == 0 && a == NULL, "empty");
@@ -1054,8 +1217,8 @@ test_cf_requests(void)
 
     s = cf_body_invalidation_batch(paths, 3, "ondeck-1&2");
     CHECK(s != NULL && strstr(s, "<Quantity>3</Quantity>") != NULL, "Quantity = number of paths");
-    CHECK(s != NULL && strstr(s, "<Path>/a&amp;b&lt;c&gt;d&quot;e&apos;f</Path>") != NULL,
-          "paths are XML-escaped");
+    CHECK(s != NULL && strstr(s, "<Path>/a&amp;b%3Cc%3Ed%22e&apos;f</Path>") != NULL,
+          "paths are URL-encoded (< > \") and XML-escaped (& ')");
     CHECK(s != NULL &&
               strstr(s, "<InvalidationBatch xmlns=\"http://cloudfront.amazonaws.com/doc/"
                         "2020-05-31/\">") != NULL,
@@ -1066,7 +1229,10 @@ test_cf_requests(void)
     XML_FOREACH(p, items, "Path") {
         char *t = xml_text(p);
 
-        CHECK_STR(t, i < 3 ? paths[i] : NULL, "path round-trips through the XML");
+        char *want = i < 3 ? cf_path_encode(paths[i]) : NULL;
+
+        CHECK_STR(t, want, "the encoded path round-trips through the XML");
+        free(want);
         free(t);
         i++;
     }
@@ -1084,6 +1250,34 @@ test_cf_requests(void)
     CHECK(s != NULL && strstr(s, "<Path>/a%0Ab</Path>") != NULL,
           "control bytes are percent-encoded, not put raw into XML");
     free(s);
+    s = cf_body_invalidation_batch((const char *[]){"/menu caf\xc3\xa9.html"}, 1, "r");
+    CHECK(s != NULL && strstr(s, "<Path>/menu%20caf%C3%A9.html</Path>") != NULL,
+          "a raw non-ASCII path is URL-encoded in the body");
+    free(s);
+    {
+        static const struct {
+            const char *in, *want, *why;
+        } enc[] = {
+            {"/menu caf\xc3\xa9.html", "/menu%20caf%C3%A9.html", "space and UTF-8 bytes"},
+            {"/menu%20caf%C3%A9.html", "/menu%20caf%C3%A9.html", "an encoded path is kept"},
+            {"/100%.html", "/100%25.html", "a % that starts no escape"},
+            {"/a%2", "/a%252", "a % with one hex digit"},
+            {"/q?a=1&b=2", "/q?a=1&b=2", "query-string invalidation kept"},
+            {"/img/*", "/img/*", "wildcard kept"},
+            {"/\"<>#{}|\\^~[]`", "/%22%3C%3E%23%7B%7D%7C%5C%5E%7E%5B%5D%60",
+             "every RFC 1738 unsafe character"},
+            {"/\xd7\xa9\xe2\x80\x8b", "/%D7%A9%E2%80%8B", "RTL letter and zero-width space"},
+            {"/tab\there", "/tab%09here", "control byte"},
+            {"/ok-_.!$'()+,;:@", "/ok-_.!$'()+,;:@", "safe and reserved characters kept"},
+        };
+
+        for (size_t k = 0; k < sizeof enc / sizeof enc[0]; k++) {
+            char *got = cf_path_encode(enc[k].in);
+
+            CHECK_STR(got, enc[k].want, enc[k].why);
+            free(got);
+        }
+    }
     CHECK(cf_body_invalidation_batch(bad, 2, "r") == NULL, "path without leading / -> NULL");
     CHECK(cf_body_invalidation_batch(paths, 0, "r") == NULL, "no paths -> NULL");
     CHECK(cf_body_invalidation_batch(paths, 1, "") == NULL, "empty CallerReference -> NULL");
@@ -1237,6 +1431,31 @@ test_cf_decode(void)
     od_error_clear(&err);
 }
 
+/* ---- ECR: an absent list is none ------------------------------------------------------ */
+
+static void
+test_ecr_no_list(void)
+{
+    struct od_ecr_image *imgs = NULL;
+    struct od_error err = {0};
+    char *next = NULL;
+    size_t n = 0;
+
+    CHECK_INT(ecr_decode_images(LIT("{}"), &imgs, &n, &next, &err), OD_OK,
+              "DescribeImages without imageDetails decodes");
+    CHECK(imgs == NULL && n == 0, "no images");
+    CHECK_INT(ecr_decode_images(LIT("{\"imageDetails\":null,\"nextToken\":\"t\"}"), &imgs, &n,
+                                &next, &err),
+              OD_OK, "null imageDetails with a nextToken decodes");
+    CHECK(n == 0 && str_eq(next, "t"), "no images, the nextToken kept");
+    free(next);
+    next = NULL;
+    CHECK_INT(ecr_decode_images(LIT("{\"imageDetails\":5}"), &imgs, &n, &next, &err), OD_E_PARSE,
+              "imageDetails that is not a list -> OD_E_PARSE");
+    od_error_clear(&err);
+    OD_FREE_ARRAY(imgs, n, ecr_image_clear);
+}
+
 int
 main(void)
 {
@@ -1255,6 +1474,7 @@ main(void)
     test_cw_decode();
     test_cf_requests();
     test_cf_decode();
+    test_ecr_no_list();
     xml_global_cleanup();
     return check_done();
 }
