@@ -411,7 +411,7 @@ note_waiting(const struct logs_run *r)
 {
     struct follow_stats st;
 
-    if (r->follow == NULL || opt_follow || r->interrupted)
+    if (r->follow == NULL || opt_follow || r->interrupted || r->out_closed)
         return;
     follow_get_stats(r->follow, &st);
     if (st.waiting > 0)

@@ -837,7 +837,7 @@ wait_for(struct od_follow *f, const struct od_log_source *src)
     w = &f->waiting[f->nwaiting++];
     memset(w, 0, sizeof *w);
     log_source_copy(&w->src, src);
-    w->backoff_ms = RECHECK_FIRST_MS;
+    w->backoff_ms = RECHECK_FIRST_MS < f->o.recheck_max_ms ? RECHECK_FIRST_MS : f->o.recheck_max_ms;
     w->due_ms = clock_mono_ms() + w->backoff_ms;
 }
 
