@@ -29,7 +29,9 @@ emu() { proxy_stats | "$PYTHON3" -c 'import json,sys; print(json.load(sys.stdin)
 out=$("$ONDECK" logs --cluster prod --service web --since 5m 2>"$TAP_TMPDIR/err")
 tap_ok $? "logs --service web exits 0 although one task has no log stream yet"
 tap_ok '[ "$(emu log-streams:refused)" -ge 1 ]' "the layer did refuse a FilterLogEvents naming it"
-tap_like "$(cat "$TAP_TMPDIR/err")" "2 log streams did not exist" "the missing streams are mentioned"
+tap_is "$(cat "$TAP_TMPDIR/err")" \
+    "ondeck: logs: 2 log streams did not exist (tasks that have not logged yet)" \
+    "the missing streams are mentioned, and nothing else on stderr"
 tap_ok '! grep -q "${NEW}" <<<"$out"' "and nothing is made up for that task"
 printf '%s\n' "$out" >"$TAP_TMPDIR/web.txt"
 check=$("$PYTHON3" - "$TAP_TMPDIR/web.txt" "${WEB[@]}" <<'EOF'
