@@ -72,7 +72,7 @@ enum follow_state {
     FOLLOW_RETRYING,      /* a call failed; retrying in retry_in_ms */
     FOLLOW_THROTTLED,     /* throttled after retries; backing off retry_in_ms */
     FOLLOW_WINDOW_SHRUNK, /* the dedup set overflowed (see above) */
-    FOLLOW_FAILED,        /* one query stopped for good (err says why) */
+    FOLLOW_FAILED,        /* one query stopped (err says why); follow mode: retry_in_ms later */
     FOLLOW_DONE,          /* nothing more will come (one pass done, or every query failed) */
 };
 
