@@ -27,7 +27,7 @@ static const struct table_col cols[C_COUNT] = {
     [C_UNHEALTHY] = {"UNHEALTHY", 9, 9, true, true, false},
     [C_ALARMS] = {"ALARMS", 6, 8, true, true, false},
     [C_INSTANCES] = {"INSTANCES", 9, 9, true, true, false},
-    [C_TARGETS] = {"TARGETS", 7, 32, false, false, true},
+    [C_TARGETS] = {"TARGETS", 7, 32, false, false, true, true},
 };
 
 struct clusters {

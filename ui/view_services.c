@@ -49,7 +49,7 @@ static const struct table_col cols[C_COUNT] = {
     [C_5XX] = {"5XX", 6, SPARK_W + 5, false, true, false},
     [C_UNHEALTHY] = {"UNHEALTHY", 9, 9, true, true, false},
     [C_ALARMS] = {"ALARMS", 6, 8, false, true, false},
-    [C_TARGETS] = {"TARGETS", 7, 24, false, false, true},
+    [C_TARGETS] = {"TARGETS", 7, 24, false, false, true, true},
 };
 
 static const enum ui_action actions[] = {
