@@ -129,4 +129,36 @@ tap_grep "$out" '^  task [0-9a-f-]+ running, target unhealthy \(Target.FailedHea
 tap_grep "$out" '^  task [0-9a-f-]+ running, target healthy$' "the other shows healthy"
 tap_grep "$out" '^  targets: 1 healthy, 1 unhealthy$' "watch sums the service's targets by state"
 
+# ---- a service behind a Network Load Balancer: no ALB series asked for --------------------------
+# An NLB publishes to AWS/NetworkELB, which has no RequestCount, HTTPCode_Target_5XX_Count or
+# TargetResponseTime: asking AWS/ApplicationELB for them is billed and always empty.
+moto_py '
+import boto3, json, sys
+w = json.load(open(sys.argv[1]))
+ecs, elb, ec2 = boto3.client("ecs"), boto3.client("elbv2"), boto3.client("ec2")
+api = boto3.client("ecs").describe_services(cluster="prod", services=["api"])["services"][0]
+subnets = api["networkConfiguration"]["awsvpcConfiguration"]["subnets"]
+vpc = ec2.describe_subnets(SubnetIds=subnets[:1])["Subnets"][0]["VpcId"]
+nlb = elb.create_load_balancer(Name="ondeck-nlb", Subnets=subnets[:2], Type="network",
+                               Scheme="internal")["LoadBalancers"][0]
+tg = elb.create_target_group(Name="tcp-tg", Protocol="TCP", Port=8080, VpcId=vpc,
+                             TargetType="ip")["TargetGroups"][0]
+elb.create_listener(LoadBalancerArn=nlb["LoadBalancerArn"], Protocol="TCP", Port=8080,
+                    DefaultActions=[{"Type": "forward", "TargetGroupArn": tg["TargetGroupArn"]}])
+ecs.create_service(cluster="prod", serviceName="tcp", taskDefinition=api["taskDefinition"],
+                   desiredCount=0, launchType="FARGATE",
+                   networkConfiguration=api["networkConfiguration"],
+                   loadBalancers=[{"targetGroupArn": tg["TargetGroupArn"], "containerName": "app",
+                                   "containerPort": 8080}])' "$TAP_TMPDIR/world.json" ||
+    tap_bail "creating the NLB service failed"
+"$ONDECK" status --cluster prod --service tcp --json --stats >"$TAP_TMPDIR/tcp.json" 2>"$TAP_TMPDIR/tcp.err"
+tap_is "$?" 0 "status --service tcp (behind an NLB) exits 0"
+# worker has no load balancer: its count is the service's ECS series plus CloudFront's.
+"$ONDECK" status --cluster prod --service worker --json --stats >"$TAP_TMPDIR/worker.json" 2>/dev/null
+tap_is "$(json_get "$TAP_TMPDIR/tcp.json" '(d["stats"]["metricsRequested"], sorted(d["services"][0]["metrics"]))')" \
+    "($(json_get "$TAP_TMPDIR/worker.json" 'd["stats"]["metricsRequested"]'), ['CPUUtilization', 'MemoryUtilization'])" \
+    "an NLB target group gets no AWS/ApplicationELB queries: as many as worker's (no load balancer)"
+tap_like "$(json_get "$TAP_TMPDIR/tcp.json" 'd["services"][0]["targets"], d["services"][0]["missingTargetGroups"]')" \
+    '^\[\] \[\]$' "its target group is known (no targets, nothing missing)"
+
 tap_done
