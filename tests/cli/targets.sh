@@ -4,7 +4,8 @@
 # target is counted and shown with its reason; a target group deleted while a service still
 # names it (ELBv2: TargetGroupNotFound for the whole DescribeTargetGroups call) shows as
 # missing for that service alone, everything else exact, exit 0; and `watch` on the EC2
-# bridge-mode cluster maps instance targets (instance id + host port) to its tasks.
+# bridge-mode cluster maps instance targets (instance id + host port) to its tasks; a
+# target group behind a Network Load Balancer gets no AWS/ApplicationELB metric queries.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$ONDECK_SRCDIR/tests/lib/tap.sh"
 . "$ONDECK_SRCDIR/tests/lib/moto.sh"
@@ -121,6 +122,7 @@ proxy_config "{\"emu\": {\"target-health\": {\"unhealthy\": [{\"id\": \"$legacy_
     >/dev/null || tap_bail "proxy_config failed"
 ONDECK_WATCH_INTERVAL_MS=100 "$ONDECK" watch --cluster legacy --service legacy-web --timeout 2 \
     >"$TAP_TMPDIR/watch.txt" 2>&1 </dev/null
+tap_is "$?" 3 "watch ends at its timeout (moto never completes a rollout): exit 3"
 out=$(cat "$TAP_TMPDIR/watch.txt")
 tap_is "$(grep -Ec '^  task [0-9a-f-]+ running, target ' <<<"$out")" 2 \
     "watch legacy-web: both bridge-mode tasks show their target state"
