@@ -3,7 +3,8 @@
 # target-health behaviour holds old targets `draining` and new ones `initial`, and fails one
 # new target's health checks): the services view counts only the unhealthy target under
 # UNHEALTHY and shows the draining and initial ones beside it; the service view sums them;
-# the clusters view adds them up for the cluster.
+# the clusters view adds them up for the cluster; the rollout view sums them too. Then api's
+# target group is deleted: it shows as missing for api alone, everything else as before.
 . "$ONDECK_SRCDIR/tests/lib/tap.sh"
 . "$ONDECK_SRCDIR/tests/lib/moto.sh"
 . "$ONDECK_SRCDIR/tests/lib/tmux.sh"
@@ -55,6 +56,14 @@ wait_ok "${new_ip//./\\.}:[0-9]+ +unhealthy +task [0-9a-f]{8} +Target\.FailedHea
     "the unhealthy target with its reason"
 tap_grep "$(screen)" '[0-9.]+:[0-9]+ +draining +.*Target\.DeregistrationInProgress' \
     "a draining target with ELBv2's reason"
+
+# ---- rollout view -------------------------------------------------------------------------
+tmux_send w
+wait_ok 'Rollout · service api' "w opens api's rollout watch"
+wait_ok '^ +targets 0 healthy, 1 unhealthy, 2 draining, 1 initial' \
+    "the rollout view sums every target of the service's group by state"
+tmux_send q
+tmux_wait_for 'Service api · cluster prod' 5
 tmux_send Escape
 
 # ---- clusters view ------------------------------------------------------------------------
@@ -63,6 +72,31 @@ tmux_type 'clusters'
 tmux_send Enter
 wait_ok '^prod .* 2 draining, 1 initial *$' "clusters view: prod adds up the draining and initial targets"
 tap_grep "$(screen)" 'UNHEALTHY +ALARMS +INSTANCES +TARGETS' "its TARGETS column is named"
+
+# ---- api's target group deleted while api still names it -------------------------------------
+AWS_ENDPOINT_URL=$MOTO_URL "$PYTHON3" -c '
+import boto3, json, sys
+w = json.load(open(sys.argv[1]))
+tg = next(s for s in w["services"] if s["name"] == "api")["target_group_arn"]
+elb = boto3.client("elbv2")
+for lb in w["load_balancers"]:
+    for r in elb.describe_rules(ListenerArn=lb["listener_arn"])["Rules"]:
+        if any(a.get("TargetGroupArn") == tg for a in r["Actions"]) and not r["IsDefault"]:
+            elb.delete_rule(RuleArn=r["RuleArn"])
+elb.delete_target_group(TargetGroupArn=tg)' "$TAP_TMPDIR/world.json" ||
+    tap_bail "deleting the target group failed"
+tmux_send r
+wait_ok '^prod .* 1 target group missing *$' "clusters view: the missing target group is counted" 20
+tmux_send ':'
+tmux_type 'svc'
+tmux_send Enter
+wait_ok '^api .* 0 +1 ALARM +1 target group missing *$' \
+    "services view: api's target group shows as missing, 0 unhealthy"
+tap_grep "$(screen)" '^web .* 0 +(ok|[0-9] ALARM) *$' "web: unchanged"
+tap_nogrep "$(screen)" ' STALE ' "no part is marked STALE"
+tmux_send Enter
+wait_ok 'api-tg +target group not found \(TargetGroupNotFound\)' \
+    "service view: the group is named as not found"
 
 tmux_send q
 tmux_wait_exit 10 >/dev/null
