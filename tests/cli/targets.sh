@@ -11,7 +11,9 @@
 . "$ONDECK_SRCDIR/tests/lib/moto.sh"
 
 moto_start || tap_bail "moto did not start"
-seed_world >"$TAP_TMPDIR/world.json" || tap_bail "seeding failed"
+# 30 services: more than 20 target groups in prod, so DescribeTargetGroups goes in batches of
+# 20 and the group deleted below hides in one with others.
+seed_world --size 30 >"$TAP_TMPDIR/world.json" || tap_bail "seeding failed"
 
 # boto3 straight to moto (the test's hand, not ondeck's).
 moto_py() { AWS_ENDPOINT_URL=$MOTO_URL "$PYTHON3" -c "$@"; }
@@ -21,6 +23,10 @@ status_text() { "$ONDECK" status --cluster "${1:-prod}" >"$TAP_TMPDIR/status.txt
 status_json() { "$ONDECK" status --cluster "${1:-prod}" --json >"$TAP_TMPDIR/status.json" 2>"$TAP_TMPDIR/status.err"; }
 
 # The layer learns the groups as they are (seeded, settled: healthy).
+tap_ok "[ $("$PYTHON3" -c 'import json, sys
+print(sum(1 for s in json.load(open(sys.argv[1]))["services"]
+          if s["cluster"] == "prod" and s["target_group_arn"]))' "$TAP_TMPDIR/world.json") -gt 20 ]" \
+    "the world has more than 20 target groups in prod (batches of 20)"
 status_text
 tap_is "$?" 0 "status exits 0 on the seeded world"
 tap_like "$(svc_line api)" '^api .* 0 +[0-9]+$' "api: UNHLT 0, nothing transitional before the change"
