@@ -193,12 +193,31 @@ metrics(struct ui_doc *d, const struct od_world *w, const struct od_service *s)
     }
 }
 
+/* "3 healthy, 1 unhealthy, 2 draining": what the UNHEALTHY column of the services view
+ * counts and what it leaves out. */
+static void
+target_summary(struct ui_doc *d, const struct od_world *w, const struct od_service *s)
+{
+    struct od_target_counts c;
+    char note[128];
+
+    world_count_targets(w, s, &c);
+    target_counts_note(&c, note, sizeof note);
+    doc_line(d, 0, NULL);
+    doc_addf(d, EL_TARGET_HEALTHY, 0, "  %zu healthy", c.healthy);
+    doc_addf(d, c.unhealthy > 0 ? EL_TARGET_UNHEALTHY : EL_ROW, 0, ", %zu unhealthy",
+             c.unhealthy);
+    if (note[0] != '\0')
+        doc_addf(d, EL_TARGET_OTHER, 0, ", %s", note);
+}
+
 static void
 targets(struct ui_doc *d, const struct od_world *w, const struct od_service *s)
 {
     if (s->nlbs == 0)
         return;
     section(d, "Targets");
+    target_summary(d, w, s);
     for (size_t k = 0; k < s->nlbs; k++) {
         const struct od_target_group *tg = world_target_group(w, s->lbs[k].target_group_arn);
 
@@ -212,6 +231,10 @@ targets(struct ui_doc *d, const struct od_world *w, const struct od_service *s)
             continue;
         }
         doc_addf(d, EL_TITLE, 0, "  %s", tg->name);
+        if (tg->missing) {
+            doc_add(d, EL_TARGET_UNHEALTHY, 0, "  target group not found (TargetGroupNotFound)");
+            continue;
+        }
         doc_addf(d, EL_DIM, 0, "  %s %s:%ld %s → container %s:%ld",
                  tg->target_type != NULL ? tg->target_type : "-",
                  tg->protocol != NULL ? tg->protocol : "-", tg->port,

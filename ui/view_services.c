@@ -1,5 +1,6 @@
 /* Services of the selected cluster: counts, rollout state and progress, task definition
- * revision, CPU/memory/5xx sparklines, unhealthy targets and an alarm badge. */
+ * revision, CPU/memory/5xx sparklines, unhealthy targets, an alarm badge, and targets in
+ * passing states (draining, initial) or missing target groups. */
 #include <stddef.h>
 #include <math.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@ enum {
     C_5XX,
     C_UNHEALTHY,
     C_ALARMS,
+    C_TARGETS,
     C_COUNT
 };
 
@@ -49,6 +51,7 @@ static const struct table_col cols[C_COUNT] = {
     [C_5XX] = {"5XX", 6, SPARK_W + 5, false, true, false},
     [C_UNHEALTHY] = {"UNHEALTHY", 9, 9, true, true, false},
     [C_ALARMS] = {"ALARMS", 6, 8, false, true, false},
+    [C_TARGETS] = {"TARGETS", 7, 24, false, false, true, true},
 };
 
 static const enum ui_action actions[] = {
@@ -116,7 +119,9 @@ recalc(struct view *v)
         const struct od_series *mem = present_series(w, s->name, "MemoryUtilization");
         double *err5 = NULL;
         size_t n5 = present_tg_series_sum(w, s, "HTTPCode_Target_5XX_Count", &err5);
-        size_t unhealthy = world_unhealthy_targets(w, s), firing = world_alarms_firing(w, s);
+        struct od_target_counts tc;
+        size_t unhealthy, firing = world_alarms_firing(w, s);
+        char note[128];
         const char *state = d != NULL && d->rollout_state != NULL ? d->rollout_state : "-";
         char *bar;
 
@@ -151,6 +156,11 @@ recalc(struct view *v)
                    mem != NULL ? mem->n : 0, EL_SPARK_MEM);
         spark_cell(&st->table, row, C_5XX, err5, n5, EL_SPARK_5XX);
         free(err5);
+        world_count_targets(w, s, &tc);
+        unhealthy = tc.unhealthy;
+        target_counts_note(&tc, note, sizeof note);
+        table_set(&st->table, row, C_TARGETS, note, 0,
+                  tc.missing_groups > 0 ? EL_TARGET_UNHEALTHY : EL_TARGET_OTHER);
         if (s->nlbs == 0)
             table_set(&st->table, row, C_UNHEALTHY, "-", -1, EL_DIM);
         else

@@ -188,14 +188,55 @@ rollout_summary(const struct od_service *s, char *buf, size_t len)
     return "-";
 }
 
+/* The TARGETS column: transitional states and missing target groups, then each unhealthy
+ * target's reason (what an on-call engineer reads first). */
+static void
+print_target_note(const struct od_world *w, const struct od_service *s)
+{
+    struct od_target_counts c;
+    char note[160];
+
+    world_count_targets(w, s, &c);
+    target_counts_note(&c, note, sizeof note);
+    printf("%s%s\n", note[0] != '\0' ? "  " : "", note);
+    for (size_t k = 0; k < s->nlbs; k++) {
+        const struct od_target_group *tg = world_target_group(w, s->lbs[k].target_group_arn);
+
+        if (tg != NULL && tg->missing) {
+            printf("  ! target group not found: ");
+            cell(tg->arn, 0, true);
+            printf("\n");
+        }
+        for (size_t i = 0; tg != NULL && i < tg->ntargets; i++) {
+            const struct od_target *t = &tg->targets[i];
+            char port[24];
+
+            if (!str_eq(t->state, "unhealthy") && !str_eq(t->state, "unhealthy.draining"))
+                continue;
+            snprintf(port, sizeof port, ":%ld ", t->port);
+            printf("  ! target ");
+            cell(t->id, 0, true);
+            printf("%s", port);
+            cell(t->state, 0, true);
+            printf(" ");
+            cell(t->reason, 0, true);
+            if (t->description != NULL) {
+                printf(": ");
+                cell(t->description, 0, true);
+            }
+            printf("\n");
+        }
+    }
+}
+
 static void
 print_status_text(const struct od_world *w, const char *filter)
 {
     char num[32], roll[32];
 
     printf("cluster %s  region %s\n\n", w->cluster, w->region != NULL ? w->region : "-");
-    printf("%-32s %-8s %4s %4s %4s %-13s %-24s %5s %5s\n", "SERVICE", "LAUNCH", "DES", "RUN",
-           "PEN", "ROLLOUT", "TASKDEF", "UNHLT", "ALARM");
+    printf("%-32s %-8s %4s %4s %4s %-13s %-24s %5s %5s  %s\n", "SERVICE", "LAUNCH", "DES",
+           "RUN", "PEN", "ROLLOUT", "TASKDEF", "UNHLT", "ALARM", "TARGETS");
     for (size_t i = 0; i < w->nservices; i++) {
         const struct od_service *s = &w->services[i];
         char *td = task_def_short_name(s->task_definition);
@@ -209,7 +250,8 @@ print_status_text(const struct od_world *w, const char *filter)
         cell(td, 24, false);
         snprintf(num, sizeof num, "%zu", world_unhealthy_targets(w, s));
         printf("%5s ", num);
-        printf("%5zu\n", world_alarms_firing(w, s));
+        printf("%5zu", world_alarms_firing(w, s));
+        print_target_note(w, s);
         free(td);
         if (task_set_controlled(s))
             print_task_sets_text(s);

@@ -142,6 +142,30 @@ task_sets_json(const struct od_service *s)
     return arr;
 }
 
+/* targetCounts (by state) and missingTargetGroups (TargetGroupNotFound) of a service. */
+static void
+add_target_counts(cJSON *o, const struct od_world *w, const struct od_service *s)
+{
+    struct od_target_counts c;
+    cJSON *counts = cJSON_AddObjectToObject(o, "targetCounts");
+    cJSON *missing = cJSON_AddArrayToObject(o, "missingTargetGroups");
+
+    world_count_targets(w, s, &c);
+    cJSON_AddNumberToObject(counts, "healthy", (double)c.healthy);
+    cJSON_AddNumberToObject(counts, "unhealthy", (double)c.unhealthy);
+    cJSON_AddNumberToObject(counts, "initial", (double)c.initial);
+    cJSON_AddNumberToObject(counts, "draining", (double)c.draining);
+    cJSON_AddNumberToObject(counts, "unused", (double)c.unused);
+    cJSON_AddNumberToObject(counts, "unavailable", (double)c.unavailable);
+    cJSON_AddNumberToObject(counts, "other", (double)c.other);
+    for (size_t k = 0; k < s->nlbs; k++) {
+        const struct od_target_group *tg = world_target_group(w, s->lbs[k].target_group_arn);
+
+        if (tg != NULL && tg->missing)
+            cJSON_AddItemToArray(missing, cJSON_CreateString(tg->arn));
+    }
+}
+
 cJSON *
 status_json_service(const struct od_world *w, const struct od_service *s)
 {
@@ -213,6 +237,8 @@ status_json_service(const struct od_world *w, const struct od_service *s)
             cJSON_AddItemToArray(arr, tj);
         }
     }
+
+    add_target_counts(o, w, s);
 
     arr = cJSON_AddArrayToObject(o, "alarms");
     for (size_t i = 0; i < w->nalarms; i++) {

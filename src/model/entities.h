@@ -185,6 +185,7 @@ struct od_target_group {
     size_t nload_balancers;
     struct od_target *targets;
     size_t ntargets;
+    bool missing; /* ELBv2 answered TargetGroupNotFound: deleted while a service names it */
 };
 
 /* ---- CloudWatch ---------------------------------------------------------------------- */

@@ -1,5 +1,6 @@
 #include "model/world.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -492,19 +493,76 @@ alarm_names_distribution(const struct od_alarm *a, const char *dist_id)
     return alarm_any_dims(a, dims_distribution, dist_id, NULL);
 }
 
-size_t
-world_unhealthy_targets(const struct od_world *w, const struct od_service *s)
+void
+target_counts_add(struct od_target_counts *c, const char *st)
 {
-    size_t n = 0;
+    if (str_eq(st, "healthy"))
+        c->healthy++;
+    else if (str_eq(st, "unhealthy") || str_eq(st, "unhealthy.draining"))
+        c->unhealthy++;
+    else if (str_eq(st, "initial"))
+        c->initial++;
+    else if (str_eq(st, "draining"))
+        c->draining++;
+    else if (str_eq(st, "unused"))
+        c->unused++;
+    else if (str_eq(st, "unavailable"))
+        c->unavailable++;
+    else
+        c->other++;
+}
 
+void
+world_count_targets(const struct od_world *w, const struct od_service *s,
+                    struct od_target_counts *c)
+{
+    memset(c, 0, sizeof *c);
     for (size_t j = 0; j < s->nlbs; j++) {
         const struct od_target_group *tg = world_target_group(w, s->lbs[j].target_group_arn);
 
+        if (tg != NULL && tg->missing)
+            c->missing_groups++;
         for (size_t i = 0; tg != NULL && i < tg->ntargets; i++)
-            if (!str_eq(tg->targets[i].state, "healthy"))
-                n++;
+            target_counts_add(c, tg->targets[i].state);
     }
-    return n;
+}
+
+const char *
+target_counts_note(const struct od_target_counts *c, char *buf, size_t len)
+{
+    const struct {
+        size_t n;
+        const char *what;
+    } parts[] = {
+        {c->missing_groups, c->missing_groups == 1 ? "target group missing"
+                                                   : "target groups missing"},
+        {c->draining, "draining"},  {c->initial, "initial"}, {c->unused, "unused"},
+        {c->unavailable, "unavailable"}, {c->other, "other"},
+    };
+    size_t at = 0;
+
+    if (len == 0)
+        return buf;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        int k;
+
+        if (parts[i].n == 0 || at >= len)
+            continue;
+        k = snprintf(buf + at, len - at, "%s%zu %s", at > 0 ? ", " : "", parts[i].n,
+                     parts[i].what);
+        at = k < 0 ? len : at + (size_t)k;
+    }
+    return buf;
+}
+
+size_t
+world_unhealthy_targets(const struct od_world *w, const struct od_service *s)
+{
+    struct od_target_counts c;
+
+    world_count_targets(w, s, &c);
+    return c.unhealthy;
 }
 
 size_t

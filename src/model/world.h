@@ -112,7 +112,23 @@ bool alarm_names_service(const struct od_alarm *a, const char *cluster, const ch
 bool alarm_names_target_group(const struct od_alarm *a, const char *tg_arn);
 bool alarm_names_distribution(const struct od_alarm *a, const char *dist_id);
 
-/* Counts for overviews. */
+/* A service's targets by ELBv2 health state (TargetHealthStateEnum). Only `unhealthy` and
+ * `unhealthy.draining` are unhealthy: `initial` and `draining` are a rollout's normal
+ * passage, `unused` and `unavailable` say the group is not checked (no listener, no health
+ * check), so none of them is a failure. */
+struct od_target_counts {
+    size_t healthy, unhealthy, initial, draining, unused, unavailable, other;
+    size_t missing_groups; /* target groups ELBv2 no longer knows (TargetGroupNotFound) */
+};
+void world_count_targets(const struct od_world *w, const struct od_service *s,
+                         struct od_target_counts *c);
+/* Count one target of that state. */
+void target_counts_add(struct od_target_counts *c, const char *state);
+/* What is neither healthy nor unhealthy, for a column or a line: "2 draining, 1 initial",
+ * "1 target group missing"; "" when nothing. Returns buf. */
+const char *target_counts_note(const struct od_target_counts *c, char *buf, size_t len);
+
+/* Counts for overviews: world_count_targets' unhealthy. */
 size_t world_unhealthy_targets(const struct od_world *w, const struct od_service *s);
 /* Alarms in ALARM that name the service or one of its target groups. */
 size_t world_alarms_firing(const struct od_world *w, const struct od_service *s);

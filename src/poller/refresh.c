@@ -178,6 +178,7 @@ commit_part(struct refresh *r, enum od_part part, bool requested)
                 const char *p = strstr(s->arn, "targetgroup/");
                 arr[i].name = p != NULL ? xstrndup(p + 12, strcspn(p + 12, "/")) : xstrdup(s->arn);
             }
+            arr[i].missing = s->missing;
             arr[i].targets = s->targets;
             arr[i].ntargets = s->ntargets;
             s->targets = NULL;

@@ -264,6 +264,24 @@ tg_in_scope(const struct refresh *r, const char *tg_arn)
     return false;
 }
 
+/* The first application load balancer a target group is attached to, or NULL. A Network
+ * or Gateway Load Balancer ("net/", "gwy/") publishes to AWS/NetworkELB or AWS/GatewayELB,
+ * which have no RequestCount, HTTPCode_Target_5XX_Count or TargetResponseTime: asking
+ * AWS/ApplicationELB for them would be billed and always empty. */
+static const char *
+tg_alb(const struct tg_slot *t)
+{
+    for (size_t i = 0; i < t->group.nload_balancers; i++) {
+        char *dim = elbv2_lb_dimension(t->group.load_balancer_arns[i]);
+        bool app = dim != NULL && strncmp(dim, "app/", 4) == 0;
+
+        free(dim);
+        if (app)
+            return t->group.load_balancer_arns[i];
+    }
+    return NULL;
+}
+
 void
 refresh_cw_start_metrics(struct refresh *r, int depth)
 {
@@ -291,13 +309,15 @@ refresh_cw_start_metrics(struct refresh *r, int depth)
         const struct tg_slot *t = &r->tgs[i];
         struct od_dimension *d;
 
-        if (t->group.nload_balancers == 0 || !tg_in_scope(r, t->arn))
-            continue; /* a target group without a load balancer has no metrics */
+        const char *alb = tg_alb(t);
+
+        if (alb == NULL || !tg_in_scope(r, t->arn))
+            continue; /* no application load balancer: no ALB metrics */
         /* Dimensions in name order, as the ALB publishes them: CloudWatch matches any order,
          * moto only the order the data was put in. */
         d = dims_alloc(&b, 2);
         d[0].name = xstrdup("LoadBalancer");
-        d[0].value = elbv2_lb_dimension(t->group.load_balancer_arns[0]);
+        d[0].value = elbv2_lb_dimension(alb);
         d[1].name = xstrdup("TargetGroup");
         d[1].value = elbv2_tg_dimension(t->arn);
         if (d[0].value == NULL || d[1].value == NULL)
