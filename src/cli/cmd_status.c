@@ -57,9 +57,11 @@ snapshot_free(struct snapshot *snap)
     world_free(&snap->world);
 }
 
-/* Print every stale part's error to stderr; returns the exit status it implies. */
+/* Print every stale part's error to stderr; returns the exit status it implies. A part
+ * refused for want of permission costs only itself (a least-privilege role is normal), unless
+ * it is one of the command's own parts (primary), without which there is nothing to show. */
 static int
-report_stale(const struct od_world *w)
+report_stale(const struct od_world *w, unsigned primary)
 {
     int rc = OD_EXIT_OK;
 
@@ -67,7 +69,8 @@ report_stale(const struct od_world *w)
         if (w->parts[p].stale) {
             fprintf(stderr, "ondeck: %s: %s\n", part_name((enum od_part)p),
                     w->parts[p].error != NULL ? w->parts[p].error : "failed");
-            rc = OD_EXIT_ERROR;
+            if (w->parts[p].denied == NULL || (primary & POLL_PART(p)))
+                rc = OD_EXIT_ERROR;
         }
     }
     return rc;
@@ -196,7 +199,7 @@ run_status(struct od_cli *cli)
     if (!take_snapshot(cli, &snap, cli->g.cluster,
                        opt_service != NULL ? parts | POLL_PART(OD_PART_TASK_DEFS) : parts))
         return OD_EXIT_ERROR;
-    rc = report_stale(snap.world);
+    rc = report_stale(snap.world, POLL_PART(OD_PART_SERVICES));
     if (opt_service != NULL && world_service(snap.world, opt_service) == NULL &&
         !snap.world->parts[OD_PART_SERVICES].stale) {
         char *safe = sanitize_str(opt_service);
@@ -232,7 +235,7 @@ run_clusters(struct od_cli *cli)
         return cli_usage_error(cli, "unexpected argument '%s'", cli->args[0]);
     if (!take_snapshot(cli, &snap, NULL, POLL_PART(OD_PART_CLUSTERS)))
         return OD_EXIT_ERROR;
-    rc = report_stale(snap.world);
+    rc = report_stale(snap.world, POLL_PART(OD_PART_CLUSTERS));
     if (cli_json(cli)) {
         print_json(status_json_clusters(snap.world));
     } else {
@@ -262,7 +265,7 @@ run_distributions(struct od_cli *cli)
     if (!take_snapshot(cli, &snap, NULL,
                        POLL_PART(OD_PART_DISTRIBUTIONS) | POLL_PART(OD_PART_METRICS)))
         return OD_EXIT_ERROR;
-    rc = report_stale(snap.world);
+    rc = report_stale(snap.world, POLL_PART(OD_PART_DISTRIBUTIONS));
     if (cli_json(cli)) {
         cJSON *doc = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(doc, "distributions");
 
@@ -304,7 +307,7 @@ run_metrics(struct od_cli *cli)
     if (!take_snapshot(cli, &snap, cli->g.cluster,
                        POLL_PART(OD_PART_SERVICES) | POLL_PART(OD_PART_METRICS)))
         return OD_EXIT_ERROR;
-    rc = report_stale(snap.world);
+    rc = report_stale(snap.world, POLL_PART(OD_PART_SERVICES) | POLL_PART(OD_PART_METRICS));
     if ((s = world_service(snap.world, opt_service)) == NULL) {
         char *safe = sanitize_str(opt_service);
 

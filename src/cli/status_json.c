@@ -259,6 +259,21 @@ status_json_stale(const struct od_world *w)
 }
 
 cJSON *
+status_json_denied(const struct od_world *w)
+{
+    cJSON *o = NULL;
+
+    for (int p = 0; p < OD_PART__COUNT; p++) {
+        if (!w->parts[p].stale || w->parts[p].denied == NULL)
+            continue;
+        if (o == NULL)
+            o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, part_name((enum od_part)p), w->parts[p].denied);
+    }
+    return o;
+}
+
+cJSON *
 status_json(const struct od_world *w, const char *service_filter)
 {
     cJSON *o = cJSON_CreateObject(), *arr, *stale;
@@ -277,6 +292,8 @@ status_json(const struct od_world *w, const char *service_filter)
         cJSON_AddItemToArray(arr, status_json_distribution(w, &w->dists[i]));
     if ((stale = status_json_stale(w)) != NULL)
         cJSON_AddItemToObject(o, "stale", stale);
+    if ((stale = status_json_denied(w)) != NULL)
+        cJSON_AddItemToObject(o, "denied", stale);
     return o;
 }
 
@@ -302,6 +319,8 @@ status_json_clusters(const struct od_world *w)
     }
     if ((stale = status_json_stale(w)) != NULL)
         cJSON_AddItemToObject(o, "stale", stale);
+    if ((stale = status_json_denied(w)) != NULL)
+        cJSON_AddItemToObject(o, "denied", stale);
     return o;
 }
 
