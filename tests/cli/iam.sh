@@ -142,4 +142,29 @@ run status --cluster prod
 tap_is "$?" 1 "status without ecs:ListServices exits 1 (nothing to show)"
 tap_grep "$(cat "$err")" "no permission: ecs:ListServices" "and names ecs:ListServices"
 
+# ---- whoami --check ------------------------------------------------------------------------
+proxy_config "$(policy)" >/dev/null
+proxy_reset
+run whoami --check --cluster prod
+tap_is "$?" 0 "whoami --check with every permission exits 0" || tap_diag "$(cat "$out" "$err")"
+tap_nogrep "$(cat "$out")" '^(denied|unknown) ' "whoami --check finds nothing refused"
+tap_grep "$(cat "$out")" '^allowed +cloudwatch:GetMetricData$' "whoami --check tried GetMetricData"
+tap_is "$(count monitoring:GetMetricData)" 1 "whoami --check calls GetMetricData once"
+proxy_config "$(policy cloudwatch:GetMetricData logs:FilterLogEvents \
+    elasticloadbalancing:DescribeTargetHealth)" >/dev/null
+run whoami --check --cluster prod
+tap_is "$?" 1 "whoami --check exits 1 when an action is refused"
+tap_is "$(grep -E '^denied ' "$out" | awk '{print $2}' | sort | tr '\n' ' ')" \
+    "cloudwatch:GetMetricData elasticloadbalancing:DescribeTargetHealth logs:FilterLogEvents " \
+    "whoami --check lists exactly the refused actions"
+tap_grep "$(cat "$err")" 'no permission: logs:FilterLogEvents' "stderr names each refused action"
+tap_grep "$(cat "$out")" '^Account +123456789012$' "whoami --check still names the account"
+run whoami --check --json --cluster prod
+tap_is "$?" 1 "whoami --check --json exits 1 when an action is refused"
+tap_is "$("$PYTHON3" -c 'import json,sys; d = json.load(open(sys.argv[1]))
+print(d["Account"], sorted(c["Action"] for c in d["Checks"] if c["Result"] == "denied"),
+      len(d["Checks"]) > 10)' "$out")" \
+    "123456789012 ['cloudwatch:GetMetricData', 'elasticloadbalancing:DescribeTargetHealth', 'logs:FilterLogEvents'] True" \
+    "whoami --check --json lists the refused actions under Checks"
+
 tap_done
