@@ -76,6 +76,42 @@ report_stale(const struct od_world *w, unsigned primary)
     return rc;
 }
 
+/* Print each series GetMetricData could not read (StatusCode Forbidden or InternalError) to
+ * stderr: an error, not "no data". InternalError is a failure; Forbidden, like a refused
+ * part, costs only its metric. */
+static int
+report_metric_errors(const struct od_world *w, const char *filter)
+{
+    int rc = OD_EXIT_OK;
+
+    for (size_t i = 0; i < w->nservices; i++) {
+        const struct od_service *s = &w->services[i];
+
+        if (filter != NULL && !str_eq(s->name, filter))
+            continue;
+        for (size_t k = 0; k <= s->nlbs; k++) {
+            const struct od_metric_set *m =
+                world_metrics(w, k == 0 ? s->name : s->lbs[k - 1].target_group_arn);
+
+            for (size_t j = 0; m != NULL && j < m->nseries; j++) {
+                const struct od_series *ser = &m->series[j];
+                char *name, *msg;
+
+                if (!series_failed(ser))
+                    continue;
+                name = sanitize_str(s->name);
+                msg = sanitize_str(ser->message != NULL ? ser->message : ser->status_code);
+                fprintf(stderr, "ondeck: metrics: %s %s: %s\n", name, ser->id, msg);
+                free(name);
+                free(msg);
+                if (str_eq(ser->status_code, "InternalError"))
+                    rc = OD_EXIT_ERROR;
+            }
+        }
+    }
+    return rc;
+}
+
 static void
 print_json(cJSON *doc)
 {
@@ -200,6 +236,8 @@ run_status(struct od_cli *cli)
                        opt_service != NULL ? parts | POLL_PART(OD_PART_TASK_DEFS) : parts))
         return OD_EXIT_ERROR;
     rc = report_stale(snap.world, POLL_PART(OD_PART_SERVICES));
+    if (report_metric_errors(snap.world, opt_service) != OD_EXIT_OK)
+        rc = OD_EXIT_ERROR;
     if (opt_service != NULL && world_service(snap.world, opt_service) == NULL &&
         !snap.world->parts[OD_PART_SERVICES].stale) {
         char *safe = sanitize_str(opt_service);
@@ -308,6 +346,8 @@ run_metrics(struct od_cli *cli)
                        POLL_PART(OD_PART_SERVICES) | POLL_PART(OD_PART_METRICS)))
         return OD_EXIT_ERROR;
     rc = report_stale(snap.world, POLL_PART(OD_PART_SERVICES) | POLL_PART(OD_PART_METRICS));
+    if (report_metric_errors(snap.world, opt_service) != OD_EXIT_OK)
+        rc = OD_EXIT_ERROR;
     if ((s = world_service(snap.world, opt_service)) == NULL) {
         char *safe = sanitize_str(opt_service);
 
@@ -345,7 +385,13 @@ run_metrics(struct od_cli *cli)
                     if (k == 0 || ser->values[k] > hi)
                         hi = ser->values[k];
                 }
-                if (ser->n == 0)
+                if (series_failed(ser)) {
+                    char *msg = sanitize_str(ser->message != NULL ? ser->message
+                                                                  : ser->status_code);
+
+                    printf("%-28s error: %s\n", ser->id, msg);
+                    free(msg);
+                } else if (ser->n == 0)
                     printf("%-28s %10s %10s %10s %6d\n", ser->id, "-", "-", "-", 0);
                 else
                     printf("%-28s %10.2f %10.2f %10.2f %6zu\n", ser->id,

@@ -30,6 +30,16 @@ add_metric_set(cJSON *metrics, const struct od_metric_set *m)
             cJSON_AddItemToObject(metrics, m->series[i].id, series_values(&m->series[i]));
 }
 
+/* {metric: "Forbidden: message"} for the series GetMetricData could not read. */
+static void
+add_metric_errors(cJSON *errors, const struct od_metric_set *m)
+{
+    for (size_t i = 0; m != NULL && i < m->nseries; i++)
+        if (series_failed(&m->series[i]) &&
+            cJSON_GetObjectItemCaseSensitive(errors, m->series[i].id) == NULL)
+            cJSON_AddStringToObject(errors, m->series[i].id, m->series[i].message);
+}
+
 static cJSON *
 task_json(const struct od_task *t)
 {
@@ -203,6 +213,10 @@ status_json_service(const struct od_world *w, const struct od_service *s)
     add_metric_set(metrics, world_metrics(w, s->name));
     for (size_t k = 0; k < s->nlbs; k++)
         add_metric_set(metrics, world_metrics(w, s->lbs[k].target_group_arn));
+    metrics = cJSON_AddObjectToObject(o, "metricErrors");
+    add_metric_errors(metrics, world_metrics(w, s->name));
+    for (size_t k = 0; k < s->nlbs; k++)
+        add_metric_errors(metrics, world_metrics(w, s->lbs[k].target_group_arn));
     return o;
 }
 

@@ -142,6 +142,29 @@ run status --cluster prod
 tap_is "$?" 1 "status without ecs:ListServices exits 1 (nothing to show)"
 tap_grep "$(cat "$err")" "no permission: ecs:ListServices" "and names ecs:ListServices"
 
+# ---- GetMetricData results with StatusCode Forbidden / InternalError -----------------------
+proxy_config "$(policy)" >/dev/null
+proxy_config '{"behaviours": "+cw-status", "emu": {"cw-status": {"metrics": {"CPUUtilization": "Forbidden"}}}}' >/dev/null
+proxy_reset
+run status --cluster prod --service web --json
+tap_is "$?" 0 "status with CPUUtilization Forbidden exits 0" || tap_diag "$(cat "$err")"
+tap_ok '[ "$(count cw-status:Forbidden)" -gt 0 ]' "the layer answered CPUUtilization Forbidden"
+tap_is "$("$PYTHON3" -c 'import json,sys; s = json.load(open(sys.argv[1]))["services"][0]
+print(s["metricErrors"].get("CPUUtilization"), "MemoryUtilization" in s["metricErrors"])' "$out")" \
+    "Forbidden: You are not authorized to access this metric False" \
+    "the JSON has CPUUtilization's error under metricErrors, and only that one"
+tap_grep "$(cat "$err")" '^ondeck: metrics: web CPUUtilization: Forbidden: You are not authorized' \
+    "stderr names the metric and its message"
+run metrics --cluster prod --service web
+tap_grep "$(cat "$out")" '^CPUUtilization +error: Forbidden: You are not authorized' \
+    "metrics shows CPUUtilization as an error, not as no data"
+tap_grep "$(cat "$out")" '^MemoryUtilization +[0-9]' "metrics still shows MemoryUtilization's data"
+proxy_config '{"emu": {"cw-status": {"metrics": {"CPUUtilization": "InternalError"}}}}' >/dev/null
+run status --cluster prod --service web
+tap_is "$?" 1 "status with CPUUtilization InternalError exits 1"
+tap_grep "$(cat "$err")" 'web CPUUtilization: InternalError: ' "stderr names the internal error"
+proxy_config '{"behaviours": "-cw-status"}' >/dev/null
+
 # ---- whoami --check ------------------------------------------------------------------------
 proxy_config "$(policy)" >/dev/null
 proxy_reset
