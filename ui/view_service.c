@@ -214,8 +214,14 @@ alarms(struct ui_doc *d, const struct od_world *w, const struct od_service *s)
     }
     if (!any) {
         doc_line(d, 0, NULL);
-        doc_add(d, EL_DIM, 0,
-                w->parts[OD_PART_ALARMS].loaded ? "  no alarms name this service" : "  loading…");
+        if (w->parts[OD_PART_ALARMS].denied != NULL) {
+            doc_add(d, EL_DIM, 0, "  ");
+            doc_add(d, EL_DIM, 0, w->parts[OD_PART_ALARMS].error);
+        } else {
+            doc_add(d, EL_DIM, 0,
+                    w->parts[OD_PART_ALARMS].loaded ? "  no alarms name this service"
+                                                    : "  loading…");
+        }
     }
 }
 
