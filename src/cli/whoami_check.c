@@ -52,6 +52,7 @@ static const struct {
     {OD_SVC_CLOUDWATCH, "GetMetricData"},
     {OD_SVC_LOGS, "FilterLogEvents"},
     {OD_SVC_CLOUDFRONT, "ListDistributions"},
+    {OD_SVC_CLOUDFRONT, "ListInvalidations"},
     {OD_SVC_ECR, "DescribeImages"},
 };
 
@@ -158,7 +159,9 @@ probe_start(struct od_cli *cli, struct probe *p, const char *cluster, const char
     }
     if (p->svc == OD_SVC_CLOUDFRONT) {
         struct od_kv q[1] = {{"MaxItems", "1"}};
-        char *path = cf_path_distributions();
+        char *path = strcmp(p->op, "ListInvalidations") == 0
+                         ? cf_path_invalidations("E0NDECKCHECK000")
+                         : cf_path_distributions();
 
         call.method = "GET";
         call.path = path;

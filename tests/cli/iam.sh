@@ -137,6 +137,13 @@ status_denied cloudwatch:DescribeAlarms alarms
 status_denied elasticloadbalancing:DescribeTargetHealth targets
 status_denied ecs:DescribeTasks tasks
 
+# logs reads nothing else: refused, it fails and names the permission.
+proxy_config "$(policy logs:FilterLogEvents)" >/dev/null
+run logs --cluster prod --service web --since 10m
+tap_is "$?" 1 "logs without logs:FilterLogEvents exits 1"
+tap_grep "$(cat "$err")" 'not authorized to perform: logs:FilterLogEvents' \
+    "and its error names logs:FilterLogEvents"
+
 proxy_config "$(policy ecs:ListServices)" >/dev/null
 run status --cluster prod
 tap_is "$?" 1 "status without ecs:ListServices exits 1 (nothing to show)"
