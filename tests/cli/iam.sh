@@ -97,6 +97,26 @@ tap_is "$(py 'tags(revs("web")[-1]).get("ondeck:deployed-by")')" \
     "arn:aws:sts::123456789012:user/moto" "the new revision is tagged ondeck:deployed-by"
 tap_nogrep "$(cat "$out")" 'without tags' "the output says nothing of missing tags"
 
+# ---- an assumed-role session name with "," (STS allows it, an ECS tag value does not) --------
+read -r akid secret token < <("$PYTHON3" - <<'PY'
+import boto3, os
+kw = dict(endpoint_url=os.environ["MOTO_URL"], region_name="us-east-1")
+iam = boto3.client("iam", **kw)
+iam.create_role(RoleName="deployer", AssumeRolePolicyDocument="{}")
+c = boto3.client("sts", **kw).assume_role(
+    RoleArn="arn:aws:iam::123456789012:role/deployer", RoleSessionName="ci,run@42")["Credentials"]
+print(c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"])
+PY
+)
+proxy_start --key "$akid:$secret" || tap_bail "proxy did not restart"
+AWS_ACCESS_KEY_ID=$akid AWS_SECRET_ACCESS_KEY=$secret AWS_SESSION_TOKEN=$token \
+    run deploy --cluster prod --service web --image app=public.ecr.aws/nginx/nginx:1.29b --yes
+tap_is "$?" 0 "deploy as an assumed role whose session name holds ',' exits 0" ||
+    tap_diag "$(cat "$err")"
+tap_is "$(py 'tags(revs("web")[-1]).get("ondeck:deployed-by")')" \
+    "arn:aws:sts::123456789012:assumed-role/deployer/ci_run@42" \
+    "ondeck:deployed-by holds the ARN with ',' replaced (ECS's TagValue pattern)"
+
 # ---- deploy refused outright is not retried ------------------------------------------------
 proxy_config "$(policy ecs:RegisterTaskDefinition)" >/dev/null
 proxy_reset
