@@ -26,6 +26,14 @@ tap_ok $? "the status bar names both refused permissions" || tap_diag "$(tmux_ca
 tmux_wait_for '^web .* no permission ' 10
 tap_ok $? "web's CPU column says no permission instead of a blank" || tap_diag "$(tmux_capture)"
 tap_nogrep "$(tmux_capture | sed -n 1p)" 'STALE' "the status bar does not call the refused parts merely stale"
+tmux_send Enter
+tmux_wait_for 'Service api · cluster prod' 5
+tap_ok $? "Enter opens the first service"
+tmux_wait_for '^ +no permission: cloudwatch:GetMetricData' 10
+tap_ok $? "its Metrics section names the refused permission" || tap_diag "$(tmux_capture)"
+tmux_wait_for '^ +no permission: cloudwatch:DescribeAlarms' 10
+tap_ok $? "and so does its Alarms section" || tap_diag "$(tmux_capture)"
+tap_nogrep "$(tmux_capture)" 'no data|no alarms name this service' "neither says there is nothing"
 
 tmux_send ':'
 tmux_type 'alarms'
@@ -47,7 +55,21 @@ tmux_wait_for '^web .* Forbidden ' 90
 tap_ok $? "a metric answered Forbidden shows Forbidden in its column" || tap_diag "$(tmux_capture)"
 tmux_wait_gone 'no permission' 30
 tap_ok $? "the status bar no longer names a missing permission"
+tmux_send '/'
+tmux_type 'web'
+tmux_send Enter
+tmux_wait_for 'filter: /web' 5
+tmux_send Enter
+tmux_wait_for 'Service web · cluster prod' 5
+tap_ok $? "Enter opens web"
+tmux_wait_for 'CPU +Forbidden: You are not authorized to access this metric' 30
+tap_ok $? "the service view shows CPU's error with AWS's message, not 'no data'" ||
+    tap_diag "$(tmux_capture)"
+tmux_wait_for 'Memory +[▁▂▃▄▅▆▇█]+' 10
+tap_ok $? "and Memory's sparkline beside it"
 
-tmux_send q
+tmux_send ':'
+tmux_type 'quit'
+tmux_send Enter
 tap_is "$(tmux_wait_exit 5)" 0 "q quits with status 0"
 tap_done
