@@ -104,6 +104,23 @@ task_set_cells(struct ui_table *t, size_t row, const struct od_service *s)
     free(bar);
 }
 
+/* A metric cell that could not be read says why instead of "-" (no data): the permission
+ * (the status bar names it), or the result's StatusCode (Forbidden, InternalError). */
+static bool
+metric_error_cell(struct ui_table *t, size_t row, int col, const struct od_world *w,
+                  const struct od_series *s)
+{
+    if (w->parts[OD_PART_METRICS].denied != NULL && (s == NULL || s->n == 0)) {
+        table_set(t, row, col, "no permission", -1, EL_STATE_FAILED);
+        return true;
+    }
+    if (s != NULL && series_failed(s)) {
+        table_set(t, row, col, s->status_code, -1, EL_STATE_FAILED);
+        return true;
+    }
+    return false;
+}
+
 static void
 recalc(struct view *v)
 {
@@ -150,10 +167,12 @@ recalc(struct view *v)
             task_set_cells(&st->table, row, s);
         table_setf(&st->table, row, C_REV, (double)task_def_revision(s->task_definition), EL_ROW,
                    "%ld", task_def_revision(s->task_definition));
-        spark_cell(&st->table, row, C_CPU, cpu != NULL ? cpu->values : NULL,
-                   cpu != NULL ? cpu->n : 0, EL_SPARK_CPU);
-        spark_cell(&st->table, row, C_MEM, mem != NULL ? mem->values : NULL,
-                   mem != NULL ? mem->n : 0, EL_SPARK_MEM);
+        if (!metric_error_cell(&st->table, row, C_CPU, w, cpu))
+            spark_cell(&st->table, row, C_CPU, cpu != NULL ? cpu->values : NULL,
+                       cpu != NULL ? cpu->n : 0, EL_SPARK_CPU);
+        if (!metric_error_cell(&st->table, row, C_MEM, w, mem))
+            spark_cell(&st->table, row, C_MEM, mem != NULL ? mem->values : NULL,
+                       mem != NULL ? mem->n : 0, EL_SPARK_MEM);
         spark_cell(&st->table, row, C_5XX, err5, n5, EL_SPARK_5XX);
         free(err5);
         world_count_targets(w, s, &tc);

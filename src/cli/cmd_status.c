@@ -60,9 +60,11 @@ snapshot_free(struct snapshot *snap)
 
 /* Print every stale part's error to stderr, saying each thing once: parts that failed for
  * the same reason share one line, and a reason that is not the part's (no region, no
- * credentials) is said without part names. Returns the exit status it implies. */
+ * credentials) is said without part names. Returns the exit status it implies: a part refused
+ * for want of permission costs only itself (a least-privilege role is normal), unless it is one
+ * of the command's own parts (primary), without which there is nothing to show. */
 static int
-report_stale(const struct od_world *w)
+report_stale(const struct od_world *w, unsigned primary)
 {
     bool said[OD_PART__COUNT] = {false};
     int rc = OD_EXIT_OK;
@@ -73,9 +75,12 @@ report_stale(const struct od_world *w)
         enum od_err c = ps->cause;
         bool common = c == OD_E_CONFIG || c == OD_E_NO_CREDS || c == OD_E_EXPIRED_CREDS;
 
-        if (!ps->stale || said[p])
+        if (!ps->stale)
             continue;
-        rc = OD_EXIT_ERROR;
+        if (ps->denied == NULL || (primary & POLL_PART(p)))
+            rc = OD_EXIT_ERROR;
+        if (said[p])
+            continue;
         if (common) {
             fprintf(stderr, "ondeck: %s\n", why);
         } else {
@@ -88,6 +93,42 @@ report_stale(const struct od_world *w)
         for (int q = p; q < OD_PART__COUNT; q++)
             if (w->parts[q].stale && str_eq(w->parts[q].error, ps->error))
                 said[q] = true;
+    }
+    return rc;
+}
+
+/* Print each series GetMetricData could not read (StatusCode Forbidden or InternalError) to
+ * stderr: an error, not "no data". InternalError is a failure; Forbidden, like a refused
+ * part, costs only its metric. */
+static int
+report_metric_errors(const struct od_world *w, const char *filter)
+{
+    int rc = OD_EXIT_OK;
+
+    for (size_t i = 0; i < w->nservices; i++) {
+        const struct od_service *s = &w->services[i];
+
+        if (filter != NULL && !str_eq(s->name, filter))
+            continue;
+        for (size_t k = 0; k <= s->nlbs; k++) {
+            const struct od_metric_set *m =
+                world_metrics(w, k == 0 ? s->name : s->lbs[k - 1].target_group_arn);
+
+            for (size_t j = 0; m != NULL && j < m->nseries; j++) {
+                const struct od_series *ser = &m->series[j];
+                char *name, *msg;
+
+                if (!series_failed(ser))
+                    continue;
+                name = sanitize_str(s->name);
+                msg = sanitize_str(ser->message != NULL ? ser->message : ser->status_code);
+                fprintf(stderr, "ondeck: metrics: %s %s: %s\n", name, ser->id, msg);
+                free(name);
+                free(msg);
+                if (str_eq(ser->status_code, "InternalError"))
+                    rc = OD_EXIT_ERROR;
+            }
+        }
     }
     return rc;
 }
@@ -297,7 +338,9 @@ run_status(struct od_cli *cli)
     if (!take_snapshot(cli, &snap, cli->g.cluster,
                        opt_service != NULL ? parts | POLL_PART(OD_PART_TASK_DEFS) : parts))
         return OD_EXIT_ERROR;
-    rc = report_stale(snap.world);
+    rc = report_stale(snap.world, POLL_PART(OD_PART_SERVICES));
+    if (report_metric_errors(snap.world, opt_service) != OD_EXIT_OK)
+        rc = OD_EXIT_ERROR;
     if (opt_service != NULL && world_service(snap.world, opt_service) == NULL &&
         !snap.world->parts[OD_PART_SERVICES].stale) {
         char *safe = sanitize_str(opt_service);
@@ -333,7 +376,7 @@ run_clusters(struct od_cli *cli)
         return cli_usage_error(cli, "unexpected argument '%s'", cli->args[0]);
     if (!take_snapshot(cli, &snap, NULL, POLL_PART(OD_PART_CLUSTERS)))
         return OD_EXIT_ERROR;
-    rc = report_stale(snap.world);
+    rc = report_stale(snap.world, POLL_PART(OD_PART_CLUSTERS));
     if (cli_json(cli)) {
         print_json(status_json_clusters(snap.world));
     } else {
@@ -363,7 +406,7 @@ run_distributions(struct od_cli *cli)
     if (!take_snapshot(cli, &snap, NULL,
                        POLL_PART(OD_PART_DISTRIBUTIONS) | POLL_PART(OD_PART_METRICS)))
         return OD_EXIT_ERROR;
-    rc = report_stale(snap.world);
+    rc = report_stale(snap.world, POLL_PART(OD_PART_DISTRIBUTIONS));
     if (cli_json(cli)) {
         cJSON *doc = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(doc, "distributions");
 
@@ -405,7 +448,9 @@ run_metrics(struct od_cli *cli)
     if (!take_snapshot(cli, &snap, cli->g.cluster,
                        POLL_PART(OD_PART_SERVICES) | POLL_PART(OD_PART_METRICS)))
         return OD_EXIT_ERROR;
-    rc = report_stale(snap.world);
+    rc = report_stale(snap.world, POLL_PART(OD_PART_SERVICES) | POLL_PART(OD_PART_METRICS));
+    if (report_metric_errors(snap.world, opt_service) != OD_EXIT_OK)
+        rc = OD_EXIT_ERROR;
     if ((s = world_service(snap.world, opt_service)) == NULL) {
         char *safe = sanitize_str(opt_service);
 
@@ -443,7 +488,13 @@ run_metrics(struct od_cli *cli)
                     if (k == 0 || ser->values[k] > hi)
                         hi = ser->values[k];
                 }
-                if (ser->n == 0)
+                if (series_failed(ser)) {
+                    char *msg = sanitize_str(ser->message != NULL ? ser->message
+                                                                  : ser->status_code);
+
+                    printf("%-28s error: %s\n", ser->id, msg);
+                    free(msg);
+                } else if (ser->n == 0)
                     printf("%-28s %10s %10s %10s %6d\n", ser->id, "-", "-", "-", 0);
                 else
                     printf("%-28s %10.2f %10.2f %10.2f %6zu\n", ser->id,

@@ -31,6 +31,16 @@ add_metric_set(cJSON *metrics, const struct od_metric_set *m)
             cJSON_AddItemToObject(metrics, m->series[i].id, series_values(&m->series[i]));
 }
 
+/* {metric: "Forbidden: message"} for the series GetMetricData could not read. */
+static void
+add_metric_errors(cJSON *errors, const struct od_metric_set *m)
+{
+    for (size_t i = 0; m != NULL && i < m->nseries; i++)
+        if (series_failed(&m->series[i]) &&
+            cJSON_GetObjectItemCaseSensitive(errors, m->series[i].id) == NULL)
+            cJSON_AddStringToObject(errors, m->series[i].id, m->series[i].message);
+}
+
 static cJSON *
 task_json(const struct od_task *t)
 {
@@ -280,6 +290,10 @@ status_json_service(const struct od_world *w, const struct od_service *s)
     add_metric_set(metrics, world_metrics(w, s->name));
     for (size_t k = 0; k < s->nlbs; k++)
         add_metric_set(metrics, world_metrics(w, s->lbs[k].target_group_arn));
+    metrics = cJSON_AddObjectToObject(o, "metricErrors");
+    add_metric_errors(metrics, world_metrics(w, s->name));
+    for (size_t k = 0; k < s->nlbs; k++)
+        add_metric_errors(metrics, world_metrics(w, s->lbs[k].target_group_arn));
     return o;
 }
 
@@ -336,6 +350,21 @@ status_json_stale(const struct od_world *w)
 }
 
 cJSON *
+status_json_denied(const struct od_world *w)
+{
+    cJSON *o = NULL;
+
+    for (int p = 0; p < OD_PART__COUNT; p++) {
+        if (!w->parts[p].stale || w->parts[p].denied == NULL)
+            continue;
+        if (o == NULL)
+            o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, part_name((enum od_part)p), w->parts[p].denied);
+    }
+    return o;
+}
+
+cJSON *
 status_json(const struct od_world *w, const char *service_filter)
 {
     cJSON *o = cJSON_CreateObject(), *arr, *stale;
@@ -354,6 +383,8 @@ status_json(const struct od_world *w, const char *service_filter)
         cJSON_AddItemToArray(arr, status_json_distribution(w, &w->dists[i]));
     if ((stale = status_json_stale(w)) != NULL)
         cJSON_AddItemToObject(o, "stale", stale);
+    if ((stale = status_json_denied(w)) != NULL)
+        cJSON_AddItemToObject(o, "denied", stale);
     return o;
 }
 
@@ -379,6 +410,8 @@ status_json_clusters(const struct od_world *w)
     }
     if ((stale = status_json_stale(w)) != NULL)
         cJSON_AddItemToObject(o, "stale", stale);
+    if ((stale = status_json_denied(w)) != NULL)
+        cJSON_AddItemToObject(o, "denied", stale);
     return o;
 }
 

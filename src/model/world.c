@@ -51,8 +51,10 @@ world_free(struct od_world **wp)
         return;
     free(w->region);
     free(w->cluster);
-    for (int i = 0; i < OD_PART__COUNT; i++)
+    for (int i = 0; i < OD_PART__COUNT; i++) {
         free(w->parts[i].error);
+        free(w->parts[i].denied);
+    }
     OD_FREE_ARRAY(w->clusters, w->nclusters, cluster_clear);
     OD_FREE_ARRAY(w->services, w->nservices, service_clear);
     OD_FREE_ARRAY(w->tasks, w->ntasks, task_clear);
@@ -75,6 +77,7 @@ mark_fresh(struct od_world *w, enum od_part p)
     ps->loaded = true;
     ps->stale = false;
     xfree(&ps->error);
+    xfree(&ps->denied);
     ps->updated_at = (time_t)(clock_wall_ms() / 1000);
     w->generation++;
 }
@@ -89,6 +92,22 @@ world_mark_stale(struct od_world *w, enum od_part part, const struct od_error *e
     ps->cause = err != NULL ? err->err : OD_E_AWS;
     free(ps->error);
     ps->error = sanitize_str(line);
+    xfree(&ps->denied);
+    free(line);
+    w->generation++;
+}
+
+void
+world_mark_denied(struct od_world *w, enum od_part part, const char *action)
+{
+    struct od_part_state *ps = &w->parts[part];
+    char *line = xasprintf("no permission: %s", action);
+
+    ps->stale = true;
+    free(ps->error);
+    ps->error = sanitize_str(line);
+    free(ps->denied);
+    ps->denied = sanitize_str(action);
     free(line);
     w->generation++;
 }

@@ -35,6 +35,7 @@ struct od_part_state {
     bool stale;        /* the last refresh of this part failed */
     char *error;       /* why, when stale (inert text) */
     enum od_err cause; /* its class, when stale (OD_E_CONFIG, OD_E_NO_CREDS, ...) */
+    char *denied;      /* the IAM action refused, when stale for want of permission */
     time_t updated_at; /* wall time of the last successful refresh */
 };
 
@@ -88,6 +89,8 @@ void world_set_metrics(struct od_world *w, struct od_metric_set *arr, size_t n);
 void world_set_distributions(struct od_world *w, struct od_distribution *arr, size_t n);
 /* Keep the old data, mark the part stale with the error. */
 void world_mark_stale(struct od_world *w, enum od_part part, const struct od_error *err);
+/* Keep the old data, mark the part stale: "no permission: ACTION". */
+void world_mark_denied(struct od_world *w, enum od_part part, const char *action);
 /* Add a task definition to the cache (takes ownership of *td's contents). */
 void world_add_task_def(struct od_world *w, struct od_task_def *td);
 /* Add fetched task definitions (takes ownership of arr) and mark the cache fresh. */

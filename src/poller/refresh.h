@@ -98,6 +98,7 @@ struct refresh {
     bool finished;
     bool failed[OD_PART__COUNT];
     struct od_error errors[OD_PART__COUNT];
+    char *denied[OD_PART__COUNT]; /* the first IAM action refused in each part */
     struct od_refresh_stats stats;
     uint64_t throttles_at_start;
 

@@ -94,7 +94,16 @@ merge_series(struct refresh *r, struct od_series *s)
         memset(s, 0, sizeof *s);
         return;
     }
-    /* A later page of the same series: append its points. */
+    /* A later page of the same series: append its points; its StatusCode is the latest
+     * (PartialData pages end with Complete, or with an error to keep). */
+    if (s->status_code != NULL && !series_failed(dst)) {
+        free(dst->status_code);
+        dst->status_code = s->status_code;
+        s->status_code = NULL;
+        free(dst->message);
+        dst->message = s->message;
+        s->message = NULL;
+    }
     if (s->n > 0) {
         dst->values = xreallocarray(dst->values, dst->n + s->n, sizeof *dst->values);
         dst->timestamps = xreallocarray(dst->timestamps, dst->n + s->n, sizeof *dst->timestamps);
