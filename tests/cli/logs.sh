@@ -178,7 +178,10 @@ timeout 30 "$ONDECK" logs --cluster prod --service web --since 5m --follow 2>>"$
     head -n 3 >"$TAP_TMPDIR/head.out"
 tap_is "${PIPESTATUS[0]}" 0 "logs --follow | head -n 3 ends by itself with exit 0"
 tap_is "$(grep -c . "$TAP_TMPDIR/head.out")" 3 "three lines"
-tap_is "$(cat "$TAP_TMPDIR/head.err")" "" "and nothing on stderr"
+# The one note a run may leave (whether it comes before the reader goes depends on timing):
+# the streams of the task that has not logged. Anything else (a write error) fails.
+tap_is "$(grep -v '^ondeck: logs: [0-9]* log streams\{0,1\} did not exist (tasks that have not logged yet)$' \
+    "$TAP_TMPDIR/head.err")" "" "and no error on stderr"
 
 # Errors.
 out=$("$ONDECK" logs --cluster prod --service ghost 2>&1)

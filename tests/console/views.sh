@@ -161,7 +161,7 @@ tmux_type 'cf'
 tmux_send Enter
 tmux_wait_for 'static\.ondeck\.example' 10
 tap_ok $? ":cf lists the distributions with their aliases"
-tap_grep "$(screen)" '[A-Z0-9]+ +[a-z0-9]+\.cloudfront\.net +app\.ondeck\.example +Deployed' \
+tap_grep "$(screen)" '[A-Z0-9]+ +[a-z0-9]+\.cloudfro(nt\.net|…) +app\.ondeck\.example +Deployed' \
     "id, domain, alias and status"
 tmux_send Enter
 tmux_wait_for 'Latest invalidations' 5
