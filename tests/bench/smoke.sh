@@ -6,8 +6,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$ONDECK_SRCDIR/tests/lib/tap.sh"
 
-"${PYTHON3:-python3}" -c 'import moto.server, boto3' 2>/dev/null ||
-    tap_skip_all "moto and boto3 are not installed"
+tap_require_moto
 
 res=$TAP_TMPDIR/results
 md=$TAP_TMPDIR/performance.md

@@ -10,8 +10,7 @@
 . "$ONDECK_SRCDIR/tests/lib/tap.sh"
 . "$ONDECK_SRCDIR/tests/lib/moto.sh"
 
-"$PYTHON3" -c 'import moto, boto3' 2>/dev/null ||
-    tap_skip_all "python3 lacks moto/boto3 (pip install 'moto[server]==5.2.1' boto3)"
+tap_require_moto
 
 moto_start || tap_bail "moto did not start"
 tap_like "$MOTO_URL" '^http://127\.0\.0\.1:[0-9]+$' "moto listens on a private loopback port"

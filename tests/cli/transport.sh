@@ -6,7 +6,7 @@
 . "$ONDECK_SRCDIR/tests/lib/moto.sh"
 
 od_fake_aws_env
-command -v openssl >/dev/null || tap_skip_all "openssl not installed"
+tap_require openssl
 d=$TAP_TMPDIR
 # A private CA and a server certificate for 127.0.0.1.
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=ondeck test CA" \

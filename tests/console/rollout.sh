@@ -8,10 +8,8 @@
 . "$ONDECK_SRCDIR/tests/lib/moto.sh"
 . "$ONDECK_SRCDIR/tests/lib/tmux.sh"
 
-command -v tmux >/dev/null || tap_skip_all "tmux is not installed"
-[ -f "$OD_LIBDIR/demo_server.py" ] || tap_skip_all "no demo server (tests/lib/demo_server.py)"
-"$PYTHON3" "$OD_LIBDIR/animator.py" --check >/dev/null 2>&1 ||
-    tap_skip_all "the installed moto is not one tests/lib/animator.py supports"
+tap_require tmux
+tap_require_moto
 
 od_workdir
 od_fake_aws_env

@@ -6,7 +6,7 @@
 . "$ONDECK_SRCDIR/tests/lib/moto.sh"
 . "$ONDECK_SRCDIR/tests/lib/tmux.sh"
 
-command -v tmux >/dev/null || tap_skip_all "tmux is not installed"
+tap_require tmux
 moto_start || tap_bail "moto did not start"
 seed_world >"$TAP_TMPDIR/world.json" || tap_bail "seeding failed"
 export ONDECK_THEMEDIR="$ONDECK_SRCDIR/themes" LANG=C.UTF-8 LC_ALL=C.UTF-8

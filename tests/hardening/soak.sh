@@ -10,7 +10,7 @@
 . "$ONDECK_SRCDIR/tests/lib/tap.sh"
 . "$ONDECK_SRCDIR/tests/lib/moto.sh"
 
-command -v tmux >/dev/null 2>&1 || tap_skip_all "tmux not installed"
+tap_require tmux
 . "$ONDECK_SRCDIR/tests/lib/tmux.sh"
 secs=${ONDECK_SOAK_SECONDS:-60}
 

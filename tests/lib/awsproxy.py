@@ -831,6 +831,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def handle_any(self):
         st = self.state
         t0 = time.monotonic()
+        self.arrived = datetime.datetime.now()  # logged: when the request came, not when moto answered
         body = self.read_body()
         path = urllib.parse.urlsplit(self.path).path
         if path.startswith("/__proxy/"):
@@ -912,7 +913,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                             if k.lower() not in HOP_BY_HOP and k.lower() not in
                             ("server", "date")] + [("Date", self.date_time_string())], data)
         st.log(f"{self.command} {op} akid={info['akid']} -> {status} "
-               f"{(time.monotonic() - t0) * 1000:.1f}ms")
+               f"{(time.monotonic() - t0) * 1000:.1f}ms "
+               f"arrived={self.arrived.strftime('%H:%M:%S.%f')[:-3]}")
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = handle_any
 
