@@ -94,7 +94,8 @@ AWSPROXY_THROTTLE=0.3; flags win):
   --throttle-tmr --http-429 --fault-500 --reset-before --stall --truncate --malformed
   --oversized --wrong-ctype --skew --expired-token --mixed RATE, --stall-ms N,
   --oversized-mb N, --skew-seconds N, --expired-token-match REGEX, --mixed-kinds K1,K2
-  --log F             one line per request, plus the details of every signature mismatch
+  --log F             one line per request (a forwarded one ends with arrived=HH:MM:SS.mmm,
+                      when it came in), plus the details of every signature mismatch
   --stats-file F      stats JSON, written on GET /__proxy/stats and at exit
 
 Started by tests/lib/moto.sh: `proxy_start [flags]` (see doc/testing.md). Stdlib + botocore.
