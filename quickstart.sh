@@ -89,13 +89,15 @@ ensure_python()
     command -v "$PYTHON3" >/dev/null 2>&1 || die "$PYTHON3 not found"
     # The harness needs this exact moto (tests/lib/animator.py reaches into its backends;
     # SUPPORTED_MOTO_VERSIONS there), not any moto.
-    moto_ok && return 0
-    say "installing moto $MOTO_VERSION and boto3 with pip for $(command -v "$PYTHON3")"
-    if ! out=$("$PYTHON3" -m pip install -q "moto[server]==$MOTO_VERSION" boto3 2>&1); then
+    # The AWS CLI is the tests' second client (demo.sh, harness.sh, bench): pip's awscli
+    # resolves to a botocore that boto3 and moto accept.
+    moto_ok && command -v aws >/dev/null 2>&1 && return 0
+    say "installing moto $MOTO_VERSION, boto3 and awscli with pip for $(command -v "$PYTHON3")"
+    if ! out=$("$PYTHON3" -m pip install -q "moto[server]==$MOTO_VERSION" boto3 awscli 2>&1); then
         if grep -q externally-managed <<<"$out"; then
             # Debian's python3 refuses pip without this; the machine is a build box.
             out=$("$PYTHON3" -m pip install -q --break-system-packages \
-                "moto[server]==$MOTO_VERSION" boto3 2>&1) || true
+                "moto[server]==$MOTO_VERSION" boto3 awscli 2>&1) || true
         fi
     fi
     if ! moto_ok; then
