@@ -362,11 +362,11 @@ PY
 # -- the server leaves on SIGTERM, with the animator ----------------------------------------
 gone() { local st; st=$(ps -o stat= -p "$1" 2>/dev/null); [ -z "$st" ] || [[ $st == Z* ]]; }
 kill -TERM "$MOTO_PID"
-for ((i = 0; i < 50; i++)); do
+for ((i = 0; i < 300; i++)); do
     gone "$MOTO_PID" && break
     sleep 0.1
 done
-tap_ok 'gone "$MOTO_PID"' "SIGTERM stops the demo server (moto and animator) within 5 s"
+tap_ok 'gone "$MOTO_PID"' "SIGTERM stops the demo server (moto and animator)"
 wait "$MOTO_PID" 2>/dev/null
 tap_ok '! grep -q "tick failed" "$OD_WORKDIR/animator.log"' "the animator never failed a tick" ||
     tap_diag "$(head -n 40 "$OD_WORKDIR/animator.log")"
