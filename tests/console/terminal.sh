@@ -103,7 +103,7 @@ tmux_wait_for 'ondeck │' 5
 tmux_send '?'
 # Order, not a stopwatch: the first screen that shows the help still says the data is
 # loading, so the key was answered before the first refresh finished.
-help_screen= found=1
+help_screen="" found=1
 for ((i = 0; i < 200; i++)); do
     help_screen=$(tmux_capture)
     grep -q 'Keys of the services view' <<<"$help_screen" && { found=0; break; }

@@ -215,7 +215,8 @@ tmux_type 'theme light'
 tmux_send Enter
 tmux_wait_for 'theme light' 5
 after=$(tmux_capture -e | sed -n 1p)
-tap_ok '[ "$(colours <<<"$before")" != "$(colours <<<"$after")" ]' ":theme light changes the colours"
+tap_ok "$([ "$(colours <<<"$before")" != "$(colours <<<"$after")" ]; echo $?)" \
+    ":theme light changes the colours"
 tap_like "$after" $'\e\\[[0-9;]*48;5;153m' "the light status bar (#afd7ff as 256-colour 153)"
 tmux_send ':'
 tmux_type 'theme mono'
