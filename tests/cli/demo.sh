@@ -250,8 +250,17 @@ tg = w["loadBalancers"][0]["targetGroupArn"]
 ts = service_tasks("legacy", "legacy-web")
 cis = {c["containerInstanceArn"]: c["ec2InstanceId"] for c in ecs.describe_container_instances(cluster="legacy", containerInstances=[t["containerInstanceArn"] for t in ts])["containerInstances"]}
 binds = sorted(f"{cis[t['containerInstanceArn']]}:{b['hostPort']}" for t in ts for c in t["containers"] if c["name"] == "app" for b in c["networkBindings"])
-tgt = sorted(f"{h['Target']['Id']}:{h['Target']['Port']}:{h['TargetHealth']['State']}" for h in health(tg))
-out("match", "yes" if [b + ":healthy" for b in binds] == tgt and len(tgt) == 2 else f"no {binds} {tgt}")
+# As on AWS (the layer's target-health behaviour): new targets are "initial" until their
+# checks pass, the old ones "draining" for the deregistration delay. The new ones must come up
+# healthy; what else is listed may only be draining.
+def targets():
+    return sorted(f"{h['Target']['Id']}:{h['Target']['Port']}:{h['TargetHealth']['State']}" for h in health(tg))
+def settled(seen):
+    live = [t for t in targets() if not t.endswith(":draining")]
+    return [b + ":healthy" for b in binds] == live and len(live) == 2
+ok, _ = wait(settled, 30)
+tgt = targets()
+out("match", "yes" if ok else f"no {binds} {tgt}")
 out("ports", " ".join(sorted({str(int(b.split(":")[1]) >= 32768) for b in binds})))
 out("by", " ".join(sorted({t["startedBy"] == dep and "new" or "old" for t in ts})))
 PY
