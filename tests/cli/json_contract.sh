@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The JSON key contract (doc/json-output.md "Always there": every key listed is present, a
 # value AWS did not send is null, never omitted, except the keys marked optional). The key
-# lists are read from the doc itself by tests/cli/json_contract.py, so a key documented but
+# lists are read from the doc itself by tests/cli/json_doc_keys.py, so a key documented but
 # not printed (or printed under another name) fails here. Checked on the seeded world for
 # whoami, clusters, status (services, tasks, targets, alarms, distributions), distributions,
 # metrics, revisions and invalidations.
@@ -10,7 +10,7 @@
 . "$ONDECK_SRCDIR/tests/lib/moto.sh"
 
 doc=$ONDECK_SRCDIR/doc/json-output.md
-checker=$ONDECK_SRCDIR/tests/cli/json_contract.py
+checker=$ONDECK_SRCDIR/tests/cli/json_doc_keys.py
 moto_start || tap_bail "moto did not start"
 world=$TAP_TMPDIR/world.json
 seed_world --size small >"$world" || tap_bail "seeding failed"

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The JSON key contract of doc/json-output.md, read from the doc itself.
 
-    json_contract.py DOC schema            print the schema read from the doc (JSON)
-    json_contract.py DOC check KIND FILE   check one command's output against it
+    json_doc_keys.py DOC schema            print the schema read from the doc (JSON)
+    json_doc_keys.py DOC check KIND FILE   check one command's output against it
 
 KIND is whoami, clusters, status, distributions, metrics, revisions or invalidations. The doc's
 tables say, for each object, its keys (the first column, in backticks; `a[].b`, `.c` continue a
