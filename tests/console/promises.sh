@@ -117,10 +117,15 @@ tap_is "$(sent cloudfront:CreateInvalidation)" 0 "the proxy saw no CreateInvalid
 tap_is "$(mutations)" 0 "and no mutation at all"
 
 # ---- :theme PATH --------------------------------------------------------------------------------
-cp "$ONDECK_SRCDIR/themes/light.theme" "$TAP_TMPDIR/mine.theme"
+# The light theme with a gold status bar (#ffd700 = 256-colour 220), so only this file draws it.
+sed 's/#afd7ff/#ffd700/g' "$ONDECK_SRCDIR/themes/light.theme" >"$TAP_TMPDIR/mine.theme"
 cmd "theme $TAP_TMPDIR/mine.theme"
-tmux_wait_for 'theme ' 5
-tap_like "$(tmux_capture -e | sed -n 1p)" $'\e\\[[0-9;]*48;5;153m' ":theme PATH loads that file (light's status bar colour)"
+# Wait for the colour itself (tmux_wait_for reads the screen without escapes).
+for ((i = 0; i < 100; i++)); do
+    tmux_capture -e | sed -n 1p | grep -qE $'\e''\[[0-9;]*48;5;220m' && break
+    sleep 0.05
+done
+tap_like "$(tmux_capture -e | sed -n 1p)" $'\e\\[[0-9;]*48;5;220m' ":theme PATH loads that file (its own status bar colour)"
 cmd "theme $TAP_TMPDIR/none.theme"
 wait_ok "theme '.*none.theme' not found|cannot|No such" ":theme with a missing path is reported"
 cmd 'theme default'
