@@ -153,6 +153,9 @@ wait_ok '^api ' "and it answers keys"
 cmd 'profile other'
 wait_ok 'profile other .* acct 210987654321' ":profile other: the status bar names the new profile and its account" 15
 tap_nogrep "$(bar)" '123456789012' "the old account is no longer shown"
+tap_ok '[ "$(sent sts:AssumeRole)" -ge 1 ]' "the switch assumed the role (STS AssumeRole at the proxy)"
+tap_is "$(proxy_stats | "$PYTHON3" -c 'import json,sys; print(json.load(sys.stdin)["signature_failures"])')" 0 \
+    "and every request, signed with the role's keys too, verified"
 cmd 'profile production'
 wait_ok 'profile production .* acct 123456789012' ":profile production: back in account 123456789012" 15
 
