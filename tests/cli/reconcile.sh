@@ -6,6 +6,7 @@
 # and must have sent the mutation exactly once. The faults are switched on at the proxy while
 # ondeck waits at its confirmation prompt, so the plan's own reads are not faulted.
 # For contrast: with only UpdateService's answer lost, the read-back confirms the change.
+# Last, a deploy under the same faults registers one revision and sends UpdateService once.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$ONDECK_SRCDIR/tests/lib/tap.sh"
 . "$ONDECK_SRCDIR/tests/lib/moto.sh"
@@ -89,5 +90,21 @@ tap_like "$got" 'confirmed by reading' "and says it was confirmed by reading the
 tap_is "$(ops ecs:UpdateService)" 1 "UpdateService was sent exactly once"
 tap_is "$(last_audit 'd["result"]')" "ok" "the audit line says ok"
 tap_is "$(svc_td)" "web:2" "moto is on web:2"
+
+# 3. A deploy: the new revision is registered once, UpdateService's answer and the read-back
+#    are lost; the outcome is unknown and nothing was sent twice.
+revs() { "$PYTHON3" -c 'import boto3,os; print(len(boto3.client("ecs", endpoint_url=os.environ["MOTO_URL"], region_name="us-east-1").list_task_definitions(familyPrefix="web")["taskDefinitionArns"]))'; }
+n_before=$(revs)
+proxy_reset
+got=$(PTY_FAULTS='{"lose_response": 1, "only": "^ecs:(UpdateService|DescribeServices)$"}' \
+    pty deploy --cluster prod --service web --image app=public.ecr.aws/nginx/nginx:1.31)
+rc=$?
+proxy_config "$no_faults" >/dev/null
+tap_is "$rc" 1 "deploy: an outcome that cannot be established exits 1" || tap_diag "$got"
+tap_like "$got" 'check the service before trying again' "deploy: check the service first"
+tap_is "$(ops ecs:RegisterTaskDefinition)" 1 "deploy: RegisterTaskDefinition was sent once"
+tap_is "$(ops ecs:UpdateService)" 1 "deploy: UpdateService was sent once"
+tap_is "$(revs)" "$((n_before + 1))" "deploy: exactly one new revision exists"
+tap_is "$(last_audit 'd["action"], d["result"]')" "('deploy', 'unknown')" "deploy: the audit line says unknown"
 
 tap_done
