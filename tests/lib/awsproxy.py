@@ -150,6 +150,11 @@ CLOUDFRONT_OPS = [  # (method, path regex under /2020-05-31, operation)
 ]
 
 
+# STS operations that AWS accepts unsigned ("Calling AssumeRoleWithWebIdentity does not
+# require the use of AWS security credentials", STS API Reference; botocore sts-2011-06-15
+# gives both "authtype": "none", "auth": ["smithy.api#noAuth"]).
+UNSIGNED_STS_OPS = ("AssumeRoleWithWebIdentity", "AssumeRoleWithSAML")
+
 # Hardening faults: rate settings in draw order (after throttle, fault_503, lose_response),
 # the kind each one injects, and their other settings.
 EXTRA_RATES = ["throttle_tmr", "http_429", "fault_500", "reset_before", "stall", "truncate",
@@ -466,6 +471,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 params.update(urllib.parse.parse_qs(body.decode("utf-8", "replace")))
             op = params.get("Action", [self.command + " " + url.path])[0]
         json_version = "1.0" if "1.0" in ctype else "1.1"
+        if not service and not m and op in UNSIGNED_STS_OPS:
+            service = "sts"  # sent unsigned, as AWS allows for these
         return {"service": service or "unknown", "region": region, "akid": akid,
                 "proto": proto, "op": f"{service or 'unknown'}:{op}", "auth": m,
                 "json_version": json_version}
@@ -517,6 +524,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if "X-Amz-Algorithm" in urllib.parse.parse_qs(url.query):
             return  # presigned URL: not verified (not used by ondeck)
         m = info["auth"]
+        if not self.headers.get("Authorization") and info["op"] in (
+                "sts:" + o for o in UNSIGNED_STS_OPS):
+            return  # STS accepts these without AWS credentials (the token is the proof)
         if not self.headers.get("Authorization"):
             raise ProxyError(403, "MissingAuthenticationTokenException" if json_like
                              else "MissingAuthenticationToken",
