@@ -27,7 +27,7 @@ PY
 # layout cannot silently empty the check).
 schema=$("$PYTHON3" "$checker" "$doc" schema)
 sk() { "$PYTHON3" -c 'import json,sys; s=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1" <<<"$schema"; }
-tap_is "$(sk 'sorted(s["whoami"])')" "['Account', 'Arn', 'CredentialSource', 'Profile', 'Region', 'UserId']" \
+tap_is "$(sk 'sorted(s["whoami"])')" "['Account', 'Arn', 'Checks', 'CredentialSource', 'Profile', 'Region', 'UserId']" \
     "the doc's whoami keys are read"
 tap_ok '[ "$(sk "len(s[\"task\"])")" -ge 15 ]' "the doc's task keys are read ($(sk 'len(s["task"])'))"
 tap_is "$(sk '[k for k in ("healthStatus", "startedBy", "stopCode") if k in s["task"]]')" \
