@@ -106,6 +106,16 @@ got=$(reason_of "$t2")
 tap_is "${#got}" 255 "the reason moto received is cut to 255 bytes"
 tap_is "$got" "${long:0:255}" "and is the reason's first 255 bytes"
 
+# Values moto would accept but AWS would not: ondeck refuses them itself, before any call.
+proxy_reset
+for bad in -5 abc 1e3; do
+    run scale --cluster prod --service web --count "$bad" --yes
+    tap_is "$?" 2 "scale --count $bad is refused (exit 2)"
+done
+tap_like "$(cat "$err")" '--count takes the desired number of tasks' "and says what --count takes"
+tap_is "$(proxy_stats | "$PYTHON3" -c 'import json,sys; print(json.load(sys.stdin)["requests"])')" 0 \
+    "nothing was sent for them"
+
 # 4. Read-only: the config file cannot turn the flag off.
 printf '[safety]\nread_only = false\n' >"$conf"
 proxy_reset
