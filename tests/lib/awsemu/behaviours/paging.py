@@ -82,7 +82,9 @@ class Paging(Behaviour):
     token (if any) and the request's other parameters; a token that fails the check is
     answered with the service's error (ECS InvalidParameterException, CloudWatch
     InvalidNextToken, CloudFront InvalidArgument, ELBv2 ValidationError). Counters:
-    `paging:pages` (answers cut short), `paging:bad_token`."""
+    `paging:pages` (answers cut short), `paging:bad_token`. The setting `page_sizes`
+    ({"cloudwatch:DescribeAlarms": 2}) makes pages shorter than the client asked, which AWS
+    allows, so a small world needs several pages."""
     name = "paging"
     order = 80
     cite = ("ECS API Reference ListServices/ListTasks/ListClusters/ListContainerInstances/"
@@ -96,7 +98,10 @@ class Paging(Behaviour):
             "Marker; ECR DescribeImages maxResults ('returns up to 100 results'); botocore "
             "ecs-2014-11-13, monitoring-2010-08-01, logs-2014-03-28, cloudfront-2020-05-31, "
             "elasticloadbalancingv2-2015-12-01, ecr-2015-09-21")
-    settings = {"page_sizes": {}}  # {"ecs:ListServices": 3}: a smaller default page for a test
+    # {"ecs:ListServices": 3}: pages of at most 3 whatever the client asks, as AWS may answer
+    # ("it is possible the number of results to be fewer than maxResults"): several pages
+    # from a small world.
+    settings = {"page_sizes": {}}
 
     def __init__(self, layer):
         super().__init__(layer)
@@ -144,9 +149,11 @@ class Paging(Behaviour):
                     raise AwsError(*listing.bad_limit)
                 limit = listing.most
         else:
-            with self.lock:
-                sizes = self.cfg.get("page_sizes") or {}
-            limit = int(sizes.get(f"{call.service}:{call.op}", listing.default))
+            limit = listing.default
+        with self.lock:
+            cap = (self.cfg.get("page_sizes") or {}).get(f"{call.service}:{call.op}")
+        if cap:  # "it is possible the number of results to be fewer than maxResults"
+            limit = min(limit, int(cap))
         token = params.get(listing.token_in)
         skip, moto_token = 0, None
         if token and listing.marker_is_id:
@@ -178,6 +185,8 @@ class Paging(Behaviour):
         if listing.max_bytes:
             page = self._fit(page, listing.max_bytes)
         rest = len(items) - skip - len(page)
+        if rest <= 0 and not moto_next and not skip:
+            return reply  # one page holds it all: moto's answer as it is
         for k in listing.items:
             if k in box:
                 box[k] = [it for kk, it in page if kk == k]
@@ -235,7 +244,7 @@ class Paging(Behaviour):
         """As many events as fit in `most` bytes (at least one, as AWS never stalls)."""
         out, size = [], 0
         for k, ev in page:
-            size += len((ev.get("message") or "").encode()) + 26
+            size += len((ev.get("message") or "").encode("utf-8", "surrogatepass")) + 26
             if out and size > most:
                 break
             out.append((k, ev))
