@@ -91,6 +91,11 @@ AWSPROXY_THROTTLE=0.3; flags win):
   --key AKID:SECRET   a known long-term key pair (repeatable); --secret S is short for
                       AKIDONDECKTEST:S. A request signed with it and carrying
                       X-Amz-Security-Token is refused (InvalidClientTokenId), as AWS does.
+  --region R          the region of the endpoint played (us-east-1): a request whose
+                      credential scope names another region is refused (SignatureDoesNotMatch
+                      / InvalidSignatureException "Credential should be scoped to a valid
+                      region"); CloudFront and IAM are global and signed us-east-1, STS may be
+                      signed us-east-1 (global endpoint) or R (regional)
   --session-key AKID:SECRET:TOKEN  known temporary credentials (repeatable): accepted only
                       with exactly that X-Amz-Security-Token. Credentials STS hands out
                       through the proxy (AssumeRole, GetSessionToken, ...) are learnt so.
@@ -185,6 +190,7 @@ class State:
             self.keys[akid] = secret
         if args.secret:
             self.keys[DEFAULT_AKID] = args.secret
+        self.region = args.region  # the region of the endpoint this proxy plays
         self.tokens = {}  # temporary keys: akid -> the session token issued with them
         for kv in args.session_key:
             akid, _, rest = kv.partition(":")
@@ -232,7 +238,8 @@ class State:
         with self.lock:
             self.stats = {"requests": 0, "forwarded": 0, "throttled": 0, "faults_503": 0,
                           "lost_responses": 0,
-                          "signature_failures": 0, "token_failures": 0, "upstream_errors": 0,
+                          "signature_failures": 0, "token_failures": 0, "region_failures": 0,
+                          "upstream_errors": 0,
                           "by_operation": {}, "injected": {}, "statuses": {},
                           "signature_mismatches": []}
             self.stats["faults"] = {}
@@ -421,6 +428,17 @@ class VerifyingSigner(SigV4Auth):
         return self._canonical_query_string_params(pairs) if pairs else ""
 
 
+NAMESPACE_RES = (re.compile(rb'"Namespace"\s*:\s*"([^"]*)"'),
+                 re.compile(rb"Namespace=([^&]*)"))
+
+
+def cloudfront_metrics_only(body):
+    """Whether every metric a CloudWatch request names is in AWS/CloudFront."""
+    found = {urllib.parse.unquote_plus(m.decode("utf-8", "replace"))
+             for rx in NAMESPACE_RES for m in rx.findall(body or b"")}
+    return found == {"AWS/CloudFront"}
+
+
 class ProxyError(Exception):
     def __init__(self, status, code, message, kind="Sender"):
         super().__init__(message)
@@ -556,6 +574,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             raise ProxyError(403, "UnrecognizedClientException" if json_like
                              else "InvalidClientTokenId",
                              "The security token included in the request is invalid.")
+        self.verify_region(info, json_like, body)
         self.verify_token(akid, json_like)
         signed = m.group(2).lower().split(";")
         claimed = m.group(3).lower()
@@ -632,6 +651,29 @@ class Handler(http.server.BaseHTTPRequestHandler):
                          "the service documentation for details.\n\nThe Canonical String for this "
                          f"request should have been\n'{creq}'\n\nThe String-to-Sign should have "
                          f"been\n'{sts}'\n")
+
+    def verify_region(self, info, json_like, body):
+        """The scope's region is the endpoint's: the region this proxy serves (--region),
+        us-east-1 for the global services (CloudFront, IAM), and for STS either (its global
+        endpoint signs us-east-1, its regional ones their region; both are served here).
+        CloudFront's CloudWatch metrics live in us-east-1 only, so a CloudWatch request for
+        AWS/CloudFront metrics alone is that region's endpoint's too.
+        AWS answers another region with SignatureDoesNotMatch / InvalidSignatureException."""
+        st = self.state
+        want = {"cloudfront": ("us-east-1",), "iam": ("us-east-1",),
+                "sts": ("us-east-1", st.region)}.get(info["service"], (st.region,))
+        if info["service"] == "monitoring" and cloudfront_metrics_only(body):
+            want = (st.region, "us-east-1")  # CloudFront's metrics exist only in us-east-1
+        if info["region"] in want:
+            return
+        with st.lock:
+            st.stats["region_failures"] = st.stats.get("region_failures", 0) + 1
+        st.log(f"REGION MISMATCH {info['op']}: signed for {info['region']}, the endpoint "
+               f"is {' or '.join(want)}")
+        raise ProxyError(403, "InvalidSignatureException" if json_like
+                         else "SignatureDoesNotMatch",
+                         f"Credential should be scoped to a valid region, not "
+                         f"'{info['region']}'. ")
 
     def verify_token(self, akid, json_like):
         """Temporary credentials are accepted only with the session token STS issued with
@@ -973,6 +1015,8 @@ def parse_args(argv):
     ap.add_argument("--port-file", default=env_default("port_file", None))
     ap.add_argument("--key", action="append", default=[], metavar="AKID:SECRET")
     ap.add_argument("--secret", default=env_default("secret", None))
+    ap.add_argument("--region", default=env_default("region", "us-east-1"),
+                    help="the endpoint's region: requests signed for another are refused")
     ap.add_argument("--session-key", action="append", default=[], metavar="AKID:SECRET:TOKEN",
                     help="temporary credentials, valid only with their session token")
     ap.add_argument("--no-verify", action="store_true",
