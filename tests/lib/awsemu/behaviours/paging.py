@@ -33,7 +33,6 @@ ECS_BAD = (400, "InvalidParameterException",
            "API request.")
 ECS_LIMIT = (400, "InvalidParameterException", "maxResults can be between 1 and 100.")
 CW_BAD = (400, "InvalidNextToken", "The service couldn't process the NextToken.")
-CF_BAD = (400, "InvalidArgument", "The argument is invalid.")
 ELB_BAD = (400, "ValidationError", "Invalid marker.")
 
 
@@ -55,9 +54,9 @@ LISTINGS = {(l.service, l.op): l for l in [
             10000, keep_limit=True, max_bytes=1 << 20,
             bad_token=(400, "InvalidParameterException", "The specified nextToken is invalid.")),
     Listing("cloudfront", "ListDistributions", ["Items"], "Marker", "NextMarker", "MaxItems",
-            100, 100, container="DistributionList", marker_is_id="Id", bad_token=CF_BAD),
+            100, 100, container="DistributionList", marker_is_id="Id"),
     Listing("cloudfront", "ListInvalidations", ["Items"], "Marker", "NextMarker", "MaxItems",
-            100, 100, container="InvalidationList", marker_is_id="Id", bad_token=CF_BAD),
+            100, 100, container="InvalidationList", marker_is_id="Id"),
     Listing("elbv2", "DescribeTargetGroups", ["TargetGroups"], "Marker", "NextMarker",
             "PageSize", 400, 400, unless=("TargetGroupArns", "Names"), bad_token=ELB_BAD),
     Listing("elbv2", "DescribeLoadBalancers", ["LoadBalancers"], "Marker", "NextMarker",
@@ -81,7 +80,8 @@ class Paging(Behaviour):
     into AWS's pages and hands out tokens of its own, HMAC-signed over the offset, moto's own
     token (if any) and the request's other parameters; a token that fails the check is
     answered with the service's error (ECS InvalidParameterException, CloudWatch
-    InvalidNextToken, CloudFront InvalidArgument, ELBv2 ValidationError). Counters:
+    InvalidNextToken, ELBv2 ValidationError). CloudFront's Marker is the Id of the last item
+    of the page before, as AWS documents; one that names no item gets an empty page. Counters:
     `paging:pages` (answers cut short), `paging:bad_token`. The setting `page_sizes`
     ({"cloudwatch:DescribeAlarms": 2}) makes pages shorter than the client asked, which AWS
     allows, so a small world needs several pages."""
@@ -209,11 +209,12 @@ class Paging(Behaviour):
         items_el = box.find(ns + "Items")
         items = list(items_el) if items_el is not None else []
         if skip:  # Marker: the page starts after the item with this Id
+            # A marker that names no item (the API reference says nothing of it) gets an
+            # empty last page: a client that mangles NextMarker sees nothing more.
             ids = [it.findtext(ns + listing.marker_is_id) for it in items]
             if skip[1] not in ids:
                 self.count("bad_token")
-                raise AwsError(*listing.bad_token)
-            skip = ids.index(skip[1]) + 1
+            skip = ids.index(skip[1]) + 1 if skip[1] in ids else len(items)
         page = items[skip:skip + limit]
         for it in items:
             if it not in page:
