@@ -77,6 +77,18 @@ print(ops.get("ecs:ListServices", 0), ops.get("monitoring:DescribeAlarms", 0),
 tap_ok '[ "$lpages" -ge $(((nprod + 6) / 7)) ]' "short pages: prod listed in $lpages pages of 7"
 tap_ok '[ "$alarms" -ge 3 ] && [ "$dists" -ge 2 ]' \
     "short pages: alarms ($alarms calls) and distributions ($dists calls) read a page at a time"
+# web's three revisions, one ListTaskDefinitions page each.
+"$ONDECK" revisions --cluster prod --service web --json >"$TAP_TMPDIR/revs.json" 2>/dev/null
+tap_is "$?" 0 "short pages: revisions --service web exits 0"
+want=$(AWS_ENDPOINT_URL=$MOTO_URL "$PYTHON3" -c '
+import boto3
+arns = boto3.client("ecs").list_task_definitions(familyPrefix="web")["taskDefinitionArns"]
+print(sorted(int(a.rsplit(":", 1)[1]) for a in arns if a.rsplit("/", 1)[1].startswith("web:")))')
+got=$("$PYTHON3" -c 'import json,sys; print(sorted(r["revision"] for r in json.load(open(sys.argv[1]))))' \
+    "$TAP_TMPDIR/revs.json")
+tap_is "$got" "$want" "short pages: every revision of web is listed, one page at a time"
+tap_like "$(proxy_stats)" '"ecs:ListTaskDefinitions": ([3-9]|[1-9][0-9])[,}]' \
+    "short pages: ListTaskDefinitions was read a page at a time"
 proxy_config '{"emu": {"paging": {"page_sizes": {}}}}' >/dev/null
 
 # The human table: one line per service, the failed-rollout marker absent on a healthy world.
