@@ -108,7 +108,9 @@ field() { printf '%s\n' "$OUT" | awk -F '\t' -v k="$1" '$1 == k { sub(/^[^\t]*\t
 
 # -- the AWS CLI sees the same world --------------------------------------------------------
 if command -v aws >/dev/null 2>&1; then
-    n_prod=$(aws ecs list-services --cluster prod --query 'length(serviceArns)' --output text 2>&1)
+    # The CLI follows the pages (AWS's 10 a page, from the layer) and prints each one.
+    n_prod=$(aws ecs list-services --cluster prod --query 'serviceArns[]' --output text 2>&1 |
+        tr '\t' '\n' | grep -c ':service/prod/')
     want=$("$PYTHON3" -c 'import json,sys; w=json.load(open(sys.argv[1])); print(sum(1 for s in w["services"] if s["cluster"]=="prod"))' "$world")
     tap_is "$n_prod" "$want" "aws ecs list-services --cluster prod: the seeded prod services"
     tap_ok '[ "$want" -ge 30 ]' "the demo world has about 40 services ($want in prod)"

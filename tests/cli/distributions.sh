@@ -11,8 +11,8 @@ moto_start || tap_bail "moto did not start"
 world=$TAP_TMPDIR/world.json
 seed_world --size small --no-logs >"$world" || tap_bail "seeding failed"
 
-# Twelve invalidations on the first distribution (ondeck asks for 10; moto ignores MaxItems, so
-# both readers see all twelve), one on the second; CloudFront metrics for the first.
+# Twelve invalidations on the first distribution (ondeck asks for 10 and, through the layer,
+# gets 10 as from AWS), one on the second; CloudFront metrics for the first.
 "$PYTHON3" - "$world" <<'PY' || tap_bail "setting up CloudFront failed"
 import boto3, datetime, json, os, sys, time
 w = json.load(open(sys.argv[1]))
@@ -81,7 +81,8 @@ for d in items:
     check(bool(line) and d["DomainName"] in line[0] and d["Status"] in line[0]
           and all(a in line[0] for a in d["Aliases"].get("Items", [])),
           f"{i}: the text row shows its domain, status and aliases", line)
-    inv = cf.list_invalidations(DistributionId=i, MaxItems="10")["InvalidationList"].get("Items", [])
+    # moto ignores MaxItems; AWS (and the layer ondeck talks to) answers at most that many.
+    inv = cf.list_invalidations(DistributionId=i, MaxItems="10")["InvalidationList"].get("Items", [])[:10]
     want = [{"id": x["Id"], "status": x["Status"],
              "createTime": int(x["CreateTime"].timestamp())} for x in inv]
     got = [{"id": x["id"], "status": x["status"], "createTime": int(x["createTime"])} for x in m.get("invalidations", [])]
@@ -109,7 +110,7 @@ while IFS= read -r line; do
 done <<<"$cmp"
 tap_is "$cmp_rc" 0 "the comparison ran to its end"
 tap_like "$cmp" 'COUNT (2[2-9]|[3-9][0-9])' "and made every comparison"
-tap_ok '[ "$("$PYTHON3" -c "import json,sys; print(max(len(d[\"metrics\"][\"Requests\"]) for d in json.load(open(sys.argv[1]))[\"distributions\"]))" "$TAP_TMPDIR/d.json")" -eq 10 ]' \
-    "a distribution's request series has the ten points put"
+tap_ok '[ "$("$PYTHON3" -c "import json,sys; print(max(len(d[\"metrics\"][\"Requests\"]) for d in json.load(open(sys.argv[1]))[\"distributions\"]))" "$TAP_TMPDIR/d.json")" -ge 10 ]' \
+    "a distribution's request series holds the points put (at least ten: the world has its own)"
 
 tap_done
