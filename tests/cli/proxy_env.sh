@@ -10,7 +10,9 @@
 
 moto_start || tap_bail "moto did not start"
 # The credential stub's keys, so the verifying proxy can check what they sign.
-proxy_start --key IMDSAKID:IMDS-secret --key CONTAKID:CONT-secret || tap_bail "proxy did not start"
+# The stub's instance and container credentials are temporary: each comes with its token.
+proxy_start --session-key IMDSAKID:IMDS-secret:IMDS-token \
+    --session-key CONTAKID:CONT-secret:CONT-token || tap_bail "proxy did not start"
 rec=$TAP_TMPDIR/recorded
 : >"$rec"
 

@@ -22,6 +22,9 @@ ecs.register_task_definition(family="solo-app", containerDefinitions=[
 ecs.create_service(cluster="solo", serviceName="only-svc", taskDefinition="solo-app",
                    desiredCount=0)
 PY
+# The proxy plays eu-west-1's endpoint for this part (AWS refuses a request signed for another
+# region), then us-east-1's again.
+proxy_start --region eu-west-1 || tap_bail "the proxy did not start"
 tmux_wrapper "$TAP_TMPDIR/run.sh"
 tmux_start 120 30 env AWS_REGION=eu-west-1 "$TAP_TMPDIR/run.sh" "$ONDECK" ||
     tap_bail "tmux did not start"
@@ -31,6 +34,7 @@ tap_like "$(screen | sed -n 1p)" 'cluster solo' "the status bar names the cluste
 tmux_send q
 tmux_wait_exit 10 >/dev/null
 tmux_stop
+proxy_start || tap_bail "the proxy did not start"
 
 # ---- several clusters: the list, with the last cluster used selected --------------------------
 seed_world --size small >/dev/null || tap_bail "seeding failed"
