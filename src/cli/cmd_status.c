@@ -10,6 +10,7 @@
 #include "model/task_set.h"
 #include "model/world.h"
 #include "poller/poller.h"
+#include "util/clock.h"
 #include "util/sanitize.h"
 #include "util/str.h"
 #include "util/xalloc.h"
@@ -225,6 +226,53 @@ print_status_text(const struct od_world *w, const char *filter)
     }
 }
 
+/* Application Auto Scaling of the one service asked for: bounds, policies, latest activities. */
+static void
+print_scaling_text(const struct od_world *w, const char *service)
+{
+    const struct od_scaling *sc = world_scaling(w, service);
+    char when[21];
+
+    if (!w->parts[OD_PART_SCALING].loaded || world_service(w, service) == NULL)
+        return;
+    if (sc == NULL) {
+        printf("\nauto scaling: none (no scalable target)\n");
+        return;
+    }
+    printf("\nauto scaling: min %ld  max %ld%s%s%s\n", sc->min, sc->max,
+           sc->in_suspended ? "  scale-in suspended" : "",
+           sc->out_suspended ? "  scale-out suspended" : "",
+           sc->scheduled_suspended ? "  scheduled suspended" : "");
+    for (size_t i = 0; i < sc->npolicies; i++) {
+        const struct od_scaling_policy *p = &sc->policies[i];
+
+        printf("  policy ");
+        cell(p->name, 0, true);
+        printf(" (");
+        cell(p->type, 0, true);
+        if (p->has_target)
+            printf(", target %g", p->target_value);
+        if (p->metric != NULL) {
+            printf(" ");
+            cell(p->metric, 0, true);
+        }
+        printf(")\n");
+    }
+    if (sc->activities_loaded && sc->nactivities == 0)
+        printf("  no scaling activities\n");
+    for (size_t i = 0; i < sc->nactivities; i++) {
+        const struct od_scaling_activity *a = &sc->activities[i];
+
+        clock_format_iso((time_t)a->start_time, when);
+        printf("  %s ", when);
+        cell(a->status, 10, false);
+        cell(a->description, 0, true);
+        printf("\n    cause: ");
+        cell(a->cause, 0, true);
+        printf("\n");
+    }
+}
+
 static const struct od_opt *
 status_options(struct od_cli *cli)
 {
@@ -245,6 +293,8 @@ run_status(struct od_cli *cli)
                            POLL_PART(OD_PART_INSTANCES) | POLL_PART(OD_PART_TARGETS) |
                            POLL_PART(OD_PART_ALARMS) | POLL_PART(OD_PART_METRICS) |
                            POLL_PART(OD_PART_DISTRIBUTIONS);
+    /* One service: also its task definition and its auto scaling. */
+    const unsigned one = POLL_PART(OD_PART_TASK_DEFS) | POLL_PART(OD_PART_SCALING);
     int rc;
 
     if (cli->nargs > 0)
@@ -253,7 +303,7 @@ run_status(struct od_cli *cli)
         return cli_usage_error(cli, "--cluster is required");
     /* One service: also its task definition (containers, images, log configuration). */
     if (!take_snapshot(cli, &snap, cli->g.cluster,
-                       opt_service != NULL ? parts | POLL_PART(OD_PART_TASK_DEFS) : parts))
+                       opt_service != NULL ? parts | one : parts))
         return OD_EXIT_ERROR;
     rc = report_stale(snap.world);
     if (opt_service != NULL && world_service(snap.world, opt_service) == NULL &&
@@ -274,6 +324,8 @@ run_status(struct od_cli *cli)
         print_json(doc);
     } else {
         print_status_text(snap.world, opt_service);
+        if (opt_service != NULL)
+            print_scaling_text(snap.world, opt_service);
         if (opt_stats)
             print_stats_text(poller_last_stats(snap.poller), poller_calls_per_minute(snap.poller));
     }
