@@ -4,7 +4,8 @@
 #   ./quickstart.sh test            install what is missing, build in build/, run `make check`;
 #                                   with ONDECK_ASAN=1 or CI set, a second pass with
 #                                   --enable-sanitizers in build-asan/ (ASan + UBSan).
-#                                   Last line: "N passed, N failed"; exit status 1 on failure.
+#                                   Last line: "N passed, N failed, N skipped"; exit status 1
+#                                   on failure (in CI also on a skip not in CI_SKIP_ALLOW).
 #   ./quickstart.sh demo [--size demo|small|N] [--fast] [--no-scenario] [--static] [--proxy]
 #                        [-- ONDECK-ARGS...]
 #                                   start the demo world (moto + animator in one process,
@@ -31,7 +32,7 @@ JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 APT_PACKAGES=(build-essential autoconf automake pkg-config libncurses-dev libcurl4-openssl-dev
     libssl-dev libcjson-dev libxml2-dev tmux valgrind python3 python3-pip openssl
-    debhelper dpkg-dev fakeroot man-db zsh clang libclang-rt-14-dev)
+    debhelper dpkg-dev fakeroot man-db zsh clang libclang-rt-14-dev binutils lintian)
 
 say() { printf 'quickstart: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -74,24 +75,35 @@ ensure_apt()
         "${missing[@]}" || die "apt-get install ${missing[*]} failed"
 }
 
+MOTO_VERSION=5.2.1
+moto_ok()
+{
+    "$PYTHON3" -c 'import sys, boto3, moto.server, moto
+sys.exit(moto.__version__ != sys.argv[1])' "$MOTO_VERSION" 2>/dev/null
+}
+
 ensure_python()
 {
     local out
     [ "${ONDECK_SKIP_DEPS:-0}" = 1 ] && return 0
     command -v "$PYTHON3" >/dev/null 2>&1 || die "$PYTHON3 not found"
-    "$PYTHON3" -c 'import moto, boto3, moto.server' 2>/dev/null && return 0
-    say "installing moto 5.2.1 and boto3 with pip for $(command -v "$PYTHON3")"
-    if ! out=$("$PYTHON3" -m pip install -q 'moto[server]==5.2.1' boto3 2>&1); then
+    # The harness needs this exact moto (tests/lib/animator.py reaches into its backends;
+    # SUPPORTED_MOTO_VERSIONS there), not any moto.
+    # The AWS CLI is the tests' second client (demo.sh, harness.sh, bench): pip's awscli
+    # resolves to a botocore that boto3 and moto accept.
+    moto_ok && command -v aws >/dev/null 2>&1 && return 0
+    say "installing moto $MOTO_VERSION, boto3 and awscli with pip for $(command -v "$PYTHON3")"
+    if ! out=$("$PYTHON3" -m pip install -q "moto[server]==$MOTO_VERSION" boto3 awscli 2>&1); then
         if grep -q externally-managed <<<"$out"; then
             # Debian's python3 refuses pip without this; the machine is a build box.
             out=$("$PYTHON3" -m pip install -q --break-system-packages \
-                'moto[server]==5.2.1' boto3 2>&1) || true
+                "moto[server]==$MOTO_VERSION" boto3 awscli 2>&1) || true
         fi
     fi
-    if ! "$PYTHON3" -c 'import moto, boto3, moto.server' 2>/dev/null; then
+    if ! moto_ok; then
         printf '%s\n' "$out" | tail -n 5 >&2
-        die "could not install moto/boto3 with pip (no package index reachable?).
-    Install them by hand, e.g.: $PYTHON3 -m pip install 'moto[server]==5.2.1' boto3
+        die "could not install moto $MOTO_VERSION/boto3 with pip (no package index reachable?).
+    Install them by hand, e.g.: $PYTHON3 -m pip install 'moto[server]==$MOTO_VERSION' boto3
     or point PYTHON3 at an interpreter that has them."
     fi
 }
@@ -139,6 +151,36 @@ build()
 
 PASSED=0
 FAILED=0
+SKIPPED=0
+SKIP_LINES=() # "DIR: the SKIP line", for the CI check at the end
+
+# The skips CI accepts (EREs matched against "DIR: SKIP: test N - desc # SKIP reason"); any
+# other skip fails a CI run. Each entry says why the check cannot run there:
+CI_SKIP_ALLOW=(
+    # memcheck cannot run a sanitizer build; the ASan pass has ASan's own checks, and the
+    # plain pass runs valgrind.sh.
+    '^build-asan: SKIP: tests/hardening/valgrind\.sh( |$)'
+)
+
+# skip_counted DIR LINE: one more skip, remembered for the CI check.
+skip_counted()
+{
+    SKIPPED=$((SKIPPED + 1))
+    SKIP_LINES+=("$1: $2")
+}
+
+# step_missing TOOL WHAT: a whole step cannot run because TOOL is missing: a failure in CI
+# (quickstart installs TOOL), a skip elsewhere.
+step_missing()
+{
+    if [ -n "${CI:-}" ]; then
+        say "$1 not installed: $2 cannot run (a failure in CI)"
+        FAILED=$((FAILED + 1))
+    else
+        say "$1 not installed: skipping $2"
+        skip_counted quickstart "SKIP: $2 # SKIP $1 not installed"
+    fi
+}
 
 # run_check DIR: make check, print failing tests' logs, add the automake summary to the totals.
 run_check()
@@ -169,6 +211,19 @@ run_check()
     PASSED=$((PASSED + ${n:-0}))
     n=$(awk '/^# (FAIL|ERROR|XPASS):/ { s += $3 } END { print s + 0 }' "$dir/test-suite.log")
     FAILED=$((FAILED + n))
+    local line skips=0
+    while IFS= read -r line; do
+        skip_counted "$dir" "$line"
+        skips=$((skips + 1))
+    done < <(grep -a '^SKIP:' "$dir/check.out" || true)
+    # A test that skipped as a whole (plan 1..0) has a SKIP: line too; the summary is the
+    # authority on the number.
+    local total
+    total=$(awk '/^# SKIP:/ { print $3; exit }' "$dir/test-suite.log")
+    while [ "$skips" -lt "${total:-0}" ]; do
+        skip_counted "$dir" "SKIP: (not named in $dir/check.out)"
+        skips=$((skips + 1))
+    done
     if [ "$rc" != 0 ] && [ "$n" = 0 ]; then
         FAILED=$((FAILED + 1)) # make failed without a failing test (e.g. a check program)
     fi
@@ -180,7 +235,7 @@ run_check()
 run_valgrind()
 {
     local dir=$1 tests
-    command -v valgrind >/dev/null 2>&1 || { say "valgrind not installed"; FAILED=$((FAILED + 1)); return 0; }
+    command -v valgrind >/dev/null 2>&1 || { step_missing valgrind "the unit tests under valgrind"; return 0; }
     tests=$(cd "$dir" && find tests/unit tests/fuzz -maxdepth 1 -type f -perm -u+x \
         \( -name 'test_*' -o -name replay \) | sort | tr '\n' ' ')
     say "valgrind: $tests"
@@ -189,10 +244,11 @@ run_valgrind()
 }
 
 # run_clang: the whole tree with clang -Werror too (compile only: the tests ran with gcc).
+# A whole-build step counts as one check (1 passed or 1 failed), as does the fuzz run.
 run_clang()
 {
     if ! command -v clang >/dev/null 2>&1; then
-        say "clang not installed: skipping the clang -Werror build"
+        step_missing clang "the clang -Werror build"
         return 0
     fi
     if (CC=clang build build-clang); then
@@ -209,7 +265,7 @@ run_fuzz()
 {
     local out=build/fuzz.out
     if ! command -v clang >/dev/null 2>&1; then
-        say "clang not installed: skipping the fuzz run"
+        step_missing clang "the fuzz run"
         return 0
     fi
     say "fuzzing every parser briefly (tests/fuzz/run.sh 2)"
@@ -226,17 +282,41 @@ run_fuzz()
 # not part of make check, since distcheck itself runs make check.
 run_dist()
 {
-    local out=build/dist.out rc=0 ok bad
+    local out=build/dist.out rc=0 ok bad line
     say "running tests/dist/dist.sh (make distcheck + Debian package)"
     tests/dist/dist.sh >"$out" 2>&1 || rc=$?
-    grep -E '^(not ok|Bail out)' "$out" >&2 || true
-    ok=$(grep -c '^ok' "$out" || true)
+    grep -E '^(not ok|Bail out)|# SKIP' "$out" >&2 || true
+    # Its TAP points count one by one, like make check's; "ok ... # SKIP" is a skip.
+    ok=$(grep -E '^ok' "$out" | grep -Evc '# SKIP' || true)
     bad=$(grep -c '^not ok' "$out" || true)
     PASSED=$((PASSED + ok))
     FAILED=$((FAILED + bad))
+    while IFS= read -r line; do
+        skip_counted dist "SKIP: tests/dist/dist.sh ${line#ok }"
+    done < <(grep -E '^ok .*# SKIP' "$out" || true)
     if [ "$rc" != 0 ] && [ "$bad" = 0 ]; then
-        FAILED=$((FAILED + 1))
+        FAILED=$((FAILED + 1)) # a bail-out or a crash: one failed check
     fi
+}
+
+# ci_check_skips: in CI a skip hides a check that should have run (quickstart installs every
+# tool the tests use), so each one not in CI_SKIP_ALLOW also counts as a failure.
+ci_check_skips()
+{
+    local line re allowed bad=0
+    for line in ${SKIP_LINES[@]+"${SKIP_LINES[@]}"}; do
+        allowed=0
+        for re in ${CI_SKIP_ALLOW[@]+"${CI_SKIP_ALLOW[@]}"}; do
+            if [[ $line =~ $re ]]; then
+                allowed=1
+                break
+            fi
+        done
+        [ "$allowed" = 1 ] && continue
+        say "skipped in CI (not in CI_SKIP_ALLOW): $line"
+        bad=$((bad + 1))
+    done
+    FAILED=$((FAILED + bad))
 }
 
 cmd_test()
@@ -256,8 +336,9 @@ cmd_test()
         run_fuzz
         run_dist
     fi
+    [ -z "${CI:-}" ] || ci_check_skips
     say "done in $((SECONDS - t0)) s"
-    echo "$PASSED passed, $FAILED failed"
+    echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
     [ "$FAILED" = 0 ]
 }
 

@@ -45,7 +45,7 @@ bar_draw_status(struct ui *ui, int w)
 {
     const struct od_world *wd = ui->cur.world;
     unsigned parts = ctx_view_parts(ui);
-    char age[32] = "loading", calls[32], stale[128] = "";
+    char age[32] = "loading", calls[32], stale[256] = "";
     time_t oldest = 0;
     bool any = false;
     int x = 0;
@@ -81,11 +81,22 @@ bar_draw_status(struct ui *ui, int w)
              ui->cur.poller != NULL ? poller_calls_per_minute(ui->cur.poller) : 0);
     x = status_item(x, w, NULL, calls, EL_STATUS);
     for (int p = 0; p < OD_PART__COUNT; p++) {
-        if (wd->parts[p].stale) {
+        if (wd->parts[p].stale && wd->parts[p].denied == NULL) {
             size_t n = strlen(stale);
 
             snprintf(stale + n, sizeof stale - n, "%s%s", n > 0 ? "," : "STALE ",
                      part_name((enum od_part)p));
+        }
+    }
+    /* A part refused for want of permission says which permission, not just "stale". */
+    for (int p = 0, first = 1; p < OD_PART__COUNT; p++) {
+        if (wd->parts[p].stale && wd->parts[p].denied != NULL) {
+            size_t n = strlen(stale);
+
+            snprintf(stale + n, sizeof stale - n, "%s%s",
+                     first ? (n > 0 ? " no permission: " : "no permission: ") : ",",
+                     wd->parts[p].denied);
+            first = 0;
         }
     }
     if (stale[0] != '\0') {

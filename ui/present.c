@@ -34,7 +34,7 @@ present_target_el(const char *state)
 {
     if (str_eq(state, "healthy"))
         return EL_TARGET_HEALTHY;
-    if (str_eq(state, "unhealthy"))
+    if (str_eq(state, "unhealthy") || str_eq(state, "unhealthy.draining"))
         return EL_TARGET_UNHEALTHY;
     return EL_TARGET_OTHER;
 }

@@ -106,7 +106,9 @@ draw(struct view *v, int y, int x, int h, int w)
     table_draw(&st->table, y, x, h, w);
     if (wd->nalarms == 0 && h > 2)
         draw_text(y + 2, x + 2, w - 4, EL_DIM,
-                  wd->parts[OD_PART_ALARMS].loaded ? "no alarms" : "loading…");
+                  wd->parts[OD_PART_ALARMS].denied != NULL ? wd->parts[OD_PART_ALARMS].error
+                  : wd->parts[OD_PART_ALARMS].loaded       ? "no alarms"
+                                                           : "loading…");
     else if (table_count(&st->table) == 0 && h > 2)
         draw_text(y + 2, x + 2, w - 4, EL_DIM, "no alarm matches the filter");
 }

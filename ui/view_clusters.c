@@ -16,7 +16,7 @@
 #include "util/xalloc.h"
 
 enum { C_NAME, C_STATUS, C_SERVICES, C_RUNNING, C_PENDING, C_DEPLOYING, C_UNHEALTHY, C_ALARMS,
-       C_INSTANCES, C_COUNT };
+       C_INSTANCES, C_TARGETS, C_COUNT };
 
 static const struct table_col cols[C_COUNT] = {
     [C_NAME] = {"CLUSTER", 8, 40, false, false, false},
@@ -28,6 +28,7 @@ static const struct table_col cols[C_COUNT] = {
     [C_UNHEALTHY] = {"UNHEALTHY", 9, 9, true, true, false},
     [C_ALARMS] = {"ALARMS", 6, 8, true, true, false},
     [C_INSTANCES] = {"INSTANCES", 9, 9, true, true, false},
+    [C_TARGETS] = {"TARGETS", 7, 32, false, false, true, true},
 };
 
 struct clusters {
@@ -86,12 +87,23 @@ recalc(struct view *v)
                    c->container_instances);
         if (selected) {
             size_t rolling = 0, unhealthy = 0, failed = 0;
+            struct od_target_counts sum = {0}, one;
+            char note[128];
 
             for (size_t s = 0; s < w->nservices; s++) {
                 rolling += service_rolling(&w->services[s]);
                 failed += service_failed(&w->services[s]);
-                unhealthy += world_unhealthy_targets(w, &w->services[s]);
+                world_count_targets(w, &w->services[s], &one);
+                unhealthy += one.unhealthy;
+                sum.initial += one.initial;
+                sum.draining += one.draining;
+                sum.unused += one.unused;
+                sum.unavailable += one.unavailable;
+                sum.other += one.other;
+                sum.missing_groups += one.missing_groups;
             }
+            table_set(&st->table, row, C_TARGETS, target_counts_note(&sum, note, sizeof note), 0,
+                      note[0] != '\0' ? EL_TARGET_OTHER : EL_ROW);
             table_setf(&st->table, row, C_DEPLOYING, (double)rolling,
                        failed > 0 ? EL_STATE_FAILED : rolling > 0 ? EL_STATE_PROGRESS : EL_ROW,
                        failed > 0 ? "%zu (%zu failed)" : "%zu", rolling, failed);
@@ -100,6 +112,7 @@ recalc(struct view *v)
         } else {
             table_set(&st->table, row, C_DEPLOYING, "-", -1, EL_DIM);
             table_set(&st->table, row, C_UNHEALTHY, "-", -1, EL_DIM);
+            table_set(&st->table, row, C_TARGETS, "", 0, EL_DIM);
         }
         if (alarms) {
             size_t n = cluster_alarms(w, c->name);

@@ -103,6 +103,23 @@ deployment_line(struct ui_doc *d, const struct od_deployment *dep, bool mine)
     free(td);
 }
 
+/* Every target of the service's groups: draining (old tasks) and initial (new ones) are the
+ * rollout's normal passage, only unhealthy ones are trouble. */
+static void
+targets_line(struct ui_doc *d, const struct od_target_counts *c)
+{
+    char note[128];
+
+    target_counts_note(c, note, sizeof note);
+    doc_line(d, 0, NULL);
+    doc_add(d, EL_LABEL, 0, "  targets ");
+    doc_addf(d, EL_TARGET_HEALTHY, 0, "%zu healthy", c->healthy);
+    doc_addf(d, c->unhealthy > 0 ? EL_TARGET_UNHEALTHY : EL_ROW, 0, ", %zu unhealthy",
+             c->unhealthy);
+    if (note[0] != '\0')
+        doc_addf(d, EL_TARGET_OTHER, 0, ", %s", note);
+}
+
 static void
 task_line(struct ui_doc *d, const struct od_watch_task *t)
 {
@@ -111,7 +128,10 @@ task_line(struct ui_doc *d, const struct od_watch_task *t)
     doc_add(d, EL_ROW, 38, t->id);
     doc_add(d, present_task_el(t->last_status), 12, t->last_status != NULL ? t->last_status : "-");
     doc_add(d, EL_DIM, 10, t->health != NULL ? t->health : "");
-    doc_add(d, EL_ROW, 17, t->ip != NULL ? t->ip : "-");
+    doc_add(d, EL_ROW, 17,
+            t->ip != NULL                ? t->ip
+            : t->ec2_instance_id != NULL ? t->ec2_instance_id
+                                         : "-");
     if (t->target_state != NULL) {
         doc_add(d, EL_LABEL, 0, "target ");
         doc_add(d, present_target_el(t->target_state), 0, t->target_state);
@@ -219,6 +239,8 @@ build(struct rollout_view *st, const struct od_rollout *r)
         doc_add(d, EL_DIM, 0, "waiting for the first DescribeServices…");
     }
     section(d, "Tasks of this deployment");
+    if (r->targets != NULL)
+        targets_line(d, r->targets);
     for (size_t i = 0; i < r->ntasks; i++)
         task_line(d, &r->tasks[i]);
     if (r->ntasks == 0) {

@@ -70,6 +70,18 @@ metric_line(struct ui_doc *d, const char *label, const double *v, size_t n, enum
     }
 }
 
+/* A series GetMetricData could not read (Forbidden, InternalError): its message, not "no data". */
+static bool
+metric_failed_line(struct ui_doc *d, const char *label, const struct od_series *s)
+{
+    if (s == NULL || !series_failed(s))
+        return false;
+    doc_line(d, 0, NULL);
+    doc_add(d, EL_LABEL, 16, label);
+    doc_add(d, EL_STATE_FAILED, 0, s->message != NULL ? s->message : s->status_code);
+    return true;
+}
+
 static void
 deployments(struct ui_doc *d, const struct od_service *s)
 {
@@ -165,15 +177,24 @@ metrics(struct ui_doc *d, const struct od_world *w, const struct od_service *s)
     size_t n;
 
     section(d, "Metrics");
+    if (w->parts[OD_PART_METRICS].denied != NULL) {
+        /* Refused: say which permission, not "no data". */
+        doc_line(d, 0, NULL);
+        doc_add(d, EL_STATE_FAILED, 0, "  ");
+        doc_add(d, EL_STATE_FAILED, 0, w->parts[OD_PART_METRICS].error);
+        return;
+    }
     if (!w->parts[OD_PART_METRICS].loaded) {
         doc_line(d, 0, NULL);
         doc_add(d, EL_DIM, 0, "  loading metrics…");
         return;
     }
-    metric_line(d, "  CPU", cpu != NULL ? cpu->values : NULL, cpu != NULL ? cpu->n : 0,
-                EL_SPARK_CPU, "%");
-    metric_line(d, "  Memory", mem != NULL ? mem->values : NULL, mem != NULL ? mem->n : 0,
-                EL_SPARK_MEM, "%");
+    if (!metric_failed_line(d, "  CPU", cpu))
+        metric_line(d, "  CPU", cpu != NULL ? cpu->values : NULL, cpu != NULL ? cpu->n : 0,
+                    EL_SPARK_CPU, "%");
+    if (!metric_failed_line(d, "  Memory", mem))
+        metric_line(d, "  Memory", mem != NULL ? mem->values : NULL, mem != NULL ? mem->n : 0,
+                    EL_SPARK_MEM, "%");
     if (s->nlbs == 0)
         return;
     n = present_tg_series_sum(w, s, "RequestCount", &v);
@@ -242,12 +263,31 @@ autoscaling(struct ui_doc *d, const struct od_world *w, const struct od_service 
     }
 }
 
+/* "3 healthy, 1 unhealthy, 2 draining": what the UNHEALTHY column of the services view
+ * counts and what it leaves out. */
+static void
+target_summary(struct ui_doc *d, const struct od_world *w, const struct od_service *s)
+{
+    struct od_target_counts c;
+    char note[128];
+
+    world_count_targets(w, s, &c);
+    target_counts_note(&c, note, sizeof note);
+    doc_line(d, 0, NULL);
+    doc_addf(d, EL_TARGET_HEALTHY, 0, "  %zu healthy", c.healthy);
+    doc_addf(d, c.unhealthy > 0 ? EL_TARGET_UNHEALTHY : EL_ROW, 0, ", %zu unhealthy",
+             c.unhealthy);
+    if (note[0] != '\0')
+        doc_addf(d, EL_TARGET_OTHER, 0, ", %s", note);
+}
+
 static void
 targets(struct ui_doc *d, const struct od_world *w, const struct od_service *s)
 {
     if (s->nlbs == 0)
         return;
     section(d, "Targets");
+    target_summary(d, w, s);
     for (size_t k = 0; k < s->nlbs; k++) {
         const struct od_target_group *tg = world_target_group(w, s->lbs[k].target_group_arn);
 
@@ -261,6 +301,10 @@ targets(struct ui_doc *d, const struct od_world *w, const struct od_service *s)
             continue;
         }
         doc_addf(d, EL_TITLE, 0, "  %s", tg->name);
+        if (tg->missing) {
+            doc_add(d, EL_TARGET_UNHEALTHY, 0, "  target group not found (TargetGroupNotFound)");
+            continue;
+        }
         doc_addf(d, EL_DIM, 0, "  %s %s:%ld %s → container %s:%ld",
                  tg->target_type != NULL ? tg->target_type : "-",
                  tg->protocol != NULL ? tg->protocol : "-", tg->port,
@@ -312,8 +356,14 @@ alarms(struct ui_doc *d, const struct od_world *w, const struct od_service *s)
     }
     if (!any) {
         doc_line(d, 0, NULL);
-        doc_add(d, EL_DIM, 0,
-                w->parts[OD_PART_ALARMS].loaded ? "  no alarms name this service" : "  loading…");
+        if (w->parts[OD_PART_ALARMS].denied != NULL) {
+            doc_add(d, EL_DIM, 0, "  ");
+            doc_add(d, EL_DIM, 0, w->parts[OD_PART_ALARMS].error);
+        } else {
+            doc_add(d, EL_DIM, 0,
+                    w->parts[OD_PART_ALARMS].loaded ? "  no alarms name this service"
+                                                    : "  loading…");
+        }
     }
 }
 

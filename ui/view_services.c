@@ -1,5 +1,6 @@
 /* Services of the selected cluster: counts, rollout state and progress, task definition
- * revision, CPU/memory/5xx sparklines, unhealthy targets and an alarm badge. */
+ * revision, CPU/memory/5xx sparklines, unhealthy targets, an alarm badge, and targets in
+ * passing states (draining, initial) or missing target groups. */
 #include <stddef.h>
 #include <math.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@ enum {
     C_5XX,
     C_UNHEALTHY,
     C_ALARMS,
+    C_TARGETS,
     C_COUNT
 };
 
@@ -49,6 +51,7 @@ static const struct table_col cols[C_COUNT] = {
     [C_5XX] = {"5XX", 6, SPARK_W + 5, false, true, false},
     [C_UNHEALTHY] = {"UNHEALTHY", 9, 9, true, true, false},
     [C_ALARMS] = {"ALARMS", 6, 8, false, true, false},
+    [C_TARGETS] = {"TARGETS", 7, 24, false, false, true, true},
 };
 
 static const enum ui_action actions[] = {
@@ -101,6 +104,23 @@ task_set_cells(struct ui_table *t, size_t row, const struct od_service *s)
     free(bar);
 }
 
+/* A metric cell that could not be read says why instead of "-" (no data): the permission
+ * (the status bar names it), or the result's StatusCode (Forbidden, InternalError). */
+static bool
+metric_error_cell(struct ui_table *t, size_t row, int col, const struct od_world *w,
+                  const struct od_series *s)
+{
+    if (w->parts[OD_PART_METRICS].denied != NULL && (s == NULL || s->n == 0)) {
+        table_set(t, row, col, "no permission", -1, EL_STATE_FAILED);
+        return true;
+    }
+    if (s != NULL && series_failed(s)) {
+        table_set(t, row, col, s->status_code, -1, EL_STATE_FAILED);
+        return true;
+    }
+    return false;
+}
+
 static void
 recalc(struct view *v)
 {
@@ -116,7 +136,9 @@ recalc(struct view *v)
         const struct od_series *mem = present_series(w, s->name, "MemoryUtilization");
         double *err5 = NULL;
         size_t n5 = present_tg_series_sum(w, s, "HTTPCode_Target_5XX_Count", &err5);
-        size_t unhealthy = world_unhealthy_targets(w, s), firing = world_alarms_firing(w, s);
+        struct od_target_counts tc;
+        size_t unhealthy, firing = world_alarms_firing(w, s);
+        char note[128];
         const char *state = d != NULL && d->rollout_state != NULL ? d->rollout_state : "-";
         char *bar;
 
@@ -145,12 +167,19 @@ recalc(struct view *v)
             task_set_cells(&st->table, row, s);
         table_setf(&st->table, row, C_REV, (double)task_def_revision(s->task_definition), EL_ROW,
                    "%ld", task_def_revision(s->task_definition));
-        spark_cell(&st->table, row, C_CPU, cpu != NULL ? cpu->values : NULL,
-                   cpu != NULL ? cpu->n : 0, EL_SPARK_CPU);
-        spark_cell(&st->table, row, C_MEM, mem != NULL ? mem->values : NULL,
-                   mem != NULL ? mem->n : 0, EL_SPARK_MEM);
+        if (!metric_error_cell(&st->table, row, C_CPU, w, cpu))
+            spark_cell(&st->table, row, C_CPU, cpu != NULL ? cpu->values : NULL,
+                       cpu != NULL ? cpu->n : 0, EL_SPARK_CPU);
+        if (!metric_error_cell(&st->table, row, C_MEM, w, mem))
+            spark_cell(&st->table, row, C_MEM, mem != NULL ? mem->values : NULL,
+                       mem != NULL ? mem->n : 0, EL_SPARK_MEM);
         spark_cell(&st->table, row, C_5XX, err5, n5, EL_SPARK_5XX);
         free(err5);
+        world_count_targets(w, s, &tc);
+        unhealthy = tc.unhealthy;
+        target_counts_note(&tc, note, sizeof note);
+        table_set(&st->table, row, C_TARGETS, note, 0,
+                  tc.missing_groups > 0 ? EL_TARGET_UNHEALTHY : EL_TARGET_OTHER);
         if (s->nlbs == 0)
             table_set(&st->table, row, C_UNHEALTHY, "-", -1, EL_DIM);
         else

@@ -330,7 +330,7 @@ table_layout(const struct ui_table *t, int w, int *widths)
 
     for (int c = 0; c < n; c++) {
         const struct table_col *col = &t->cols[c];
-        int cw = col_min(t, c);
+        int cw = col_min(t, c), widest = 0;
 
         for (size_t i = 0; i < t->nvis; i++) {
             const char *s = t->rows[t->vis[i]].cells[c].text;
@@ -338,6 +338,12 @@ table_layout(const struct ui_table *t, int w, int *widths)
 
             if (sw > cw)
                 cw = sw;
+            if (sw > widest)
+                widest = sw;
+        }
+        if (col->optional && widest == 0 && c > 0) {
+            natural[c] = 0;
+            continue;
         }
         if (col->max > 0 && cw > col->max)
             cw = col->max;
@@ -353,7 +359,8 @@ table_layout(const struct ui_table *t, int w, int *widths)
         int best = -1;
 
         for (int c = 0; c < n; c++)
-            if (widths[c] > col_min(t, c) && (best < 0 || widths[c] > widths[best]))
+            if (widths[c] > 0 && widths[c] > col_min(t, c) &&
+                (best < 0 || widths[c] > widths[best]))
                 best = c;
         if (best < 0)
             break;
@@ -362,6 +369,8 @@ table_layout(const struct ui_table *t, int w, int *widths)
     }
     /* Still too wide: drop columns from the right. */
     for (int c = n - 1; c > 0 && total > w; c--) {
+        if (widths[c] == 0)
+            continue;
         total -= widths[c] + GAP;
         widths[c] = 0;
     }

@@ -17,6 +17,7 @@ struct table_col {
     bool right;    /* right-aligned */
     bool numeric;  /* sorts by the cell's number */
     bool nosort;   /* not offered by sort-next/prev */
+    bool optional; /* takes no room (title included) while every shown cell is empty */
 };
 
 struct table_cell {

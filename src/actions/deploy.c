@@ -4,6 +4,7 @@
  * scale, and the reconciliation that follows a lost response: read the state back before
  * sending a mutation again. */
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #include "aws/proto_json.h"
 #include "model/task_set.h"
 #include "util/clock.h"
+#include "util/log.h"
 #include "util/str.h"
 #include "util/xalloc.h"
 
@@ -212,6 +214,8 @@ service_update_start(struct od_action_job *job, struct od_error *err)
     return job_call_json(job, OD_SVC_ECS, "UpdateService", body, flags, on_updated, err);
 }
 
+static void note_untagged(struct od_action_job *job);
+
 static void
 record_after(struct od_action_job *job, const struct od_service *s)
 {
@@ -245,6 +249,7 @@ record_after(struct od_action_job *job, const struct od_service *s)
         job->summary = xasprintf("service %s: deployment %s started on %s%s", svc,
                                  job->deployment_id != NULL ? job->deployment_id : "?", tds,
                                  job->reconciled ? " (confirmed by reading back)" : "");
+    note_untagged(job);
     free(svc);
     free(tds);
     free(td);
@@ -649,6 +654,50 @@ static void on_reconcile_list(struct od_action_job *job, const struct od_aws_res
 static void on_reconcile_td(struct od_action_job *job, const struct od_aws_response *resp,
                             const struct od_error *err);
 
+/* The ECS TagValue pattern is [\p{L}\p{Z}\p{N}_.:/=+\-@]*, at most 256 characters: an
+ * assumed-role session name may hold ',' (STS allows [\w+=,.@-]*), which ECS refuses. */
+static char *
+tag_value_safe(const char *s)
+{
+    size_t n = strlen(s) < 256 ? strlen(s) : 256;
+    char *out = xstrndup(s, n);
+
+    for (char *p = out; *p != '\0'; p++) {
+        unsigned char c = (unsigned char)*p;
+
+        if (!(c < 0x80 && (isalnum(c) || c == ' ' || strchr("_.:/=+-@", c) != NULL)))
+            *p = '_';
+    }
+    return out;
+}
+
+/* AccessDenied for the tags of a registration: AWS authorises RegisterTaskDefinition with tags
+ * against ecs:TagResource too, and names that action when it refuses. Nothing was registered. */
+static bool
+tagging_denied(const struct od_error *err)
+{
+    return (str_eq(err->code, "AccessDeniedException") || str_eq(err->code, "AccessDenied")) &&
+           err->message != NULL && strstr(err->message, "ecs:TagResource") != NULL;
+}
+
+/* Say in the audit entry and the summary that the revision carries no tags. */
+static void
+note_untagged(struct od_action_job *job)
+{
+    if (!job->untagged)
+        return;
+    if (job->after == NULL)
+        job->after = json_new_object();
+    json_add_str(job->after, "tags", "omitted: no permission: ecs:TagResource");
+    if (job->summary != NULL) {
+        char *s = xasprintf("%s; registered without tags (no permission: ecs:TagResource)",
+                            job->summary);
+
+        free(job->summary);
+        job->summary = s;
+    }
+}
+
 static enum od_err
 register_start(struct od_action_job *job, struct od_error *err)
 {
@@ -675,11 +724,13 @@ register_start(struct od_action_job *job, struct od_error *err)
     }
     if (plan->identity_arn != NULL) {
         cJSON *t = json_push_object(tags);
+        char *v = tag_value_safe(plan->identity_arn);
 
         json_add_str(t, "key", "ondeck:deployed-by");
-        json_add_str(t, "value", plan->identity_arn);
+        json_add_str(t, "value", v);
+        free(v);
     }
-    if (cJSON_GetArraySize(tags) == 0)
+    if (cJSON_GetArraySize(tags) == 0 || job->untagged)
         cJSON_DeleteItemFromObjectCaseSensitive(body, "tags");
     {
         char *text = json_print(body);
@@ -714,6 +765,7 @@ registered_arn(struct od_action_job *job, const char *arn)
     if (job->after == NULL)
         job->after = json_new_object();
     json_add_str(job->after, "registeredTaskDefinition", arn);
+    note_untagged(job);
     if (service_update_start(job, &e) != OD_OK)
         job_fail_start(job, &e);
 }
@@ -736,6 +788,14 @@ on_registered(struct od_action_job *job, const struct od_aws_response *resp,
     struct od_error e = {0};
 
     job_note_request_id(job, resp, err);
+    if (err != NULL && !job->untagged && tagging_denied(err)) {
+        /* Refused, so not registered: register once more, without tags. */
+        log_debug("deploy: ecs:TagResource not allowed, registering without tags");
+        job->untagged = true;
+        if (register_start(job, &e) != OD_OK)
+            job_fail_start(job, &e);
+        return;
+    }
     if (err != NULL) {
         if (!maybe_applied(err)) {
             job_exec_fail(job, err, false);

@@ -38,6 +38,7 @@ struct od_action_job {
     /* execution results */
     char *deployment_id, *task_definition, *invalidation_id, *invalidation_status, *summary;
     bool reconciled, outcome_unknown;
+    bool untagged; /* deploy: registered without tags (ecs:TagResource refused) */
     cJSON *after;
     cJSON *request_ids;
     double sent_at;

@@ -162,6 +162,8 @@ struct od_watch {
     size_t ntasks;
     size_t tg_pos;
     int detail_stage;
+    struct od_target_counts tcounts, tcounts_next; /* the last whole round, the one running */
+    bool have_tcounts;
 };
 
 static void tick(void *ud);
@@ -179,6 +181,9 @@ wtask_clear(struct od_watch_task *t)
     free(t->stopped_reason);
     free(t->container_reason);
     free(t->ip);
+    free(t->container_instance_arn);
+    free(t->ec2_instance_id);
+    free(t->host_ports);
     free(t->target_state);
     free(t->target_reason);
     memset(t, 0, sizeof *t);
@@ -269,6 +274,7 @@ report(struct od_watch *w)
     r.nevents = w->nfresh;
     r.last_error = w->last_error;
     r.throttled = w->throttled;
+    r.targets = w->have_tcounts ? &w->tcounts : NULL;
     if (w->verdict == OD_ROLLOUT_FAILED && w->stable != NULL && !td_same(w->stable, w->td) &&
         !(w->have_svc && td_same(w->svc.task_definition, w->stable)))
         rollback = w->stable;
@@ -465,7 +471,14 @@ on_services(const struct od_aws_response *resp, const struct od_error *err, void
 static void on_list(const struct od_aws_response *resp, const struct od_error *err, void *ud);
 static void on_tasks(const struct od_aws_response *resp, const struct od_error *err, void *ud);
 static void on_health(const struct od_aws_response *resp, const struct od_error *err, void *ud);
+static void on_instances(const struct od_aws_response *resp, const struct od_error *err,
+                         void *ud);
 static void next_health(struct od_watch *w);
+static void health_start(struct od_watch *w);
+static void describe_instances(struct od_watch *w);
+static const char *container_of(const struct od_watch *w);
+static void keep_host_ports(struct od_watch_task *wt, const struct od_task *t,
+                            const char *container);
 
 static char *
 list_body(const struct od_watch *w, const char *desired)
@@ -592,6 +605,9 @@ on_tasks(const struct od_aws_response *resp, const struct od_error *err, void *u
             wt->stop_code = t->stop_code != NULL ? xstrdup(t->stop_code) : NULL;
             wt->stopped_reason = t->stopped_reason != NULL ? xstrdup(t->stopped_reason) : NULL;
             wt->ip = t->private_ip != NULL ? xstrdup(t->private_ip) : NULL;
+            wt->container_instance_arn =
+                t->container_instance_arn != NULL ? xstrdup(t->container_instance_arn) : NULL;
+            keep_host_ports(wt, t, container_of(w));
             wt->stopped = stopped;
             for (size_t k = 0; k < t->ncontainers; k++)
                 if (t->containers[k].reason != NULL) {
@@ -601,7 +617,76 @@ on_tasks(const struct od_aws_response *resp, const struct od_error *err, void *u
         }
     }
     OD_FREE_ARRAY(tasks, n, task_clear);
+    describe_instances(w);
+}
+
+/* EC2 tasks (bridge or host networking) register as instance id + host port: learn the
+ * instance id of each task's container instance before matching targets. */
+static void
+describe_instances(struct od_watch *w)
+{
+    const char **arns = xcalloc(w->ntasks + 1, sizeof *arns);
+    size_t n = 0;
+    struct od_error e = {0};
+    char *body;
+
+    for (size_t i = 0; i < w->ntasks; i++) {
+        const char *a = w->tasks[i].container_instance_arn;
+        bool dup = false;
+
+        for (size_t k = 0; a != NULL && k < n && !dup; k++)
+            dup = str_eq(arns[k], a);
+        if (a != NULL && !dup && n < 100)
+            arns[n++] = a;
+    }
+    if (n == 0 || w->svc.nlbs == 0) {
+        free(arns);
+        health_start(w);
+        return;
+    }
+    body = ecs_body_describe_container_instances(w->cluster, arns, n);
+    free(arns);
+    if (aws_call_json(w->env->aws, OD_SVC_ECS, "DescribeContainerInstances", body, 0,
+                      on_instances, w, &e) == OD_OK) {
+        w->in_flight = true;
+    } else {
+        od_error_clear(&e);
+        health_start(w);
+    }
+    free(body);
+}
+
+static void
+on_instances(const struct od_aws_response *resp, const struct od_error *err, void *ud)
+{
+    struct od_watch *w = ud;
+    struct od_container_instance *ci = NULL;
+    size_t n = 0;
+    struct od_error e = {0};
+
+    if (!alive_after_call(w))
+        return;
+    /* Without instance ids the IP targets still match: go on either way. */
+    if ((err == NULL || err->err == OD_OK) &&
+        ecs_decode_container_instances(resp->body, resp->body_len, &ci, &n, &e) == OD_OK) {
+        for (size_t k = 0; k < w->ntasks; k++)
+            for (size_t i = 0; i < n; i++)
+                if (str_eq(w->tasks[k].container_instance_arn, ci[i].arn) &&
+                    ci[i].ec2_instance_id != NULL) {
+                    free(w->tasks[k].ec2_instance_id);
+                    w->tasks[k].ec2_instance_id = xstrdup(ci[i].ec2_instance_id);
+                }
+        OD_FREE_ARRAY(ci, n, container_instance_clear);
+    }
+    od_error_clear(&e);
+    health_start(w);
+}
+
+static void
+health_start(struct od_watch *w)
+{
     w->tg_pos = 0;
+    memset(&w->tcounts_next, 0, sizeof w->tcounts_next);
     next_health(w);
 }
 
@@ -630,7 +715,54 @@ next_health(struct od_watch *w)
         od_error_clear(&e);
         w->tg_pos++;
     }
+    if (w->ntasks > 0 && w->svc.nlbs > 0) {
+        w->tcounts = w->tcounts_next;
+        w->have_tcounts = true;
+    }
     report(w);
+}
+
+/* The container that registers into the service's first target group (NULL: any). */
+static const char *
+container_of(const struct od_watch *w)
+{
+    return w->svc.nlbs > 0 ? w->svc.lbs[0].container_name : NULL;
+}
+
+static void
+keep_host_ports(struct od_watch_task *wt, const struct od_task *t, const char *container)
+{
+    for (size_t c = 0; c < t->ncontainers; c++) {
+        const struct od_container *ct = &t->containers[c];
+
+        if (container != NULL && !str_eq(ct->name, container))
+            continue;
+        for (size_t b = 0; b < ct->nbindings; b++) {
+            wt->host_ports = xreallocarray(wt->host_ports, wt->nhost_ports + 1,
+                                           sizeof *wt->host_ports);
+            wt->host_ports[wt->nhost_ports++] = ct->bindings[b].host_port;
+        }
+    }
+}
+
+/* Is this target the task? By private IP (awsvpc), else by EC2 instance and host port as
+ * the poller maps them (world_map_targets); with no port known, the only task on that
+ * instance. */
+static bool
+target_is_task(const struct od_watch *w, const struct od_watch_task *t, const struct od_target *tg)
+{
+    size_t on_instance = 0;
+
+    if (t->ip != NULL)
+        return str_eq(t->ip, tg->id);
+    if (t->ec2_instance_id == NULL || !str_eq(t->ec2_instance_id, tg->id))
+        return false;
+    for (size_t i = 0; i < t->nhost_ports; i++)
+        if (t->host_ports[i] == tg->port)
+            return true;
+    for (size_t k = 0; k < w->ntasks; k++)
+        on_instance += str_eq(w->tasks[k].ec2_instance_id, tg->id) && !w->tasks[k].stopped;
+    return on_instance == 1 && t->nhost_ports == 0 && !t->stopped;
 }
 
 static void
@@ -646,10 +778,11 @@ on_health(const struct od_aws_response *resp, const struct od_error *err, void *
     if ((err == NULL || err->err == OD_OK) &&
         elbv2_decode_target_health(resp->body, resp->body_len, &targets, &n, &e) == OD_OK) {
         for (size_t i = 0; i < n; i++) {
+            target_counts_add(&w->tcounts_next, targets[i].state);
             for (size_t k = 0; k < w->ntasks; k++) {
                 struct od_watch_task *t = &w->tasks[k];
 
-                if (t->ip == NULL || !str_eq(t->ip, targets[i].id))
+                if (!target_is_task(w, t, &targets[i]))
                     continue;
                 free(t->target_state);
                 free(t->target_reason);

@@ -21,6 +21,7 @@
 
 #include "actions/action.h"
 #include "model/entities.h"
+#include "model/world.h"
 
 enum od_verdict {
     OD_ROLLOUT_PENDING,
@@ -46,6 +47,10 @@ struct od_watch_task {
     char *stopped_reason;
     char *container_reason; /* first container reason (CannotPullContainerError: ...) */
     char *ip;
+    char *container_instance_arn; /* EC2 launch type */
+    char *ec2_instance_id;        /* of that container instance, when known */
+    long *host_ports;             /* bridge/host networking: the ports an instance target uses */
+    size_t nhost_ports;
     char *target_state; /* health in the service's target groups, NULL when not registered */
     char *target_reason;
     bool stopped;
@@ -69,6 +74,9 @@ struct od_rollout {
     const char *rollback_td; /* on FAILED: the revision that last ran stably, else NULL */
     const char *last_error;  /* the last poll's error, NULL when it worked */
     bool throttled;
+    /* Every target of the service's target groups by state (old deployments' too: their
+     * draining targets); NULL before the first DescribeTargetHealth round. */
+    const struct od_target_counts *targets;
 };
 
 typedef void (*watch_cb)(const struct od_rollout *r, void *ud);

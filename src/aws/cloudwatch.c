@@ -103,6 +103,15 @@ decode_series(const cJSON *j, struct od_series *s)
     s->id = json_strdup(j, "Id");
     s->label = json_strdup(j, "Label");
     s->status_code = json_strdup(j, "StatusCode");
+    if (series_failed(s)) {
+        const cJSON *m = json_arr(j, "Messages") != NULL ? json_arr(j, "Messages")->child : NULL;
+        const char *code = m != NULL ? json_str(m, "Code") : NULL;
+        const char *value = m != NULL ? json_str(m, "Value") : NULL;
+
+        s->message = value != NULL ? xasprintf("%s: %s", code != NULL ? code : s->status_code,
+                                               value)
+                                   : xstrdup(s->status_code);
+    }
     cap = json_arr_len(j, "Timestamps");
     if (json_arr_len(j, "Values") < cap)
         cap = json_arr_len(j, "Values");

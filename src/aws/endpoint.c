@@ -58,6 +58,17 @@ svc_info(enum od_svc svc)
     return &svc_table[svc];
 }
 
+char *
+svc_iam_action(enum od_svc svc, const char *op)
+{
+    /* IAM prefixes differ from the signing names for these two. */
+    const char *prefix = svc == OD_SVC_CLOUDWATCH ? "cloudwatch"
+                         : svc == OD_SVC_ELBV2    ? "elasticloadbalancing"
+                                                  : svc_table[svc].id;
+
+    return xasprintf("%s:%s", prefix, op);
+}
+
 const char *
 endpoint_partition(const char *region)
 {

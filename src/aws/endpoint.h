@@ -43,6 +43,8 @@ struct od_svc_info {
 };
 
 const struct od_svc_info *svc_info(enum od_svc svc);
+/* The IAM action a policy names for an operation: "cloudwatch:GetMetricData" (malloc'd). */
+char *svc_iam_action(enum od_svc svc, const char *op);
 
 /* What the user configured, in precedence order after --endpoint-url. */
 struct od_endpoint_config {

@@ -430,8 +430,20 @@ on_rollout(const struct od_rollout *ro, void *ud)
             if (t->target_state != NULL) {
                 printf(", target ");
                 print_inert(stdout, t->target_state);
+                if (t->target_reason != NULL) {
+                    printf(" (");
+                    print_inert(stdout, t->target_reason);
+                    printf(")");
+                }
             }
             putchar('\n');
+        }
+        if (ro->targets != NULL) {
+            char note[128];
+
+            target_counts_note(ro->targets, note, sizeof note);
+            printf("  targets: %zu healthy, %zu unhealthy%s%s\n", ro->targets->healthy,
+                   ro->targets->unhealthy, note[0] != '\0' ? ", " : "", note);
         }
         printf("%s: %s\n", watch_verdict_name(ro->verdict), ro->reason != NULL ? ro->reason : "");
         if (ro->rollback_td != NULL) {

@@ -22,10 +22,10 @@
 #include "util/str.h"
 #include "util/xalloc.h"
 
-#define RESOLVE_EVERY_MS 60000 /* look for new tasks while following */
+#define RESOLVE_EVERY_MS 60000 /* look for new tasks while following (--rescan-interval) */
 
 static const char *opt_service, *opt_task, *opt_container, *opt_since, *opt_filter;
-static const char *opt_log_group, *opt_poll, *opt_overlap;
+static const char *opt_log_group, *opt_poll, *opt_overlap, *opt_rescan;
 static bool opt_follow, opt_stats;
 
 struct logs_run {
@@ -44,6 +44,7 @@ struct logs_run {
     bool interrupted; /* SIGINT/SIGTERM */
     bool out_closed;  /* stdout went away (EPIPE) */
     uint64_t resolve_timer;
+    uint64_t rescan_ms;
 };
 
 static const struct od_opt *
@@ -52,7 +53,7 @@ logs_options(struct od_cli *cli)
     static struct od_opt opts[12];
 
     opt_service = opt_task = opt_container = opt_since = opt_filter = NULL;
-    opt_log_group = opt_poll = opt_overlap = NULL;
+    opt_log_group = opt_poll = opt_overlap = opt_rescan = NULL;
     opt_follow = opt_stats = false;
     opts[0] = (struct od_opt){"service", true, &opt_service, NULL, NULL};
     opts[1] = (struct od_opt){"task", true, &opt_task, NULL, NULL};
@@ -64,6 +65,7 @@ logs_options(struct od_cli *cli)
     opts[7] = (struct od_opt){"poll-interval", true, &opt_poll, NULL, NULL};
     opts[8] = (struct od_opt){"overlap", true, &opt_overlap, NULL, NULL};
     opts[9] = (struct od_opt){"stats", false, NULL, &opt_stats, NULL};
+    opts[10] = (struct od_opt){"rescan-interval", true, &opt_rescan, NULL, NULL};
     return opts;
 }
 
@@ -230,6 +232,9 @@ start_follow(struct logs_run *r, struct od_log_sources *src)
         o.poll_ms = ms;
     if (opt_overlap != NULL && since_parse_duration(opt_overlap, &ms))
         o.overlap_ms = ms;
+    /* Streams that do not exist yet are looked for at least as often as tasks are. */
+    if (r->rescan_ms < 30000)
+        o.recheck_max_ms = r->rescan_ms;
     r->follow = follow_new(cli->aws, &o, &cbs, r);
     follow_add_sources(r->follow, src->v, src->n);
     if (follow_start(r->follow, &err) != OD_OK) {
@@ -353,7 +358,7 @@ on_resolve_timer(void *ud)
     r->resolve_timer = 0;
     if (!r->done)
         resolve(r);
-    r->resolve_timer = loop_timer_add(r->cli->loop, RESOLVE_EVERY_MS, on_resolve_timer, r);
+    r->resolve_timer = loop_timer_add(r->cli->loop, r->rescan_ms, on_resolve_timer, r);
 }
 
 /* The reader of a pipe went away (| head) while no event came to write: stop now rather
@@ -391,11 +396,27 @@ print_stats(const struct logs_run *r)
     follow_get_stats(r->follow, &st);
     fprintf(stderr,
             "ondeck: logs: delivered %llu, duplicates dropped %llu, late %llu, calls %llu, "
-            "pages %llu, retries %llu, passes %llu, queries %zu\n",
+            "pages %llu, retries %llu, passes %llu, queries %zu, streams not there yet %zu, "
+            "stream lookups %llu, token restarts %llu\n",
             (unsigned long long)st.delivered, (unsigned long long)st.duplicates,
             (unsigned long long)st.late, (unsigned long long)st.calls,
             (unsigned long long)st.pages, (unsigned long long)st.retries,
-            (unsigned long long)st.passes, st.queries);
+            (unsigned long long)st.passes, st.queries, st.waiting,
+            (unsigned long long)st.probes, (unsigned long long)st.token_restarts);
+}
+
+/* One pass over a task that has not logged yet reads nothing from it: say so, once. */
+static void
+note_waiting(const struct logs_run *r)
+{
+    struct follow_stats st;
+
+    if (r->follow == NULL || opt_follow || r->interrupted || r->out_closed)
+        return;
+    follow_get_stats(r->follow, &st);
+    if (st.waiting > 0)
+        fprintf(stderr, "ondeck: logs: %zu log stream%s did not exist (tasks that have not "
+                        "logged yet)\n", st.waiting, st.waiting == 1 ? "" : "s");
 }
 
 static int
@@ -419,6 +440,10 @@ run_logs(struct od_cli *cli)
     if ((opt_poll != NULL && !since_parse_duration(opt_poll, &ms)) ||
         (opt_overlap != NULL && !since_parse_duration(opt_overlap, &ms)))
         return cli_usage_error(cli, "--poll-interval and --overlap want a duration (2s, 500ms)");
+    r.rescan_ms = RESOLVE_EVERY_MS;
+    if (opt_rescan != NULL && (!since_parse_duration(opt_rescan, &r.rescan_ms) ||
+                               r.rescan_ms < 100))
+        return cli_usage_error(cli, "--rescan-interval wants a duration of 100ms or more");
     if (opt_filter != NULL && strlen(opt_filter) > 1024)
         return cli_usage_error(cli, "--filter is longer than 1024 characters");
     if (!cli_aws(cli))
@@ -457,7 +482,7 @@ run_logs(struct od_cli *cli)
         r.poller = poller_new(cli->aws, r.world, &po);
         resolve(&r);
         if (opt_follow)
-            r.resolve_timer = loop_timer_add(cli->loop, RESOLVE_EVERY_MS, on_resolve_timer, &r);
+            r.resolve_timer = loop_timer_add(cli->loop, r.rescan_ms, on_resolve_timer, &r);
     } else {
         struct od_log_sources src = {0};
 
@@ -475,6 +500,7 @@ run_logs(struct od_cli *cli)
 
     if (opt_stats)
         print_stats(&r);
+    note_waiting(&r);
     if (opt_follow)
         loop_unwatch_fd(cli->loop, STDOUT_FILENO);
     loop_timer_cancel(cli->loop, r.resolve_timer);
@@ -493,7 +519,7 @@ const struct od_command cmd_logs = {
     .summary = "print or follow the CloudWatch logs of a service, a task or a log group",
     .usage = "(--service NAME | --task ID | --log-group G) [--container NAME] [--since 10m|ISO]\n"
              "       [--follow] [--filter PATTERN] [--json] [--poll-interval 2s] [--overlap 30s]\n"
-             "       [--stats]",
+             "       [--stats] [--rescan-interval 60s]",
     .options = logs_options,
     .run = run_logs,
 };

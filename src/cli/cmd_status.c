@@ -61,9 +61,11 @@ snapshot_free(struct snapshot *snap)
 
 /* Print every stale part's error to stderr, saying each thing once: parts that failed for
  * the same reason share one line, and a reason that is not the part's (no region, no
- * credentials) is said without part names. Returns the exit status it implies. */
+ * credentials) is said without part names. Returns the exit status it implies: a part refused
+ * for want of permission costs only itself (a least-privilege role is normal), unless it is one
+ * of the command's own parts (primary), without which there is nothing to show. */
 static int
-report_stale(const struct od_world *w)
+report_stale(const struct od_world *w, unsigned primary)
 {
     bool said[OD_PART__COUNT] = {false};
     int rc = OD_EXIT_OK;
@@ -74,9 +76,12 @@ report_stale(const struct od_world *w)
         enum od_err c = ps->cause;
         bool common = c == OD_E_CONFIG || c == OD_E_NO_CREDS || c == OD_E_EXPIRED_CREDS;
 
-        if (!ps->stale || said[p])
+        if (!ps->stale)
             continue;
-        rc = OD_EXIT_ERROR;
+        if (ps->denied == NULL || (primary & POLL_PART(p)))
+            rc = OD_EXIT_ERROR;
+        if (said[p])
+            continue;
         if (common) {
             fprintf(stderr, "ondeck: %s\n", why);
         } else {
@@ -89,6 +94,42 @@ report_stale(const struct od_world *w)
         for (int q = p; q < OD_PART__COUNT; q++)
             if (w->parts[q].stale && str_eq(w->parts[q].error, ps->error))
                 said[q] = true;
+    }
+    return rc;
+}
+
+/* Print each series GetMetricData could not read (StatusCode Forbidden or InternalError) to
+ * stderr: an error, not "no data". InternalError is a failure; Forbidden, like a refused
+ * part, costs only its metric. */
+static int
+report_metric_errors(const struct od_world *w, const char *filter)
+{
+    int rc = OD_EXIT_OK;
+
+    for (size_t i = 0; i < w->nservices; i++) {
+        const struct od_service *s = &w->services[i];
+
+        if (filter != NULL && !str_eq(s->name, filter))
+            continue;
+        for (size_t k = 0; k <= s->nlbs; k++) {
+            const struct od_metric_set *m =
+                world_metrics(w, k == 0 ? s->name : s->lbs[k - 1].target_group_arn);
+
+            for (size_t j = 0; m != NULL && j < m->nseries; j++) {
+                const struct od_series *ser = &m->series[j];
+                char *name, *msg;
+
+                if (!series_failed(ser))
+                    continue;
+                name = sanitize_str(s->name);
+                msg = sanitize_str(ser->message != NULL ? ser->message : ser->status_code);
+                fprintf(stderr, "ondeck: metrics: %s %s: %s\n", name, ser->id, msg);
+                free(name);
+                free(msg);
+                if (str_eq(ser->status_code, "InternalError"))
+                    rc = OD_EXIT_ERROR;
+            }
+        }
     }
     return rc;
 }
@@ -189,14 +230,55 @@ rollout_summary(const struct od_service *s, char *buf, size_t len)
     return "-";
 }
 
+/* The TARGETS column: transitional states and missing target groups, then each unhealthy
+ * target's reason (what an on-call engineer reads first). */
+static void
+print_target_note(const struct od_world *w, const struct od_service *s)
+{
+    struct od_target_counts c;
+    char note[160];
+
+    world_count_targets(w, s, &c);
+    target_counts_note(&c, note, sizeof note);
+    printf("%s%s\n", note[0] != '\0' ? "  " : "", note);
+    for (size_t k = 0; k < s->nlbs; k++) {
+        const struct od_target_group *tg = world_target_group(w, s->lbs[k].target_group_arn);
+
+        if (tg != NULL && tg->missing) {
+            printf("  ! target group not found: ");
+            cell(tg->arn, 0, true);
+            printf("\n");
+        }
+        for (size_t i = 0; tg != NULL && i < tg->ntargets; i++) {
+            const struct od_target *t = &tg->targets[i];
+            char port[24];
+
+            if (!str_eq(t->state, "unhealthy") && !str_eq(t->state, "unhealthy.draining"))
+                continue;
+            snprintf(port, sizeof port, ":%ld ", t->port);
+            printf("  ! target ");
+            cell(t->id, 0, true);
+            printf("%s", port);
+            cell(t->state, 0, true);
+            printf(" ");
+            cell(t->reason, 0, true);
+            if (t->description != NULL) {
+                printf(": ");
+                cell(t->description, 0, true);
+            }
+            printf("\n");
+        }
+    }
+}
+
 static void
 print_status_text(const struct od_world *w, const char *filter)
 {
     char num[32], roll[32];
 
     printf("cluster %s  region %s\n\n", w->cluster, w->region != NULL ? w->region : "-");
-    printf("%-32s %-8s %4s %4s %4s %-13s %-24s %5s %5s\n", "SERVICE", "LAUNCH", "DES", "RUN",
-           "PEN", "ROLLOUT", "TASKDEF", "UNHLT", "ALARM");
+    printf("%-32s %-8s %4s %4s %4s %-13s %-24s %5s %5s  %s\n", "SERVICE", "LAUNCH", "DES",
+           "RUN", "PEN", "ROLLOUT", "TASKDEF", "UNHLT", "ALARM", "TARGETS");
     for (size_t i = 0; i < w->nservices; i++) {
         const struct od_service *s = &w->services[i];
         char *td = task_def_short_name(s->task_definition);
@@ -210,7 +292,8 @@ print_status_text(const struct od_world *w, const char *filter)
         cell(td, 24, false);
         snprintf(num, sizeof num, "%zu", world_unhealthy_targets(w, s));
         printf("%5s ", num);
-        printf("%5zu\n", world_alarms_firing(w, s));
+        printf("%5zu", world_alarms_firing(w, s));
+        print_target_note(w, s);
         free(td);
         if (task_set_controlled(s))
             print_task_sets_text(s);
@@ -305,7 +388,9 @@ run_status(struct od_cli *cli)
     if (!take_snapshot(cli, &snap, cli->g.cluster,
                        opt_service != NULL ? parts | one : parts))
         return OD_EXIT_ERROR;
-    rc = report_stale(snap.world);
+    rc = report_stale(snap.world, POLL_PART(OD_PART_SERVICES));
+    if (report_metric_errors(snap.world, opt_service) != OD_EXIT_OK)
+        rc = OD_EXIT_ERROR;
     if (opt_service != NULL && world_service(snap.world, opt_service) == NULL &&
         !snap.world->parts[OD_PART_SERVICES].stale) {
         char *safe = sanitize_str(opt_service);
@@ -343,7 +428,7 @@ run_clusters(struct od_cli *cli)
         return cli_usage_error(cli, "unexpected argument '%s'", cli->args[0]);
     if (!take_snapshot(cli, &snap, NULL, POLL_PART(OD_PART_CLUSTERS)))
         return OD_EXIT_ERROR;
-    rc = report_stale(snap.world);
+    rc = report_stale(snap.world, POLL_PART(OD_PART_CLUSTERS));
     if (cli_json(cli)) {
         print_json(status_json_clusters(snap.world));
     } else {
@@ -373,7 +458,7 @@ run_distributions(struct od_cli *cli)
     if (!take_snapshot(cli, &snap, NULL,
                        POLL_PART(OD_PART_DISTRIBUTIONS) | POLL_PART(OD_PART_METRICS)))
         return OD_EXIT_ERROR;
-    rc = report_stale(snap.world);
+    rc = report_stale(snap.world, POLL_PART(OD_PART_DISTRIBUTIONS));
     if (cli_json(cli)) {
         cJSON *doc = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(doc, "distributions");
 
@@ -415,7 +500,9 @@ run_metrics(struct od_cli *cli)
     if (!take_snapshot(cli, &snap, cli->g.cluster,
                        POLL_PART(OD_PART_SERVICES) | POLL_PART(OD_PART_METRICS)))
         return OD_EXIT_ERROR;
-    rc = report_stale(snap.world);
+    rc = report_stale(snap.world, POLL_PART(OD_PART_SERVICES) | POLL_PART(OD_PART_METRICS));
+    if (report_metric_errors(snap.world, opt_service) != OD_EXIT_OK)
+        rc = OD_EXIT_ERROR;
     if ((s = world_service(snap.world, opt_service)) == NULL) {
         char *safe = sanitize_str(opt_service);
 
@@ -453,7 +540,13 @@ run_metrics(struct od_cli *cli)
                     if (k == 0 || ser->values[k] > hi)
                         hi = ser->values[k];
                 }
-                if (ser->n == 0)
+                if (series_failed(ser)) {
+                    char *msg = sanitize_str(ser->message != NULL ? ser->message
+                                                                  : ser->status_code);
+
+                    printf("%-28s error: %s\n", ser->id, msg);
+                    free(msg);
+                } else if (ser->n == 0)
                     printf("%-28s %10s %10s %10s %6d\n", ser->id, "-", "-", "-", 0);
                 else
                     printf("%-28s %10.2f %10.2f %10.2f %6zu\n", ser->id,

@@ -7,6 +7,7 @@
 #include "aws/provider.h"
 #include "aws/sts.h"
 #include "cli/cli.h"
+#include "cli/whoami_check.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
 
@@ -15,7 +16,11 @@ struct whoami {
     bool done;
     int rc;
     char *source;
+    char *account; /* for --check, once known */
+    cJSON *json;   /* the --json document, printed at the end */
 };
+
+static bool opt_check;
 
 static void
 print_field(const char *label, const char *value)
@@ -41,7 +46,6 @@ on_identity(const struct od_identity *id, const struct od_error *err, void *ud)
     }
     if (cli_json(cli)) {
         cJSON *o = cJSON_CreateObject();
-        char *s;
 
         cJSON_AddStringToObject(o, "Account", id->account);
         cJSON_AddStringToObject(o, "Arn", id->arn);
@@ -52,10 +56,7 @@ on_identity(const struct od_identity *id, const struct od_error *err, void *ud)
             cJSON_AddNullToObject(o, "Region");
         cJSON_AddStringToObject(o, "Profile", cli->aws->profile);
         cJSON_AddStringToObject(o, "CredentialSource", w->source != NULL ? w->source : "");
-        s = cJSON_Print(o);
-        puts(s);
-        free(s);
-        cJSON_Delete(o);
+        w->json = o;
     } else {
         print_field("Account", id->account);
         print_field("Arn", id->arn);
@@ -64,6 +65,7 @@ on_identity(const struct od_identity *id, const struct od_error *err, void *ud)
         print_field("Profile", cli->aws->profile);
         print_field("Credentials", w->source);
     }
+    w->account = xstrdup(id->account);
     w->rc = OD_EXIT_OK;
 }
 
@@ -103,14 +105,36 @@ run(struct od_cli *cli)
         return OD_EXIT_ERROR;
     }
     loop_run_until(cli->loop, &w.done);
+    if (w.rc == OD_EXIT_OK && opt_check)
+        w.rc = whoami_check(cli, w.account, w.json);
+    if (w.json != NULL) {
+        char *s = cJSON_Print(w.json);
+
+        puts(s);
+        free(s);
+        cJSON_Delete(w.json);
+    }
+    free(w.account);
     free(w.source);
     return w.rc;
 }
 
+static const struct od_opt *
+whoami_options(struct od_cli *cli)
+{
+    static struct od_opt opts[2];
+
+    (void)cli;
+    opt_check = false;
+    opts[0] = (struct od_opt){"check", false, NULL, &opt_check, NULL};
+    return opts;
+}
+
 const struct od_command cmd_whoami = {
     .name = "whoami",
-    .summary = "show the account, identity, region and credential source in effect",
-    .usage = "[--json]",
-    .options = NULL,
+    .summary = "show the account, identity, region and credential source in effect; --check: "
+               "which reads the policy allows",
+    .usage = "[--check] [--json]",
+    .options = whoami_options,
     .run = run,
 };

@@ -31,6 +31,16 @@ add_metric_set(cJSON *metrics, const struct od_metric_set *m)
             cJSON_AddItemToObject(metrics, m->series[i].id, series_values(&m->series[i]));
 }
 
+/* {metric: "Forbidden: message"} for the series GetMetricData could not read. */
+static void
+add_metric_errors(cJSON *errors, const struct od_metric_set *m)
+{
+    for (size_t i = 0; m != NULL && i < m->nseries; i++)
+        if (series_failed(&m->series[i]) &&
+            cJSON_GetObjectItemCaseSensitive(errors, m->series[i].id) == NULL)
+            cJSON_AddStringToObject(errors, m->series[i].id, m->series[i].message);
+}
+
 static cJSON *
 task_json(const struct od_task *t)
 {
@@ -192,6 +202,30 @@ scaling_json(const struct od_scaling *sc)
     return o;
 }
 
+/* targetCounts (by state) and missingTargetGroups (TargetGroupNotFound) of a service. */
+static void
+add_target_counts(cJSON *o, const struct od_world *w, const struct od_service *s)
+{
+    struct od_target_counts c;
+    cJSON *counts = cJSON_AddObjectToObject(o, "targetCounts");
+    cJSON *missing = cJSON_AddArrayToObject(o, "missingTargetGroups");
+
+    world_count_targets(w, s, &c);
+    cJSON_AddNumberToObject(counts, "healthy", (double)c.healthy);
+    cJSON_AddNumberToObject(counts, "unhealthy", (double)c.unhealthy);
+    cJSON_AddNumberToObject(counts, "initial", (double)c.initial);
+    cJSON_AddNumberToObject(counts, "draining", (double)c.draining);
+    cJSON_AddNumberToObject(counts, "unused", (double)c.unused);
+    cJSON_AddNumberToObject(counts, "unavailable", (double)c.unavailable);
+    cJSON_AddNumberToObject(counts, "other", (double)c.other);
+    for (size_t k = 0; k < s->nlbs; k++) {
+        const struct od_target_group *tg = world_target_group(w, s->lbs[k].target_group_arn);
+
+        if (tg != NULL && tg->missing)
+            cJSON_AddItemToArray(missing, cJSON_CreateString(tg->arn));
+    }
+}
+
 cJSON *
 status_json_service(const struct od_world *w, const struct od_service *s)
 {
@@ -264,6 +298,8 @@ status_json_service(const struct od_world *w, const struct od_service *s)
         }
     }
 
+    add_target_counts(o, w, s);
+
     arr = cJSON_AddArrayToObject(o, "alarms");
     for (size_t i = 0; i < w->nalarms; i++) {
         const struct od_alarm *a = &w->alarms[i];
@@ -306,6 +342,10 @@ status_json_service(const struct od_world *w, const struct od_service *s)
     add_metric_set(metrics, world_metrics(w, s->name));
     for (size_t k = 0; k < s->nlbs; k++)
         add_metric_set(metrics, world_metrics(w, s->lbs[k].target_group_arn));
+    metrics = cJSON_AddObjectToObject(o, "metricErrors");
+    add_metric_errors(metrics, world_metrics(w, s->name));
+    for (size_t k = 0; k < s->nlbs; k++)
+        add_metric_errors(metrics, world_metrics(w, s->lbs[k].target_group_arn));
     return o;
 }
 
@@ -362,6 +402,21 @@ status_json_stale(const struct od_world *w)
 }
 
 cJSON *
+status_json_denied(const struct od_world *w)
+{
+    cJSON *o = NULL;
+
+    for (int p = 0; p < OD_PART__COUNT; p++) {
+        if (!w->parts[p].stale || w->parts[p].denied == NULL)
+            continue;
+        if (o == NULL)
+            o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, part_name((enum od_part)p), w->parts[p].denied);
+    }
+    return o;
+}
+
+cJSON *
 status_json(const struct od_world *w, const char *service_filter)
 {
     cJSON *o = cJSON_CreateObject(), *arr, *stale;
@@ -380,6 +435,8 @@ status_json(const struct od_world *w, const char *service_filter)
         cJSON_AddItemToArray(arr, status_json_distribution(w, &w->dists[i]));
     if ((stale = status_json_stale(w)) != NULL)
         cJSON_AddItemToObject(o, "stale", stale);
+    if ((stale = status_json_denied(w)) != NULL)
+        cJSON_AddItemToObject(o, "denied", stale);
     return o;
 }
 
@@ -405,6 +462,8 @@ status_json_clusters(const struct od_world *w)
     }
     if ((stale = status_json_stale(w)) != NULL)
         cJSON_AddItemToObject(o, "stale", stale);
+    if ((stale = status_json_denied(w)) != NULL)
+        cJSON_AddItemToObject(o, "denied", stale);
     return o;
 }
 

@@ -18,5 +18,7 @@ cJSON *status_json_alarm(const struct od_alarm *a);
 cJSON *status_json_stats(const struct od_refresh_stats *st, unsigned calls_per_minute);
 /* Parts that are stale, as {"part": "error"}; NULL when everything is current. */
 cJSON *status_json_stale(const struct od_world *w);
+/* {part: "iam:Action"} for each part refused for want of permission, or NULL. */
+cJSON *status_json_denied(const struct od_world *w);
 
 #endif

@@ -21,6 +21,10 @@
 #define BACKOFF_FIRST_MS 1000
 #define BACKOFF_MAX_MS 30000
 #define ONE_SHOT_MAX_ERRORS 10
+#define DEFAULT_RECHECK_MAX_MS 30000 /* a stream that does not exist yet: look this often */
+#define RECHECK_FIRST_MS 2000
+#define FAILED_RETRY_MS 30000  /* follow mode: a failed query is tried again after this */
+#define FAILED_RETRY_MAX_MS 300000
 #define NO_TIME SEEN_NO_TIME
 
 /* ---- the process-wide call budget (a token bucket that may go into debt) ---------------- */
@@ -90,8 +94,16 @@ struct query {
     char *next_token;
     unsigned pages_this_pass;
     bool pass_done, in_flight, failed, want_send;
+    bool token_restarted;  /* this chain restarted once after its token was refused */
     struct call_ctx *call; /* the FilterLogEvents in flight, to cancel on follow_free */
     int errors; /* consecutive failures */
+    int failures;          /* times this query failed for good (follow mode retries it) */
+    uint64_t retry_at_ms;  /* follow mode: when a failed query is tried again (mono) */
+    size_t probes;         /* DescribeLogStreams still to come back for this query */
+    bool probe_group_gone; /* a probe said the group itself does not exist */
+    bool probe_unsure;     /* a probe failed: the stream's existence is unknown */
+    bool dropped_any;      /* a probe moved a stream to the waiting list */
+    struct od_error probe_err;
     uint64_t timer;
     struct seen seen;
 };
@@ -100,6 +112,25 @@ struct pend {
     struct od_log_record rec;
     struct query *q;
     char *task_id, *container;
+};
+
+/* A stream that did not exist when it was asked for: looked for again with backoff and, once
+ * it exists, read from opts.start_ms by a query of its own (like a stream added later). */
+struct waiting {
+    struct od_log_source src;
+    uint64_t due_ms, backoff_ms; /* mono */
+    bool probing;
+};
+
+/* One DescribeLogStreams "does this stream exist?" (prefix = the name, limit 1). */
+struct probe {
+    struct od_follow *f;
+    struct query *q;   /* the query whose FilterLogEvents said "no such stream", or NULL for a
+                        * waiting stream */
+    struct od_log_source src;
+    uint64_t timer;
+    bool in_flight;
+    struct probe *next;
 };
 
 struct od_follow {
@@ -115,6 +146,10 @@ struct od_follow {
     struct pend *pending;
     size_t npending, cpending;
 
+    struct waiting *waiting;
+    size_t nwaiting;
+    struct probe *probes; /* timers and calls outstanding, to cancel on follow_free */
+
     bool started, paused, dead, done, in_pass, pass_wanted;
     int64_t end_ms; /* endTime of one-shot mode, or -1 */
     int64_t last_delivered_ts;
@@ -126,6 +161,7 @@ struct od_follow {
 struct call_ctx {
     struct query *q;
     uint64_t throttles_at_send;
+    bool had_token;
 };
 
 static void start_pass(struct od_follow *f);
@@ -165,6 +201,7 @@ query_free(struct query *q)
     free(q->group);
     free(q->region);
     free(q->next_token);
+    od_error_clear(&q->probe_err);
     seen_free(&q->seen);
     free(q);
 }
@@ -186,6 +223,9 @@ follow_destroy(struct od_follow *f)
     for (size_t i = 0; i < f->npending; i++)
         pend_clear(&f->pending[i]);
     free(f->pending);
+    for (size_t i = 0; i < f->nwaiting; i++)
+        log_source_clear(&f->waiting[i].src);
+    free(f->waiting);
     free(f->filter);
     free(f);
 }
@@ -210,6 +250,8 @@ follow_new(struct od_aws *aws, const struct follow_opts *opts, const struct foll
         f->o.dedup_max = DEFAULT_DEDUP_MAX;
     if (f->o.max_pending == 0)
         f->o.max_pending = DEFAULT_MAX_PENDING;
+    if (f->o.recheck_max_ms == 0)
+        f->o.recheck_max_ms = DEFAULT_RECHECK_MAX_MS;
     f->cbs = *cbs;
     f->ud = ud;
     f->end_ms = -1;
@@ -239,6 +281,18 @@ follow_free(struct od_follow **fp)
             q->in_flight = false;
             f->holds--;
         }
+    }
+    while (f->probes != NULL) {
+        struct probe *p = f->probes;
+
+        f->probes = p->next;
+        if (p->in_flight) {
+            aws_cancel_ud(f->aws, p);
+            f->holds--;
+        }
+        loop_timer_cancel(f->aws->loop, p->timer);
+        log_source_clear(&p->src);
+        free(p);
     }
     /* Inside a callback the caller still holds f: the last unhold frees it. */
     if (f->holds == 0)
@@ -317,6 +371,81 @@ same_place(const struct query *q, const struct od_log_source *s)
     return str_eq(q->group, s->group) && str_eq(q->region, s->region);
 }
 
+static bool
+same_place_src(const struct od_log_source *a, const struct od_log_source *b)
+{
+    return str_eq(a->group, b->group) && str_eq(a->region, b->region);
+}
+
+static bool
+is_waiting(const struct od_follow *f, const struct od_log_source *s)
+{
+    for (size_t i = 0; i < f->nwaiting; i++)
+        if (same_place_src(&f->waiting[i].src, s) && str_eq(f->waiting[i].src.stream, s->stream))
+            return true;
+    return false;
+}
+
+/* A query all of whose streams went to the waiting list: used again as a new one. */
+static bool
+query_reusable(const struct query *q)
+{
+    return !q->whole_group && q->nsrc == 0 && !q->in_flight && q->probes == 0 && !q->failed;
+}
+
+static void
+query_reset(struct query *q)
+{
+    q->start_ms = q->f->o.start_ms;
+    q->max_ts = q->begun_at = q->floor_ms = q->frontier = NO_TIME;
+    q->pass_done = true;
+    q->token_restarted = false;
+    free(q->next_token);
+    q->next_token = NULL;
+    seen_free(&q->seen);
+    seen_init(&q->seen, 0);
+}
+
+static void
+add_stream(struct od_follow *f, const struct od_log_source *s)
+{
+    struct query *target = NULL;
+    bool have = is_waiting(f, s);
+
+    for (size_t k = 0; k < f->nqs && target == NULL && !have; k++) {
+        struct query *q = f->qs[k];
+
+        if (!same_place(q, s))
+            continue;
+        have = query_has_stream(q, s->stream);
+        /* A whole-group query reads the stream already; it only learns the tags. */
+        if (q->whole_group)
+            target = q;
+    }
+    if (have)
+        return;
+    /* New streams go to a query that has not run yet (up to 100 names), else to a new
+     * one: it reads them from the beginning while the running ones keep their windows. */
+    for (size_t k = f->nqs; target == NULL && k-- > 0;) {
+        struct query *q = f->qs[k];
+
+        if (q->whole_group || !same_place(q, s) || q->in_flight || q->probes > 0 ||
+            q->nsrc >= LOGS_MAX_STREAM_NAMES)
+            continue;
+        if (q->begun_at == NO_TIME)
+            target = q;
+        else if (query_reusable(q)) {
+            query_reset(q);
+            target = q;
+        }
+    }
+    if (target == NULL)
+        target = new_query(f, s->group, s->region, false);
+    target->src = xreallocarray(target->src, target->nsrc + 1, sizeof *target->src);
+    log_source_copy(&target->src[target->nsrc++], s);
+    qsort(target->src, target->nsrc, sizeof *target->src, cmp_src);
+}
+
 void
 follow_add_sources(struct od_follow *f, const struct od_log_source *src, size_t n)
 {
@@ -331,39 +460,9 @@ follow_add_sources(struct od_follow *f, const struct od_log_source *src, size_t 
         if (!have)
             new_query(f, src[i].group, src[i].region, true);
     }
-    for (size_t i = 0; i < n; i++) {
-        struct query *target = NULL;
-        bool have = false;
-
-        if (src[i].stream == NULL)
-            continue;
-        for (size_t k = 0; k < f->nqs && target == NULL && !have; k++) {
-            struct query *q = f->qs[k];
-
-            if (!same_place(q, &src[i]))
-                continue;
-            have = query_has_stream(q, src[i].stream);
-            /* A whole-group query reads the stream already; it only learns the tags. */
-            if (q->whole_group)
-                target = q;
-        }
-        if (have)
-            continue;
-        /* New streams go to a query that has not run yet (up to 100 names), else to a new
-         * one: it reads them from the beginning while the running ones keep their windows. */
-        for (size_t k = f->nqs; target == NULL && k-- > 0;) {
-            struct query *q = f->qs[k];
-
-            if (!q->whole_group && same_place(q, &src[i]) && q->begun_at == NO_TIME &&
-                !q->in_flight && q->nsrc < LOGS_MAX_STREAM_NAMES)
-                target = q;
-        }
-        if (target == NULL)
-            target = new_query(f, src[i].group, src[i].region, false);
-        target->src = xreallocarray(target->src, target->nsrc + 1, sizeof *target->src);
-        log_source_copy(&target->src[target->nsrc++], &src[i]);
-        qsort(target->src, target->nsrc, sizeof *target->src, cmp_src);
-    }
+    for (size_t i = 0; i < n; i++)
+        if (src[i].stream != NULL)
+            add_stream(f, &src[i]);
     f->st.queries = f->nqs;
 }
 
@@ -469,7 +568,7 @@ fatal_error(const struct od_error *err)
     if (err->err == OD_E_NO_CREDS || err->err == OD_E_EXPIRED_CREDS || err->err == OD_E_USAGE ||
         err->err == OD_E_CONFIG)
         return true;
-    if (str_eq(err->code, "InvalidNextToken") || str_eq(err->code, "ThrottlingException") ||
+    if (str_eq(err->code, "ThrottlingException") ||
         str_eq(err->code, "ServiceUnavailableException") ||
         str_eq(err->code, "LimitExceededException"))
         return false;
@@ -479,6 +578,25 @@ fatal_error(const struct od_error *err)
 
 static void
 on_page(const struct od_aws_response *resp, const struct od_error *err, void *ud);
+
+/* The query stops: for good in one pass; in follow mode it is tried again on a later pass
+ * (after 30 s, doubling to 5 min), so a role fixed or a group created later is read. */
+static void
+query_fail(struct query *q, const struct od_error *err)
+{
+    struct od_follow *f = q->f;
+    uint64_t wait = FAILED_RETRY_MS;
+
+    for (int i = 0; i < q->failures && wait < FAILED_RETRY_MAX_MS; i++)
+        wait *= 2;
+    if (wait > FAILED_RETRY_MAX_MS)
+        wait = FAILED_RETRY_MAX_MS;
+    q->failures++;
+    q->failed = true;
+    q->retry_at_ms = clock_mono_ms() + wait;
+    report(f, FOLLOW_FAILED, q, err, f->o.follow ? wait : 0);
+    check_pass_end(f);
+}
 
 static void
 send_now(struct query *q)
@@ -516,13 +634,12 @@ send_now(struct query *q)
     ctx = xcalloc(1, sizeof *ctx);
     ctx->q = q;
     ctx->throttles_at_send = f->aws->throttles_total;
+    ctx->had_token = q->next_token != NULL;
     if (aws_call(f->aws, &call, on_page, ctx, &err) != OD_OK) {
         free(ctx);
         free(body);
-        q->failed = true;
-        report(f, FOLLOW_FAILED, q, &err, 0);
+        query_fail(q, &err);
         od_error_clear(&err);
-        check_pass_end(f);
         return;
     }
     free(body);
@@ -573,17 +690,10 @@ retry_later(struct query *q, const struct od_error *err)
     hash_random(&r, sizeof r);
     delay = delay / 2 + (uint64_t)r % (delay / 2 + 1); /* jitter: [delay/2, delay] */
     if (!f->o.follow && q->errors > ONE_SHOT_MAX_ERRORS) {
-        q->failed = true;
-        report(f, FOLLOW_FAILED, q, err, 0);
-        check_pass_end(f);
+        query_fail(q, err);
         return;
     }
     f->st.retries++;
-    if (str_eq(err->code, "InvalidNextToken")) {
-        /* The token went stale: restart the chain; dedup hides what is read again. */
-        free(q->next_token);
-        q->next_token = NULL;
-    }
     report(f, err->err == OD_E_THROTTLED ? FOLLOW_THROTTLED : FOLLOW_RETRYING, q, err, delay);
     q->want_send = true;
     if (!f->paused && !f->dead)
@@ -645,9 +755,258 @@ take_records(struct query *q, struct od_log_record *recs, size_t n)
     }
 }
 
+/* ---- streams that do not exist yet --------------------------------------------------------
+ *
+ * FilterLogEvents answers ResourceNotFoundException ("The specified log stream does not
+ * exist.") when any of its logStreamNames is missing: the stream of a task that has not
+ * started logging yet (PROVISIONING, PENDING, or a task that never started). Then each stream
+ * of the query is looked up (DescribeLogStreams, prefix = the name, limit 1: the name itself
+ * sorts first when it exists); the missing ones leave the query for the waiting list, the
+ * others are read again at once. A probe that finds no group fails the query as before. */
+
+static void on_probe(const struct od_aws_response *resp, const struct od_error *err, void *ud);
+
+static void
+probe_unlink(struct od_follow *f, struct probe *p)
+{
+    for (struct probe **pp = &f->probes; *pp != NULL; pp = &(*pp)->next)
+        if (*pp == p) {
+            *pp = p->next;
+            return;
+        }
+}
+
+static void
+probe_free(struct probe *p)
+{
+    log_source_clear(&p->src);
+    free(p);
+}
+
+static void
+probe_send(void *ud)
+{
+    struct probe *p = ud;
+    struct od_follow *f = p->f;
+    struct od_aws_call call = {0};
+    struct od_error err = {0};
+    char *body;
+
+    p->timer = 0;
+    body = logs_body_describe_log_streams(p->src.group, p->src.stream, false, false, NULL, 1);
+    call.svc = OD_SVC_LOGS;
+    call.op = "DescribeLogStreams";
+    call.body = body;
+    call.body_len = strlen(body);
+    call.region = p->src.region;
+    hold(f);
+    if (aws_call(f->aws, &call, on_probe, p, &err) != OD_OK) {
+        free(body);
+        on_probe(NULL, &err, p); /* drops the hold */
+        od_error_clear(&err);
+        return;
+    }
+    free(body);
+    p->in_flight = true;
+    f->st.probes++;
+}
+
+static void
+probe_start(struct od_follow *f, struct query *q, const struct od_log_source *src)
+{
+    struct probe *p = xcalloc(1, sizeof *p);
+
+    p->f = f;
+    p->q = q;
+    log_source_copy(&p->src, src);
+    p->next = f->probes;
+    f->probes = p;
+    if (q != NULL)
+        q->probes++;
+    p->timer = loop_timer_add(f->aws->loop, budget_reserve(), probe_send, p);
+}
+
+static void
+wait_for(struct od_follow *f, const struct od_log_source *src)
+{
+    struct waiting *w;
+
+    if (is_waiting(f, src))
+        return;
+    f->waiting = xreallocarray(f->waiting, f->nwaiting + 1, sizeof *f->waiting);
+    w = &f->waiting[f->nwaiting++];
+    memset(w, 0, sizeof *w);
+    log_source_copy(&w->src, src);
+    w->backoff_ms = RECHECK_FIRST_MS < f->o.recheck_max_ms ? RECHECK_FIRST_MS : f->o.recheck_max_ms;
+    w->due_ms = clock_mono_ms() + w->backoff_ms;
+}
+
+static void
+query_drop_stream(struct query *q, const char *stream)
+{
+    for (size_t i = 0; i < q->nsrc; i++)
+        if (str_eq(q->src[i].stream, stream)) {
+            log_source_clear(&q->src[i]);
+            memmove(&q->src[i], &q->src[i + 1], (q->nsrc - i - 1) * sizeof *q->src);
+            q->nsrc--;
+            return;
+        }
+}
+
+/* Every probe of q came back: go on with the streams that exist. */
+static void
+query_probed(struct query *q, bool dropped)
+{
+    struct od_follow *f = q->f;
+
+    free(q->next_token);
+    q->next_token = NULL; /* the chain starts again from chain_start; dedup hides repeats */
+    if (q->probe_group_gone) {
+        query_fail(q, &q->probe_err);
+    } else if (q->probe_unsure || !dropped) {
+        /* Not sure what is missing (or nothing was): back off rather than spin. */
+        struct od_error e = {0};
+
+        if (q->probe_err.err != OD_OK)
+            od_error_copy(&e, &q->probe_err);
+        else
+            od_error_set(&e, OD_E_AWS, "a log stream does not exist");
+        retry_later(q, &e);
+        od_error_clear(&e);
+    } else if (q->nsrc == 0) {
+        q->pass_done = true; /* every stream is waiting */
+        check_pass_end(f);
+    } else {
+        schedule_call(q);
+    }
+    od_error_clear(&q->probe_err);
+    q->probe_group_gone = q->probe_unsure = false;
+}
+
+static void
+on_probe(const struct od_aws_response *resp, const struct od_error *err, void *ud)
+{
+    struct probe *p = ud;
+    struct od_follow *f = p->f;
+    struct query *q = p->q;
+    struct od_log_stream *ls = NULL;
+    struct od_error derr = {0};
+    size_t n = 0;
+    bool exists = false, known = false, gone = false;
+
+    probe_unlink(f, p);
+    p->in_flight = false;
+    if (f->dead) {
+        probe_free(p);
+        unhold(f);
+        return;
+    }
+    if (resp != NULL && (err == NULL || err->err == OD_OK)) {
+        if (logs_decode_describe_log_streams(resp->body, resp->body_len, &ls, &n, NULL, &derr) ==
+            OD_OK) {
+            known = true;
+            exists = n > 0 && str_eq(ls[0].name, p->src.stream);
+        }
+        for (size_t i = 0; i < n; i++)
+            log_stream_clear(&ls[i]);
+        free(ls);
+    } else if (err != NULL && str_eq(err->code, "ResourceNotFoundException")) {
+        gone = true; /* DescribeLogStreams names no stream: the group itself is missing */
+    }
+    if (q != NULL) {
+        bool dropped = known && !exists;
+
+        if (gone || !known) {
+            const struct od_error *e = err != NULL && err->err != OD_OK ? err : &derr;
+
+            q->probe_group_gone |= gone;
+            q->probe_unsure |= !gone;
+            if (q->probe_err.err == OD_OK && e->err != OD_OK)
+                od_error_copy(&q->probe_err, e);
+        }
+        if (dropped) {
+            query_drop_stream(q, p->src.stream);
+            wait_for(f, &p->src);
+        }
+        q->dropped_any |= dropped;
+        if (--q->probes == 0) {
+            bool any = q->dropped_any;
+
+            q->dropped_any = false;
+            query_probed(q, any);
+        }
+    } else {
+        for (size_t i = 0; i < f->nwaiting; i++) {
+            struct waiting *w = &f->waiting[i];
+
+            if (!same_place_src(&w->src, &p->src) || !str_eq(w->src.stream, p->src.stream))
+                continue;
+            w->probing = false;
+            if (exists) {
+                /* It exists now: read it from the start, like a stream added later. */
+                struct od_log_source s = w->src;
+
+                memmove(w, w + 1, (f->nwaiting - i - 1) * sizeof *w);
+                f->nwaiting--;
+                add_stream(f, &s);
+                log_source_clear(&s);
+                f->st.queries = f->nqs;
+            } else {
+                w->backoff_ms *= 2;
+                if (w->backoff_ms > f->o.recheck_max_ms)
+                    w->backoff_ms = f->o.recheck_max_ms;
+                w->due_ms = clock_mono_ms() + w->backoff_ms;
+            }
+            break;
+        }
+    }
+    od_error_clear(&derr);
+    probe_free(p);
+    unhold(f); /* the call's */
+}
+
+/* Follow mode, each pass: look for the waiting streams that are due. */
+static void
+recheck_waiting(struct od_follow *f)
+{
+    uint64_t now = clock_mono_ms();
+
+    for (size_t i = 0; i < f->nwaiting; i++) {
+        struct waiting *w = &f->waiting[i];
+
+        if (!w->probing && now >= w->due_ms) {
+            w->probing = true;
+            probe_start(f, NULL, &w->src);
+        }
+    }
+}
+
+/* A refused nextToken: CloudWatch Logs answers InvalidParameterException (tokens expire
+ * after 24 hours; the Logs model has no InvalidNextToken). Restart the chain from the newest
+ * time this pass has seen, less the overlap (dedup hides the re-read), once per chain: a
+ * second refusal before a token is accepted again is an error like any other. */
+static bool
+token_refused(struct query *q, const struct od_error *e, bool had_token)
+{
+    struct od_follow *f = q->f;
+    int64_t from;
+
+    if (!had_token || q->token_restarted || !str_eq(e->code, "InvalidParameterException"))
+        return false;
+    from = q->frontier != NO_TIME ? q->frontier - (int64_t)f->o.overlap_ms : q->chain_start;
+    if (from > q->chain_start)
+        q->chain_start = from;
+    free(q->next_token);
+    q->next_token = NULL;
+    q->token_restarted = true;
+    f->st.token_restarts++;
+    schedule_call(q);
+    return true;
+}
+
 static void
 page_done(struct query *q, const struct od_aws_response *resp, const struct od_error *err,
-          uint64_t throttles_at_send)
+          uint64_t throttles_at_send, bool had_token)
 {
     struct od_follow *f = q->f;
     struct od_log_record *recs = NULL;
@@ -664,10 +1023,14 @@ page_done(struct query *q, const struct od_aws_response *resp, const struct od_e
             e = &none;
         }
         budget_feedback(e->err == OD_E_THROTTLED);
-        if (fatal_error(e)) {
-            q->failed = true;
-            report(f, FOLLOW_FAILED, q, e, 0);
-            check_pass_end(f);
+        if (token_refused(q, e, had_token)) {
+            /* restarted */
+        } else if (str_eq(e->code, "ResourceNotFoundException") && !q->whole_group &&
+                   q->nsrc > 0) {
+            for (size_t i = 0; i < q->nsrc; i++)
+                probe_start(f, q, &q->src[i]);
+        } else if (fatal_error(e)) {
+            query_fail(q, e);
         } else {
             retry_later(q, e);
         }
@@ -682,6 +1045,8 @@ page_done(struct query *q, const struct od_aws_response *resp, const struct od_e
     }
     budget_feedback(resp->attempts > 1 && f->aws->throttles_total > throttles_at_send);
     q->errors = 0;
+    if (had_token)
+        q->token_restarted = false; /* a token was accepted: the chain is sound again */
     f->st.pages++;
     q->pages_this_pass++;
     for (size_t i = 0; i < n; i++)
@@ -706,12 +1071,13 @@ on_page(const struct od_aws_response *resp, const struct od_error *err, void *ud
     struct query *q = ctx->q;
     struct od_follow *f = q->f;
     uint64_t throttles_at_send = ctx->throttles_at_send;
+    bool had_token = ctx->had_token;
 
     free(ctx);
     q->in_flight = false;
     q->call = NULL;
     if (!f->dead)
-        page_done(q, resp, err, throttles_at_send);
+        page_done(q, resp, err, throttles_at_send, had_token);
     unhold(f); /* the call's hold */
 }
 
@@ -785,12 +1151,20 @@ start_pass(struct od_follow *f)
         f->end_ms = f->o.end_ms >= 0 ? f->o.end_ms : now;
     else if (f->o.end_ms >= 0)
         f->end_ms = f->o.end_ms;
+    if (f->o.follow)
+        recheck_waiting(f);
     for (size_t i = 0; i < f->nqs; i++) {
         struct query *q = f->qs[i];
         int64_t start = q->start_ms, cut;
 
-        if (q->failed)
-            continue;
+        if (q->failed) {
+            /* Follow mode: a failed query is tried again once its wait is over. */
+            if (!f->o.follow || clock_mono_ms() < q->retry_at_ms)
+                continue;
+            q->failed = false;
+        }
+        if (!q->whole_group && q->nsrc == 0)
+            continue; /* every stream of it is waiting to exist */
         if (q->begun_at != NO_TIME) {
             /* The previous pass saw every event ingested before it began (B) whose time was
              * in its window; one ingested after B is at most `overlap` older than B. So the
@@ -817,6 +1191,7 @@ start_pass(struct od_follow *f)
         q->pass_done = false;
         free(q->next_token);
         q->next_token = NULL;
+        q->token_restarted = false;
         q->errors = 0;
         schedule_call(q);
     }
@@ -917,4 +1292,5 @@ follow_get_stats(const struct od_follow *f, struct follow_stats *out)
     for (size_t i = 0; i < f->nqs; i++)
         out->seen += f->qs[i]->seen.n;
     out->queries = f->nqs;
+    out->waiting = f->nwaiting;
 }

@@ -17,7 +17,14 @@
  *          portable FilterLogEvents floor); throttling halves the rate, successes win it
  *          back slowly. Failed calls are retried with backoff (1 s doubling to 30 s) with the
  *          same token and start time, so nothing is skipped; errors that retrying cannot fix
- *          (no such group, access denied, bad filter) end that query with FOLLOW_FAILED.
+ *          (no such group, access denied, bad filter) end that query with FOLLOW_FAILED (in
+ *          follow mode it is tried again on a pass 30 s later, doubling to 5 min).
+ *   missing streams: FilterLogEvents refuses the whole call when one named stream does not
+ *          exist (a task that has not logged yet). Then each stream of the query is looked up
+ *          (DescribeLogStreams); the missing ones wait, are looked for again (2 s doubling
+ *          to recheck_max_ms, follow mode) and, once they exist, are read from start_ms.
+ *   tokens: a refused nextToken (InvalidParameterException; tokens expire after 24 h)
+ *          restarts the chain from the newest time seen less the overlap, once per chain.
  *
  * Callbacks run from the loop, never inside a follow_* call. Event strings live only during
  * the callback; messages are raw bytes (sanitise before display). */
@@ -44,6 +51,8 @@ struct follow_opts {
     int page_limit;      /* events per page; 0 = 10,000 */
     size_t dedup_max;    /* event ids kept per query; 0 = 500,000 */
     size_t max_pending;  /* merge buffer before an early release; 0 = 200,000 */
+    uint64_t recheck_max_ms; /* longest wait between looks for a stream that does not exist
+                              * yet (2 s doubling up to this); 0 = 30000 */
 };
 
 struct follow_event {
@@ -63,7 +72,7 @@ enum follow_state {
     FOLLOW_RETRYING,      /* a call failed; retrying in retry_in_ms */
     FOLLOW_THROTTLED,     /* throttled after retries; backing off retry_in_ms */
     FOLLOW_WINDOW_SHRUNK, /* the dedup set overflowed (see above) */
-    FOLLOW_FAILED,        /* one query stopped for good (err says why) */
+    FOLLOW_FAILED,        /* one query stopped (err says why); follow mode: retry_in_ms later */
     FOLLOW_DONE,          /* nothing more will come (one pass done, or every query failed) */
 };
 
@@ -91,6 +100,9 @@ struct follow_stats {
     uint64_t passes;
     size_t seen;         /* ids held by the dedup sets now */
     size_t queries;
+    size_t waiting;          /* streams asked for that do not exist (yet) */
+    uint64_t probes;         /* DescribeLogStreams sent to find which streams exist */
+    uint64_t token_restarts; /* chains restarted after a refused nextToken */
 };
 
 struct od_follow *follow_new(struct od_aws *aws, const struct follow_opts *opts,

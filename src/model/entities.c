@@ -228,7 +228,15 @@ series_clear(struct od_series *s)
     free(s->values);
     free(s->timestamps);
     free(s->status_code);
+    free(s->message);
     memset(s, 0, sizeof *s);
+}
+
+bool
+series_failed(const struct od_series *s)
+{
+    return s->status_code != NULL && (strcmp(s->status_code, "Forbidden") == 0 ||
+                                      strcmp(s->status_code, "InternalError") == 0);
 }
 
 void

@@ -185,6 +185,7 @@ struct od_target_group {
     size_t nload_balancers;
     struct od_target *targets;
     size_t ntargets;
+    bool missing; /* ELBv2 answered TargetGroupNotFound: deleted while a service names it */
 };
 
 /* ---- CloudWatch ---------------------------------------------------------------------- */
@@ -227,7 +228,11 @@ struct od_series {
     time_t *timestamps;
     size_t n;
     char *status_code;
+    char *message; /* Messages of a Forbidden or InternalError result: "Code: Value" */
 };
+/* GetMetricData could not read the series (StatusCode Forbidden or InternalError): an error to
+ * show, not an empty series. */
+bool series_failed(const struct od_series *s);
 
 /* ---- CloudFront ---------------------------------------------------------------------- */
 

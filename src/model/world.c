@@ -1,5 +1,6 @@
 #include "model/world.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,8 +52,10 @@ world_free(struct od_world **wp)
         return;
     free(w->region);
     free(w->cluster);
-    for (int i = 0; i < OD_PART__COUNT; i++)
+    for (int i = 0; i < OD_PART__COUNT; i++) {
         free(w->parts[i].error);
+        free(w->parts[i].denied);
+    }
     OD_FREE_ARRAY(w->clusters, w->nclusters, cluster_clear);
     OD_FREE_ARRAY(w->services, w->nservices, service_clear);
     OD_FREE_ARRAY(w->tasks, w->ntasks, task_clear);
@@ -76,6 +79,7 @@ mark_fresh(struct od_world *w, enum od_part p)
     ps->loaded = true;
     ps->stale = false;
     xfree(&ps->error);
+    xfree(&ps->denied);
     ps->updated_at = (time_t)(clock_wall_ms() / 1000);
     w->generation++;
 }
@@ -90,6 +94,22 @@ world_mark_stale(struct od_world *w, enum od_part part, const struct od_error *e
     ps->cause = err != NULL ? err->err : OD_E_AWS;
     free(ps->error);
     ps->error = sanitize_str(line);
+    xfree(&ps->denied);
+    free(line);
+    w->generation++;
+}
+
+void
+world_mark_denied(struct od_world *w, enum od_part part, const char *action)
+{
+    struct od_part_state *ps = &w->parts[part];
+    char *line = xasprintf("no permission: %s", action);
+
+    ps->stale = true;
+    free(ps->error);
+    ps->error = sanitize_str(line);
+    free(ps->denied);
+    ps->denied = sanitize_str(action);
     free(line);
     w->generation++;
 }
@@ -512,19 +532,76 @@ alarm_names_distribution(const struct od_alarm *a, const char *dist_id)
     return alarm_any_dims(a, dims_distribution, dist_id, NULL);
 }
 
-size_t
-world_unhealthy_targets(const struct od_world *w, const struct od_service *s)
+void
+target_counts_add(struct od_target_counts *c, const char *st)
 {
-    size_t n = 0;
+    if (str_eq(st, "healthy"))
+        c->healthy++;
+    else if (str_eq(st, "unhealthy") || str_eq(st, "unhealthy.draining"))
+        c->unhealthy++;
+    else if (str_eq(st, "initial"))
+        c->initial++;
+    else if (str_eq(st, "draining"))
+        c->draining++;
+    else if (str_eq(st, "unused"))
+        c->unused++;
+    else if (str_eq(st, "unavailable"))
+        c->unavailable++;
+    else
+        c->other++;
+}
 
+void
+world_count_targets(const struct od_world *w, const struct od_service *s,
+                    struct od_target_counts *c)
+{
+    memset(c, 0, sizeof *c);
     for (size_t j = 0; j < s->nlbs; j++) {
         const struct od_target_group *tg = world_target_group(w, s->lbs[j].target_group_arn);
 
+        if (tg != NULL && tg->missing)
+            c->missing_groups++;
         for (size_t i = 0; tg != NULL && i < tg->ntargets; i++)
-            if (!str_eq(tg->targets[i].state, "healthy"))
-                n++;
+            target_counts_add(c, tg->targets[i].state);
     }
-    return n;
+}
+
+const char *
+target_counts_note(const struct od_target_counts *c, char *buf, size_t len)
+{
+    const struct {
+        size_t n;
+        const char *what;
+    } parts[] = {
+        {c->missing_groups, c->missing_groups == 1 ? "target group missing"
+                                                   : "target groups missing"},
+        {c->draining, "draining"},  {c->initial, "initial"}, {c->unused, "unused"},
+        {c->unavailable, "unavailable"}, {c->other, "other"},
+    };
+    size_t at = 0;
+
+    if (len == 0)
+        return buf;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        int k;
+
+        if (parts[i].n == 0 || at >= len)
+            continue;
+        k = snprintf(buf + at, len - at, "%s%zu %s", at > 0 ? ", " : "", parts[i].n,
+                     parts[i].what);
+        at = k < 0 ? len : at + (size_t)k;
+    }
+    return buf;
+}
+
+size_t
+world_unhealthy_targets(const struct od_world *w, const struct od_service *s)
+{
+    struct od_target_counts c;
+
+    world_count_targets(w, s, &c);
+    return c.unhealthy;
 }
 
 size_t

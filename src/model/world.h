@@ -37,6 +37,7 @@ struct od_part_state {
     bool stale;        /* the last refresh of this part failed */
     char *error;       /* why, when stale (inert text) */
     enum od_err cause; /* its class, when stale (OD_E_CONFIG, OD_E_NO_CREDS, ...) */
+    char *denied;      /* the IAM action refused, when stale for want of permission */
     time_t updated_at; /* wall time of the last successful refresh */
 };
 
@@ -93,6 +94,8 @@ void world_set_distributions(struct od_world *w, struct od_distribution *arr, si
 void world_set_scaling(struct od_world *w, struct od_scaling *arr, size_t n);
 /* Keep the old data, mark the part stale with the error. */
 void world_mark_stale(struct od_world *w, enum od_part part, const struct od_error *err);
+/* Keep the old data, mark the part stale: "no permission: ACTION". */
+void world_mark_denied(struct od_world *w, enum od_part part, const char *action);
 /* Add a task definition to the cache (takes ownership of *td's contents). */
 void world_add_task_def(struct od_world *w, struct od_task_def *td);
 /* Add fetched task definitions (takes ownership of arr) and mark the cache fresh. */
@@ -119,7 +122,23 @@ bool alarm_names_service(const struct od_alarm *a, const char *cluster, const ch
 bool alarm_names_target_group(const struct od_alarm *a, const char *tg_arn);
 bool alarm_names_distribution(const struct od_alarm *a, const char *dist_id);
 
-/* Counts for overviews. */
+/* A service's targets by ELBv2 health state (TargetHealthStateEnum). Only `unhealthy` and
+ * `unhealthy.draining` are unhealthy: `initial` and `draining` are a rollout's normal
+ * passage, `unused` and `unavailable` say the group is not checked (no listener, no health
+ * check), so none of them is a failure. */
+struct od_target_counts {
+    size_t healthy, unhealthy, initial, draining, unused, unavailable, other;
+    size_t missing_groups; /* target groups ELBv2 no longer knows (TargetGroupNotFound) */
+};
+void world_count_targets(const struct od_world *w, const struct od_service *s,
+                         struct od_target_counts *c);
+/* Count one target of that state. */
+void target_counts_add(struct od_target_counts *c, const char *state);
+/* What is neither healthy nor unhealthy, for a column or a line: "2 draining, 1 initial",
+ * "1 target group missing"; "" when nothing. Returns buf. */
+const char *target_counts_note(const struct od_target_counts *c, char *buf, size_t len);
+
+/* Counts for overviews: world_count_targets' unhealthy. */
 size_t world_unhealthy_targets(const struct od_world *w, const struct od_service *s);
 /* Alarms in ALARM that name the service or one of its target groups. */
 size_t world_alarms_firing(const struct od_world *w, const struct od_service *s);

@@ -103,6 +103,16 @@ refresh_fail_parse(struct refresh *r, enum od_part part, struct od_error *err)
 
 /* ---- commit ------------------------------------------------------------------------- */
 
+/* A part that failed for want of permission says which, not the raw error. */
+static void
+mark_failed(struct refresh *r, enum od_part part)
+{
+    if (r->denied[part] != NULL)
+        world_mark_denied(r->p->world, part, r->denied[part]);
+    else
+        world_mark_stale(r->p->world, part, &r->errors[part]);
+}
+
 static void
 commit_part(struct refresh *r, enum od_part part, bool requested)
 {
@@ -113,7 +123,7 @@ commit_part(struct refresh *r, enum od_part part, bool requested)
     if (r->failed[part]) {
         r->stats.failed_parts++;
         if (w->parts[part].loaded) {
-            world_mark_stale(w, part, &r->errors[part]);
+            mark_failed(r, part);
             return;
         }
     }
@@ -178,6 +188,7 @@ commit_part(struct refresh *r, enum od_part part, bool requested)
                 const char *p = strstr(s->arn, "targetgroup/");
                 arr[i].name = p != NULL ? xstrndup(p + 12, strcspn(p + 12, "/")) : xstrdup(s->arn);
             }
+            arr[i].missing = s->missing;
             arr[i].targets = s->targets;
             arr[i].ntargets = s->ntargets;
             s->targets = NULL;
@@ -193,7 +204,7 @@ commit_part(struct refresh *r, enum od_part part, bool requested)
         break;
     }
     if (r->failed[part])
-        world_mark_stale(w, part, &r->errors[part]);
+        mark_failed(r, part);
 }
 
 void
@@ -205,8 +216,10 @@ refresh_free(struct refresh *r)
         next = j->next;
         refresh_job_free(j);
     }
-    for (int i = 0; i < OD_PART__COUNT; i++)
+    for (int i = 0; i < OD_PART__COUNT; i++) {
         od_error_clear(&r->errors[i]);
+        free(r->denied[i]);
+    }
     OD_FREE_ARRAY(r->clusters, r->nclusters, cluster_clear);
     OD_FREE_ARRAY(r->services, r->nservices, service_clear);
     OD_FREE_ARRAY(r->tasks, r->ntasks, task_clear);
@@ -402,6 +415,8 @@ on_job_done(const struct od_aws_response *resp, const struct od_error *err, void
         return;
     }
     od_error_clear(&garbled);
+    if (failed && od_error_denied(err) && r->denied[j->part] == NULL)
+        r->denied[j->part] = svc_iam_action(j->svc, j->op);
     j->done(r, j, resp, failed && err != &garbled ? err : NULL);
     refresh_job_free(j);
     refresh_pump(r);

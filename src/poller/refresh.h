@@ -45,6 +45,7 @@ struct job {
     enum od_part part;
     int depth;
     size_t index; /* target-group slot, distribution index, ... */
+    size_t count; /* DescribeTargetGroups: the slots from index it asks for */
     const void *spec; /* what kind of list or describe this is (refresh_ecs.c) */
     const char *xml_root; /* REST-XML: the document element the answer must have */
     job_fn done;
@@ -63,6 +64,7 @@ struct tg_slot {
     char *arn;
     struct od_target_group group; /* from DescribeTargetGroups (arn/name at least) */
     bool described;
+    bool missing; /* TargetGroupNotFound for this ARN alone */
     struct od_target *targets;
     size_t ntargets;
 };
@@ -96,6 +98,7 @@ struct refresh {
     bool finished;
     bool failed[OD_PART__COUNT];
     struct od_error errors[OD_PART__COUNT];
+    char *denied[OD_PART__COUNT]; /* the first IAM action refused in each part */
     struct od_refresh_stats stats;
     uint64_t throttles_at_start;
 

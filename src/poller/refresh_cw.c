@@ -94,7 +94,16 @@ merge_series(struct refresh *r, struct od_series *s)
         memset(s, 0, sizeof *s);
         return;
     }
-    /* A later page of the same series: append its points. */
+    /* A later page of the same series: append its points; its StatusCode is the latest
+     * (PartialData pages end with Complete, or with an error to keep). */
+    if (s->status_code != NULL && !series_failed(dst)) {
+        free(dst->status_code);
+        dst->status_code = s->status_code;
+        s->status_code = NULL;
+        free(dst->message);
+        dst->message = s->message;
+        s->message = NULL;
+    }
     if (s->n > 0) {
         dst->values = xreallocarray(dst->values, dst->n + s->n, sizeof *dst->values);
         dst->timestamps = xreallocarray(dst->timestamps, dst->n + s->n, sizeof *dst->timestamps);
@@ -264,6 +273,24 @@ tg_in_scope(const struct refresh *r, const char *tg_arn)
     return false;
 }
 
+/* The first application load balancer a target group is attached to, or NULL. A Network
+ * or Gateway Load Balancer ("net/", "gwy/") publishes to AWS/NetworkELB or AWS/GatewayELB,
+ * which have no RequestCount, HTTPCode_Target_5XX_Count or TargetResponseTime: asking
+ * AWS/ApplicationELB for them would be billed and always empty. */
+static const char *
+tg_alb(const struct tg_slot *t)
+{
+    for (size_t i = 0; i < t->group.nload_balancers; i++) {
+        char *dim = elbv2_lb_dimension(t->group.load_balancer_arns[i]);
+        bool app = dim != NULL && strncmp(dim, "app/", 4) == 0;
+
+        free(dim);
+        if (app)
+            return t->group.load_balancer_arns[i];
+    }
+    return NULL;
+}
+
 void
 refresh_cw_start_metrics(struct refresh *r, int depth)
 {
@@ -291,13 +318,15 @@ refresh_cw_start_metrics(struct refresh *r, int depth)
         const struct tg_slot *t = &r->tgs[i];
         struct od_dimension *d;
 
-        if (t->group.nload_balancers == 0 || !tg_in_scope(r, t->arn))
-            continue; /* a target group without a load balancer has no metrics */
+        const char *alb = tg_alb(t);
+
+        if (alb == NULL || !tg_in_scope(r, t->arn))
+            continue; /* no application load balancer: no ALB metrics */
         /* Dimensions in name order, as the ALB publishes them: CloudWatch matches any order,
          * moto only the order the data was put in. */
         d = dims_alloc(&b, 2);
         d[0].name = xstrdup("LoadBalancer");
-        d[0].value = elbv2_lb_dimension(t->group.load_balancer_arns[0]);
+        d[0].value = elbv2_lb_dimension(alb);
         d[1].name = xstrdup("TargetGroup");
         d[1].value = elbv2_tg_dimension(t->arn);
         if (d[0].value == NULL || d[1].value == NULL)

@@ -170,6 +170,33 @@ tg_slot(struct refresh *r, const char *arn, bool *added)
     return r->ntgs++;
 }
 
+/* DescribeTargetGroups for the m slots from first. */
+static void
+describe_tgs(struct refresh *r, size_t first, size_t m, int depth)
+{
+    const char **arns = xcalloc(m, sizeof *arns);
+    struct job *d = refresh_job_new(r, OD_SVC_ELBV2, "DescribeTargetGroups", OD_PART_TARGETS,
+                                    depth + 1, describe_tgs_done);
+
+    for (size_t k = 0; k < m; k++)
+        arns[k] = r->tgs[first + k].arn;
+    d->params = elbv2_params_describe_target_groups(arns, m, NULL, &d->nparams);
+    d->index = first;
+    d->count = m;
+    free(arns);
+    r->tg_describes++;
+    refresh_enqueue(r, d);
+}
+
+/* ELBv2 fails a whole call with TargetGroupNotFound when one ARN of it is gone (a service
+ * can still name a target group deleted after its listener): that group is missing, the
+ * others are not. */
+static bool
+tg_not_found(const struct od_error *err)
+{
+    return err != NULL && err->err == OD_E_AWS && str_eq(err->code, "TargetGroupNotFound");
+}
+
 static void
 services_settled(struct refresh *r, int depth)
 {
@@ -183,19 +210,9 @@ services_settled(struct refresh *r, int depth)
         return;
     }
     refresh_add_minimum(r, "DescribeTargetGroups", refresh_batches(r->ntgs, DESCRIBE_TGS_MAX));
-    for (size_t i = 0; i < r->ntgs; i += DESCRIBE_TGS_MAX) {
-        size_t m = r->ntgs - i < DESCRIBE_TGS_MAX ? r->ntgs - i : DESCRIBE_TGS_MAX;
-        const char **arns = xcalloc(m, sizeof *arns);
-        struct job *d = refresh_job_new(r, OD_SVC_ELBV2, "DescribeTargetGroups", OD_PART_TARGETS,
-                                depth + 1, describe_tgs_done);
-
-        for (size_t k = 0; k < m; k++)
-            arns[k] = r->tgs[i + k].arn;
-        d->params = elbv2_params_describe_target_groups(arns, m, NULL, &d->nparams);
-        free(arns);
-        r->tg_describes++;
-        refresh_enqueue(r, d);
-    }
+    for (size_t i = 0; i < r->ntgs; i += DESCRIBE_TGS_MAX)
+        describe_tgs(r, i, r->ntgs - i < DESCRIBE_TGS_MAX ? r->ntgs - i : DESCRIBE_TGS_MAX,
+                     depth);
 }
 
 static void
@@ -302,6 +319,10 @@ target_health_done(struct refresh *r, struct job *j, const struct od_aws_respons
     struct tg_slot *s = &r->tgs[j->index];
     struct od_error perr = {0};
 
+    if (tg_not_found(err)) {
+        s->missing = true;
+        return;
+    }
     if (err != NULL) {
         refresh_fail(r, OD_PART_TARGETS, err);
         return;
@@ -321,7 +342,16 @@ describe_tgs_done(struct refresh *r, struct job *j, const struct od_aws_response
     struct od_error perr = {0};
 
     r->tg_describes--;
-    if (err != NULL) {
+    if (tg_not_found(err) && j->count > 1) {
+        /* Halve the batch until the gone group is alone: one missing group among 20 costs
+         * about 2 * log2(20) = 9 more calls, and only while a service names it. */
+        size_t half = j->count / 2;
+
+        describe_tgs(r, j->index, half, j->depth);
+        describe_tgs(r, j->index + half, j->count - half, j->depth);
+    } else if (tg_not_found(err) && j->count == 1) {
+        r->tgs[j->index].missing = true;
+    } else if (err != NULL) {
         refresh_fail(r, OD_PART_TARGETS, err);
     } else if (elbv2_decode_target_groups(resp->body, resp->body_len, &arr, &n, NULL, &perr) !=
                OD_OK) {

@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util/xalloc.h"
 
@@ -87,4 +88,20 @@ od_error_format(const struct od_error *e)
     if (e->request_id != NULL)
         return xasprintf("%s%s%s (request id %s)", what, sep, msg, e->request_id);
     return xasprintf("%s%s%s", what, sep, msg);
+}
+
+bool
+od_error_denied(const struct od_error *e)
+{
+    /* AccessDeniedException: ECS, Logs, ECR, CloudWatch's JSON protocol; AccessDenied: ELBv2,
+     * CloudWatch's Query code, STS, CloudFront. */
+    static const char *const codes[] = {"AccessDeniedException", "AccessDenied",
+                                        "UnauthorizedOperation"};
+
+    if (e == NULL || e->code == NULL)
+        return false;
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+        if (strcmp(e->code, codes[i]) == 0)
+            return true;
+    return false;
 }

@@ -2,6 +2,8 @@
 #ifndef OD_ERR_H
 #define OD_ERR_H
 
+#include <stdbool.h>
+
 enum od_err {
     OD_OK = 0,
     OD_E_USAGE,         /* bad command line or arguments */
@@ -38,5 +40,7 @@ void od_error_set(struct od_error *e, enum od_err err, const char *fmt, ...)
 void od_error_copy(struct od_error *dst, const struct od_error *src);
 /* One line for humans: "CODE: message (HTTP 400, request id X)"; caller frees. */
 char *od_error_format(const struct od_error *e);
+/* Whether AWS refused the call for want of permission (IAM), not for a passing reason. */
+bool od_error_denied(const struct od_error *e);
 
 #endif

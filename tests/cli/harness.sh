@@ -10,8 +10,7 @@
 . "$ONDECK_SRCDIR/tests/lib/tap.sh"
 . "$ONDECK_SRCDIR/tests/lib/moto.sh"
 
-"$PYTHON3" -c 'import moto, boto3' 2>/dev/null ||
-    tap_skip_all "python3 lacks moto/boto3 (pip install 'moto[server]==5.2.1' boto3)"
+tap_require_moto
 
 moto_start || tap_bail "moto did not start"
 tap_like "$MOTO_URL" '^http://127\.0\.0\.1:[0-9]+$' "moto listens on a private loopback port"
@@ -145,7 +144,12 @@ print(s["signature_failures"], s["by_operation"].get("ecs:ListClusters"),
       s["by_operation"].get("elasticloadbalancing:DescribeTargetHealth"),
       s["by_operation"].get("cloudfront:ListDistributions"))' "$stats" 2>&1)
 tap_is "$counts" "4 5 1 2" "stats count signature failures and requests per operation"
-tap_ok '[ -s "$TAP_TMPDIR/proxy-stats.json" ]' "GET /__proxy/stats writes the stats file"
+rm -f "$TAP_TMPDIR/proxy-stats.json"
+stats=$(proxy_stats)
+tap_is "$("$PYTHON3" -c 'import json, sys
+print(json.load(open(sys.argv[1]))["by_operation"] == json.loads(sys.argv[2])["by_operation"])' \
+    "$TAP_TMPDIR/proxy-stats.json" "$stats" 2>&1)" True \
+    "GET /__proxy/stats (re)writes the stats file with the counters it answers"
 proxy_reset
 tap_like "$(proxy_stats)" '"requests": 0' "POST /__proxy/reset zeroes the counters"
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # ondeck logs (one pass) against moto: the lines of three tasks in timestamp order, each once
-# and tagged with its task/container; --task, --container, --filter; hostile lines (escapes,
+# and tagged with its task/container, while a fourth task has no log stream yet (CloudWatch
+# Logs refuses a FilterLogEvents naming it: the log-streams behaviour); a stopped task's lines;
+# `| head` ends quietly; --task, --container, --filter; hostile lines (escapes,
 # BEL, OSC title, C1, NUL, bidi, lone surrogates, a 100 KiB line) inert in text and --json;
 # other log drivers get a clear message; usage errors.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -19,9 +21,18 @@ tap_is "${#WEB[@]}" 3 "web runs three tasks"
 T0=$(( $(date +%s) * 1000 - 40000 ))
 $SEED --endpoint "$MOTO_URL" put /ecs/web "web/app/${WEB[0]}" "web/app/${WEB[1]}" \
     "web/app/${WEB[2]}" --count 300 --start-ms "$T0" --step-ms 100 --tag order >/dev/null || tap_bail "put failed"
+# A fourth task of web that has not logged yet: its streams web/app/ID and web/redis/ID do
+# not exist, and AWS refuses any FilterLogEvents that names them.
+NEW=$($SEED --endpoint "$MOTO_URL" task --cluster prod --service web) || tap_bail "task failed"
+emu() { proxy_stats | "$PYTHON3" -c 'import json,sys; print(json.load(sys.stdin)["emu"].get(sys.argv[1], 0))' "$1"; }
 
 out=$("$ONDECK" logs --cluster prod --service web --since 5m 2>"$TAP_TMPDIR/err")
-tap_ok $? "logs --service web exits 0"
+tap_ok $? "logs --service web exits 0 although one task has no log stream yet"
+tap_ok '[ "$(emu log-streams:refused)" -ge 1 ]' "the layer did refuse a FilterLogEvents naming it"
+tap_is "$(cat "$TAP_TMPDIR/err")" \
+    "ondeck: logs: 2 log streams did not exist (tasks that have not logged yet)" \
+    "the missing streams are mentioned, and nothing else on stderr"
+tap_ok '! grep -q "${NEW}" <<<"$out"' "and nothing is made up for that task"
 printf '%s\n' "$out" >"$TAP_TMPDIR/web.txt"
 check=$("$PYTHON3" - "$TAP_TMPDIR/web.txt" "${WEB[@]}" <<'EOF'
 import re, sys
@@ -52,9 +63,9 @@ tap_like "$check" "redis 6" "the redis container's lines are there too"
 
 n=$("$ONDECK" logs --cluster prod --service web --container redis --since 5m | grep -c .)
 tap_is "$n" 6 "--container redis: only redis lines (2 per task)"
-n=$("$ONDECK" logs --cluster prod --service web --task "${WEB[1]}" --container app --since 5m |
-    grep -v -c "^[^ ]* ${WEB[1]}/app ")
-tap_is "$n" 0 "--task: only that task's lines"
+out=$("$ONDECK" logs --cluster prod --service web --task "${WEB[1]}" --container app --since 5m)
+total=$(grep -c . <<<"$out") mine=$(grep -c "^[^ ]* ${WEB[1]}/app " <<<"$out")
+tap_ok '[ "$total" -gt 0 ] && [ "$total" = "$mine" ]' "--task: only that task's lines ($mine of $total)"
 n=$("$ONDECK" logs --cluster prod --service web --task "${WEB[1]}" --container app --since 5m |
     grep -c "order seq=")
 tap_is "$n" 100 "--task: all 100 of its seeded events"
@@ -124,7 +135,10 @@ tap_like "$check" "json-bytes clean" "--json output: none of those raw bytes eit
 tap_ok '! grep -q "probe missing" <<<"$check"' "the escapes are shown as visible placeholders, text kept"
 tap_like "$check" "long ok" "a 100 KiB line is cut to 16 KiB with a marker"
 tap_like "$check" "json-data ok" "--json keeps the data (escapes decode back, long line whole)"
-tap_ok '! grep -q "PWNED" < <(grep -v "osc" "$TAP_TMPDIR/h.txt")' "no title text leaks elsewhere"
+# The two lines that carry a title (OSC 0 and OSC 2) show it after a visible \x1b], and no
+# other line holds the text.
+tap_is "$(grep -c PWNED "$TAP_TMPDIR/h.txt")" 2 "the title text is on exactly the two lines that carry it"
+tap_is "$(grep -c '\\x1b\][02];PWNED' "$TAP_TMPDIR/h.txt")" 2 "both times after a visible escape"
 
 # Other log drivers get a clear message.
 $SEED --endpoint "$MOTO_URL" other-driver --cluster legacy --service fluent >/dev/null ||
@@ -135,13 +149,39 @@ tap_is "$rc" 1 "a service that only logs with fluentd: exit 1"
 tap_like "$out" "container app \(fluent:1\) uses the fluentd log driver, not awslogs" \
     "the message names the container, task definition and driver"
 tap_like "$out" "--log-group" "and points at --log-group"
-$SEED --endpoint "$MOTO_URL" other-driver --cluster legacy --service quiet --driver none >/dev/null
+$SEED --endpoint "$MOTO_URL" other-driver --cluster legacy --service quiet --driver none >/dev/null ||
+    tap_bail "other-driver seeding failed"
 out=$("$ONDECK" logs --cluster legacy --service quiet 2>&1)
+tap_is "$?" 1 "a service without any log configuration: exit 1"
 tap_like "$out" "has no log configuration" "no logConfiguration: said so"
 out=$("$ONDECK" logs --cluster legacy --service fluent --log-group /ecs/web --since 5m 2>&1)
 tap_like "$out" "order seq=" "--log-group: manual fallback reads the named group"
 n=$("$ONDECK" logs --log-group /ecs/web --since 5m 2>/dev/null | grep -c "order seq=")
 tap_is "$n" 300 "--log-group alone: the whole group"
+
+# A stopped task (a crash loop) keeps its lines in the service's logs.
+"$PYTHON3" - "${WEB[0]}" <<'PY' || tap_bail "stop_task failed"
+import boto3, os, sys
+ecs = boto3.client("ecs", endpoint_url=os.environ["MOTO_URL"], region_name="us-east-1")
+ecs.stop_task(cluster="prod", task=sys.argv[1], reason="Essential container in task exited")
+PY
+out=$("$ONDECK" logs --cluster prod --service web --container app --since 5m 2>/dev/null)
+tap_is "$(grep -c "^[^ ]* ${WEB[0]}/app .*order seq=" <<<"$out")" 100 \
+    "a stopped task's lines are still shown (all 100)"
+tap_is "$(grep -c "order seq=" <<<"$out")" 300 "with the running tasks' lines (300 in all)"
+
+# | head: the reader goes away; ondeck ends quietly with 0, also while following.
+"$ONDECK" logs --cluster prod --service web --since 5m 2>"$TAP_TMPDIR/head.err" | head -n 3 >"$TAP_TMPDIR/head.out"
+tap_is "${PIPESTATUS[0]}" 0 "logs | head -n 3: exit 0"
+tap_is "$(grep -c . "$TAP_TMPDIR/head.out")" 3 "three lines"
+timeout 30 "$ONDECK" logs --cluster prod --service web --since 5m --follow 2>>"$TAP_TMPDIR/head.err" |
+    head -n 3 >"$TAP_TMPDIR/head.out"
+tap_is "${PIPESTATUS[0]}" 0 "logs --follow | head -n 3 ends by itself with exit 0"
+tap_is "$(grep -c . "$TAP_TMPDIR/head.out")" 3 "three lines"
+# The one note a run may leave (whether it comes before the reader goes depends on timing):
+# the streams of the task that has not logged. Anything else (a write error) fails.
+tap_is "$(grep -v '^ondeck: logs: [0-9]* log streams\{0,1\} did not exist (tasks that have not logged yet)$' \
+    "$TAP_TMPDIR/head.err")" "" "and no error on stderr"
 
 # Errors.
 out=$("$ONDECK" logs --cluster prod --service ghost 2>&1)

@@ -16,6 +16,11 @@ print("\n".join(next(s for s in w["services"] if s["name"]=="web")["task_ids"]))
 STREAMS=("web/app/${WEB[0]}" "web/app/${WEB[1]}" "web/app/${WEB[2]}")
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 count() { local n; n=$(grep -c "big seq=" "$1" 2>/dev/null); echo "${n:-0}"; }
+fle_calls()
+{
+    proxy_stats | "$PYTHON3" -c 'import json,sys
+print(json.load(sys.stdin)["by_operation"].get("logs:FilterLogEvents", 0))'
+}
 
 OUT=$TAP_TMPDIR/big.json ERR=$TAP_TMPDIR/big.err
 "$ONDECK" logs --cluster prod --service web --container app --follow --json --since 1m \
@@ -35,7 +40,14 @@ for ((i = 0; i < 1800; i++)); do
     sleep 0.1
 done
 caught=$(( $(date +%s) - t0 ))
-sleep 3 # more passes over the overlap window: nothing may be repeated
+# Three more passes (one call each when caught up) over the overlap window: nothing may be
+# repeated.
+base=$(fle_calls)
+for ((i = 0; i < 600; i++)); do
+    [ "$(fle_calls)" -ge $((base + 3)) ] && break
+    sleep 0.1
+done
+tap_ok '[ "$(fle_calls)" -ge $((base + 3)) ]' "three more passes over the overlap window"
 kill -INT "$FPID"
 wait "$FPID"
 tap_is "$?" 0 "the follow ends with status 0 on SIGINT"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # ondeck logs --follow against moto: new events (on time, and late within the overlap window)
-# are picked up exactly once; SIGINT and SIGTERM end the follow with status 0; through the
-# fault proxy with 30% throttling nothing is lost or repeated.
+# are picked up exactly once; SIGINT and SIGTERM end the follow with status 0; a task whose
+# stream does not exist yet (CloudWatch Logs refuses the names: the log-streams behaviour) is
+# followed once the stream appears, and a task started during the follow joins it at the next
+# rescan; through the fault proxy with 30% throttling nothing is lost or repeated.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$ONDECK_SRCDIR/tests/lib/tap.sh"
 . "$ONDECK_SRCDIR/tests/lib/moto.sh"
@@ -26,6 +28,24 @@ wait_lines()
     for ((i = 0; i < $3 * 10; i++)); do
         n=$(grep -c . "$1" 2>/dev/null)
         [ "${n:-0}" -ge "$2" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+# FilterLogEvents calls the proxy has answered so far.
+fle_calls()
+{
+    proxy_stats | "$PYTHON3" -c 'import json,sys
+print(json.load(sys.stdin)["by_operation"].get("logs:FilterLogEvents", 0))'
+}
+# wait_calls K SECONDS: until the follower has made K more FilterLogEvents calls (passes
+# over the overlap window), instead of sleeping and hoping; returns 1 on timeout.
+wait_calls()
+{
+    local base i
+    base=$(fle_calls)
+    for ((i = 0; i < $2 * 10; i++)); do
+        [ "$(fle_calls)" -ge $((base + $1)) ] && return 0
         sleep 0.1
     done
     return 1
@@ -70,7 +90,8 @@ tap_ok $? "30 late events (5 s old when ingested) are picked up"
 put burst 0 3000 "$(now_ms)"
 wait_lines "$OUT" 3078 30
 tap_ok $? "a burst of 3,000 is picked up"
-sleep 2 # several more polls re-read the overlap window
+wait_calls 6 30
+tap_ok $? "six more passes re-read the overlap window"
 kill -INT "$FPID"
 wait "$FPID"
 tap_is "$?" 0 "SIGINT ends the follow with status 0"
@@ -87,28 +108,61 @@ tap_ok '! grep -q "PWNED\|error" "$ERR"' "no errors on stderr"
 # SIGTERM too.
 follow "$TAP_TMPDIR/t.json" "$TAP_TMPDIR/t.err"
 wait_lines "$TAP_TMPDIR/t.json" 3078 30
+tap_ok $? "the second follow prints the 3,078 lines"
 kill -TERM "$FPID"
 wait "$FPID"
 tap_is "$?" 0 "SIGTERM ends the follow with status 0"
+
+# A task whose stream does not exist yet, and a task that starts during the follow.
+SEED_TASK() { $SEED --endpoint "$MOTO_URL" task --cluster prod --service web; }
+LATE=$(SEED_TASK) || tap_bail "task failed"
+OUT=$TAP_TMPDIR/new.json ERR=$TAP_TMPDIR/new.err
+"$ONDECK" logs --cluster prod --service web --container app --follow --json --since 1m \
+    --poll-interval 300ms --overlap 10s --rescan-interval 1s --stats >"$OUT" 2>"$ERR" &
+FPID=$!
+od_atexit "kill $FPID 2>/dev/null"
+wait_lines "$OUT" 3078 30
+tap_ok $? "a task without a log stream costs the others nothing: all 3,078 lines"
+$SEED --endpoint "$MOTO_URL" put /ecs/web "web/app/$LATE" --tag appeared --count 20 \
+    --start-ms "$(now_ms)" >/dev/null || tap_bail "put failed"
+wait_lines "$OUT" 3098 30
+tap_ok $? "once its stream appears, its 20 lines are followed"
+JOINED=$(SEED_TASK) || tap_bail "task failed"
+$SEED --endpoint "$MOTO_URL" put /ecs/web "web/app/$JOINED" --tag joined --count 20 \
+    --start-ms "$(now_ms)" >/dev/null || tap_bail "put failed"
+wait_lines "$OUT" 3118 30
+tap_ok $? "a task started during the follow joins it at the next rescan (20 lines)"
+wait_calls 6 30
+kill -INT "$FPID"
+wait "$FPID"
+tap_is "$?" 0 "SIGINT ends that follow with status 0"
+tap_is "$(grep -c . "$OUT")" 3118 "nothing repeated"
+tap_like "$(verify "$OUT" appeared 20)" "dup_ids=0 missing=0 repeated=0 extra=0" \
+    "the stream that appeared late: every event exactly once"
+tap_like "$(verify "$OUT" joined 20)" "dup_ids=0 missing=0 repeated=0 extra=0" \
+    "the task that joined: every event exactly once"
+tap_is "$(grep -c "\"task\":\"$LATE\"" "$OUT")" 20 "tagged with the late task"
+tap_ok '! grep -qi "error\|exception" "$ERR"' "no errors on stderr"
 
 # Through the fault proxy: 30% of requests throttled (and signatures checked).
 proxy_start --throttle 0.3 --seed 11 || tap_bail "proxy did not start"
 OUT=$TAP_TMPDIR/throttled.json ERR=$TAP_TMPDIR/throttled.err
 follow "$OUT" "$ERR"
-wait_lines "$OUT" 3078 60
+wait_lines "$OUT" 3118 60
 tap_ok $? "throttled: the backlog comes through"
 for b in 0 1 2 3 4; do
     put thr $((b * 400)) 400 "$(now_ms)"
     sleep 0.5
 done
 put thrlate 0 60 $(( $(now_ms) - 4000 ))
-wait_lines "$OUT" $((3078 + 2060)) 90
+wait_lines "$OUT" $((3118 + 2060)) 90
 tap_ok $? "throttled: 2,060 new events come through"
-sleep 3
+wait_calls 10 60
+tap_ok $? "throttled: more passes over the overlap window"
 kill -INT "$FPID"
 wait "$FPID"
 tap_is "$?" 0 "throttled: SIGINT ends with status 0"
-tap_is "$(grep -c . "$OUT")" $((3078 + 2060)) "throttled: nothing repeated"
+tap_is "$(grep -c . "$OUT")" $((3118 + 2060)) "throttled: nothing repeated"
 tap_like "$(verify "$OUT" thr 2000)" "dup_ids=0 missing=0 repeated=0 extra=0" \
     "throttled: every new event exactly once"
 tap_like "$(verify "$OUT" thrlate 60)" "dup_ids=0 missing=0 repeated=0 extra=0" \

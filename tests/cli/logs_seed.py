@@ -16,6 +16,16 @@
         Registers a bridge task definition whose only container logs with DRIVER ("none" = no
         logConfiguration), creates the service and starts one task for it (group
         service:NAME) on the cluster's EC2 capacity.
+    logs_seed.py --endpoint URL task --cluster C --service NAME
+        Starts one more task of the service (its task definition, launch type and network,
+        group service:NAME) and creates no log stream for it, as for a task that has not
+        started logging yet; prints the task id.
+    logs_seed.py --endpoint URL two-groups --cluster C --service NAME --group G --other G2
+        Registers a task definition (network as the cluster's web service) with two awslogs containers, "app" logging to G
+        and "side" logging to G2 (stream prefix NAME), creates the service and starts one task
+        (group service:NAME); creates neither group nor stream; prints the task id.
+    logs_seed.py --endpoint URL stream GROUP STREAM
+        Creates the stream (nothing else), as the awslogs driver does when a container starts.
 """
 
 import argparse
@@ -120,6 +130,49 @@ def cmd_other_driver(args):
     print(td["taskDefinitionArn"])
 
 
+def cmd_task(args):
+    ecs = client(args, "ecs")
+    svc = ecs.describe_services(cluster=args.cluster, services=[args.service])["services"][0]
+    run = dict(cluster=args.cluster, taskDefinition=svc["taskDefinition"], count=1,
+               launchType=svc.get("launchType", "FARGATE"), group=f"service:{args.service}",
+               startedBy=svc["deployments"][0]["id"])
+    if svc.get("networkConfiguration"):
+        run["networkConfiguration"] = svc["networkConfiguration"]
+    task = ecs.run_task(**run)["tasks"][0]
+    print(task["taskArn"].rsplit("/", 1)[1])
+
+
+def cmd_two_groups(args):
+    ecs = client(args, "ecs")
+    # Launch type and network as the cluster's web service has them (moto wants both right).
+    web = ecs.describe_services(cluster=args.cluster, services=["web"])["services"][0]
+    base = ecs.describe_task_definition(taskDefinition=web["taskDefinition"])["taskDefinition"]
+
+    def c(name, group):
+        return {"name": name, "image": "busybox", "memory": 64, "essential": name == "app",
+                "logConfiguration": {"logDriver": "awslogs", "options": {
+                    "awslogs-group": group, "awslogs-region": args.region,
+                    "awslogs-stream-prefix": args.service}}}
+    kw = {k: base[k] for k in ("networkMode", "requiresCompatibilities", "cpu", "memory")
+          if k in base}
+    td = ecs.register_task_definition(family=args.service, **kw, containerDefinitions=[
+        c("app", args.group), c("side", args.other)])["taskDefinition"]
+    run = dict(cluster=args.cluster, taskDefinition=td["taskDefinitionArn"],
+               launchType=web.get("launchType", "FARGATE"))
+    if web.get("networkConfiguration"):
+        run["networkConfiguration"] = web["networkConfiguration"]
+    svc = ecs.create_service(serviceName=args.service, desiredCount=1, **run)["service"]
+    task = ecs.run_task(count=1, group=f"service:{args.service}",
+                        startedBy=svc["deployments"][0]["id"], **run)["tasks"][0]
+    print(task["taskArn"].rsplit("/", 1)[1])
+
+
+def cmd_stream(args):
+    logs = client(args, "logs")
+    logs.create_log_stream(logGroupName=args.group, logStreamName=args.stream)
+    print(args.stream)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--endpoint", required=True)
@@ -144,8 +197,20 @@ def main():
     p.add_argument("--cluster", default="legacy")
     p.add_argument("--service", required=True)
     p.add_argument("--driver", default="fluentd")
+    p = sub.add_parser("task")
+    p.add_argument("--cluster", required=True)
+    p.add_argument("--service", required=True)
+    p = sub.add_parser("two-groups")
+    p.add_argument("--cluster", required=True)
+    p.add_argument("--service", required=True)
+    p.add_argument("--group", required=True)
+    p.add_argument("--other", required=True)
+    p = sub.add_parser("stream")
+    p.add_argument("group")
+    p.add_argument("stream")
     args = ap.parse_args()
-    {"put": cmd_put, "hostile": cmd_hostile, "other-driver": cmd_other_driver}[args.cmd](args)
+    {"put": cmd_put, "hostile": cmd_hostile, "other-driver": cmd_other_driver,
+     "task": cmd_task, "two-groups": cmd_two_groups, "stream": cmd_stream}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -6,13 +6,13 @@
 . "$ONDECK_SRCDIR/tests/lib/moto.sh"
 
 od_fake_aws_env
-command -v openssl >/dev/null || tap_skip_all "openssl not installed"
+tap_require openssl
 d=$TAP_TMPDIR
 # A private CA and a server certificate for 127.0.0.1.
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=ondeck test CA" \
-    -keyout "$d/ca.key" -out "$d/ca.pem" >/dev/null 2>&1
+    -keyout "$d/ca.key" -out "$d/ca.pem" >/dev/null 2>&1 || tap_bail "openssl (the CA) failed"
 openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$d/srv.key" \
-    -out "$d/srv.csr" >/dev/null 2>&1
+    -out "$d/srv.csr" >/dev/null 2>&1 || tap_bail "openssl (the server key) failed"
 printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' >"$d/ext"
 openssl x509 -req -in "$d/srv.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial \
     -days 2 -extfile "$d/ext" -out "$d/srv.pem" >/dev/null 2>&1 || tap_bail "openssl failed"
@@ -23,6 +23,8 @@ od_spawn "$PYTHON3" "$ONDECK_SRCDIR/tests/lib/tlsstub.py" --cert "$d/srv.pem" --
 stub=$OD_BG_PID
 od_atexit "od_kill $stub"
 for _ in $(seq 100); do [ -s "$d/port" ] && break; sleep 0.05; done
+# Without the stub, "unknown CA is refused" below would pass on "connection refused".
+[ -s "$d/port" ] || { tap_diag "$(cat "$d/stub.log")"; tap_bail "tlsstub.py did not start"; }
 url="https://127.0.0.1:$(cat "$d/port")"
 
 "$ONDECK" --endpoint-url "$url" whoami >"$d/out" 2>"$d/err"

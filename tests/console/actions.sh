@@ -11,7 +11,7 @@
 . "$ONDECK_SRCDIR/tests/lib/moto.sh"
 . "$ONDECK_SRCDIR/tests/lib/tmux.sh"
 
-command -v tmux >/dev/null || tap_skip_all "tmux is not installed"
+tap_require tmux
 moto_start || tap_bail "moto did not start"
 world=$TAP_TMPDIR/world.json
 seed_world --size small >"$world" || tap_bail "seeding failed"

@@ -4,12 +4,14 @@
 # the pane is open appear, pause holds them back and resume shows them, search jumps to a
 # match, `l` on a task follows only that task; a line carrying an OSC 0 title sequence, a
 # colour CSI and an OSC 52 clipboard write is shown as visible text and leaves the terminal
-# title untouched.
+# title untouched; the logs of a task whose stream does not exist yet (CloudWatch Logs
+# refuses such a FilterLogEvents: the log-streams behaviour) show its lines once the stream
+# appears.
 . "$ONDECK_SRCDIR/tests/lib/tap.sh"
 . "$ONDECK_SRCDIR/tests/lib/moto.sh"
 . "$ONDECK_SRCDIR/tests/lib/tmux.sh"
 
-command -v tmux >/dev/null || tap_skip_all "tmux is not installed"
+tap_require tmux
 moto_start || tap_bail "moto did not start"
 world=$TAP_TMPDIR/world.json
 seed_world --size small >"$world" || tap_bail "seeding failed"
@@ -127,6 +129,31 @@ wait_ok 'live · 2 streams' "its two containers" 15
 s=$(tmux_capture)
 tap_grep "$s" "app/${T2:0:8} web: GET / 500 upstream error" "the task's lines"
 tap_ok "$(grep -q "/${T1:0:8} " <<<"$s"; echo $((!$?)))" "and none of the other task"
+
+# ---- a task that has not logged yet --------------------------------------------------------
+NEW=$("$PYTHON3" "$ONDECK_SRCDIR/tests/cli/logs_seed.py" --endpoint "$MOTO_URL" task \
+    --cluster prod --service web) || tap_bail "task failed"
+tmux_send q
+tmux_send ':'
+tmux_type 'svc web'
+tmux_send Enter
+tmux_wait_for "$NEW" 30 || tap_bail "the new task did not show"
+tmux_send '/'
+tmux_type "$NEW"
+tmux_send Enter Enter
+tmux_wait_for "Task $NEW" 10
+tmux_send l
+wait_ok "Logs · task $NEW" "l on a task that has not logged yet opens its logs"
+wait_ok 'live · 2 streams' "the pane is live, not failed, although its streams do not exist" 15
+"$PYTHON3" - "$NEW" <<'PY' || tap_bail "put failed"
+import boto3, os, sys, time
+logs = boto3.client("logs", endpoint_url=os.environ["MOTO_URL"], region_name="us-east-1")
+logs.create_log_stream(logGroupName="/ecs/web", logStreamName="web/app/" + sys.argv[1])
+logs.put_log_events(logGroupName="/ecs/web", logStreamName="web/app/" + sys.argv[1],
+                    logEvents=[{"timestamp": int(time.time() * 1000),
+                                "message": "first words of a new task"}])
+PY
+wait_ok "app/${NEW:0:8} first words of a new task" "once its stream appears, its lines show" 30
 tmux_send C-c
 tap_is "$(tmux_wait_exit 5)" 0 "the console exits 0"
 tap_is "$(tmux_fmt '#{pane_title}')" ondeck-known-title "the title is still untouched at the end"

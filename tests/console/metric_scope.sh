@@ -7,7 +7,7 @@
 . "$ONDECK_SRCDIR/tests/lib/moto.sh"
 . "$ONDECK_SRCDIR/tests/lib/tmux.sh"
 
-command -v tmux >/dev/null || tap_skip_all "tmux is not installed"
+tap_require tmux
 moto_start || tap_bail "moto did not start"
 # Series only for legacy-web, web, api and worker: by name, api and legacy-web sort first
 # and web and worker last (moto's GetMetricData slows with every stored point).

@@ -6,7 +6,7 @@
 . "$ONDECK_SRCDIR/tests/lib/moto.sh"
 . "$ONDECK_SRCDIR/tests/lib/tmux.sh"
 
-command -v tmux >/dev/null || tap_skip_all "tmux is not installed"
+tap_require tmux
 moto_start || tap_bail "moto did not start"
 seed_world >"$TAP_TMPDIR/world.json" || tap_bail "seeding failed"
 export ONDECK_THEMEDIR="$ONDECK_SRCDIR/themes" LANG=C.UTF-8 LC_ALL=C.UTF-8
@@ -53,7 +53,9 @@ s=$(tmux_capture)
 tap_grep "$(sed -n 1p <<<"$s")" '^ ondeck │ profile' "and draws the status bar on the first line"
 tap_grep "$(sed -n 3p <<<"$s")" '^SERVICE ▲ +DES' "the header on the third"
 tap_grep "$(sed -n 30p <<<"$s")" '^ \? help' "the key hints on the last line of 30"
-tap_nogrep "$s" '.{101,}' "nothing is drawn past 100 columns"
+# tmux wraps what is written past the last column onto the next row: -J joins wrapped rows
+# back, so a line drawn past 100 columns shows as longer than 100.
+tap_nogrep "$(tmux_capture -J)" '.{101,}' "nothing is drawn past 100 columns"
 tmux_send ':'
 tmux_type 'clu'
 tmux_resize 90 25
@@ -98,13 +100,18 @@ tmux_stop
 proxy_start --delay-ms 2000 || tap_bail "the proxy did not start"
 tmux_start 120 40 "${RUN[@]}" --cluster prod || tap_bail "tmux did not start"
 tmux_wait_for 'ondeck │' 5
-start=$(date +%s%N)
 tmux_send '?'
-tmux_wait_for 'Keys of the services view' 5
-tap_ok $? "? opens the help while every AWS call takes 2 s"
-ms=$((($(date +%s%N) - start) / 1000000))
-tap_ok '[ "$ms" -lt 1000 ]' "within a second (${ms} ms), before the first refresh could finish"
-tap_grep "$(tmux_capture | sed -n 1p)" 'data loading' "the status bar says the data is still loading"
+# Order, not a stopwatch: the first screen that shows the help still says the data is
+# loading, so the key was answered before the first refresh finished.
+help_screen="" found=1
+for ((i = 0; i < 200; i++)); do
+    help_screen=$(tmux_capture)
+    grep -q 'Keys of the services view' <<<"$help_screen" && { found=0; break; }
+    sleep 0.05
+done
+tap_ok "$found" "? opens the help while every AWS call takes 2 s" || tap_diag "$help_screen"
+tap_grep "$(sed -n 1p <<<"$help_screen")" 'data loading' \
+    "the help opened before the first refresh finished (the status bar still says data loading)"
 tmux_send q
 tmux_wait_for '^worker ' 20
 tap_ok $? "the data arrives later"

@@ -62,9 +62,7 @@ no_faults()
 #    kind | exit | attempts the proxy saw | what the error must say
 while IFS='|' read -r kind want_rc want_reqs want_err; do
     only_fault "$kind" '^sts:' '"stall_ms": 4000'
-    t0=$SECONDS
     run whoami
-    took=$((SECONDS - t0))
     tap_is "$RC" "$want_rc" "$kind: whoami exits $want_rc"
     tap_is "$(stat sts:GetCallerIdentity)" "$want_reqs" "$kind: $want_reqs request(s) sent"
     if [ -n "$want_err" ]; then
@@ -72,7 +70,6 @@ while IFS='|' read -r kind want_rc want_reqs want_err; do
     else
         tap_like "$(cat "$out")" 'Account +123456789012' "$kind: the identity is printed"
     fi
-    tap_ok '[ "$took" -le 20 ]' "$kind: done in ${took}s"
 done <<'EOF'
 throttle_tmr|1|3|^ondeck: whoami: TooManyRequestsException: Too Many Requests \(HTTP 429
 http_429|1|1|^ondeck: whoami: HTTP 429: Too Many Requests \(HTTP 429\)
@@ -162,9 +159,9 @@ tap_is "$(cat "$TAP_TMPDIR/calls")" 2 "credential_process ran twice for $(stat r
 no_faults
 
 # 4. status --json under 30 % mixed faults equals the fault-free answer. The mix is every
-# fault but the 70 MiB oversized answer (recovered from too, checked below, but slow to
-# send 30 % of the time): client retries, then the poller's re-issues of failed, bare-429
-# and garbled reads.
+# fault but the 70 MiB oversized answer (recovered from too, checked on its own below, but
+# slow to send 30 % of the time): client retries, then the poller's re-issues of failed,
+# bare-429 and garbled reads.
 recoverable=throttle,503,lose,throttle_tmr,http_429,500,reset_before,stall,truncate,malformed,wrong_ctype,skew,expired_token
 run --cluster prod --json status
 tap_is "$RC" 0 "fault-free status --json exits 0"
@@ -215,8 +212,29 @@ for op in cloudfront:ListDistributions elasticloadbalancing:DescribeTargetGroups
 done
 no_faults
 
+# One oversized answer among good ones is recovered from: the poller re-issues the read.
+# DescribeTasks answers are 70 MiB until the proxy has sent one; then the fault is switched
+# off, and status must come back complete (exit 0: a part left stale would exit 1).
+only_fault oversized '^ecs:DescribeTasks$'
+timeout -k 5 180 "$ONDECK" --cluster prod --json status >"$out" 2>"$err" </dev/null &
+status_pid=$!
+for ((i = 0; i < 600; i++)); do
+    [ "$(stat faults.oversized)" -ge 1 ] && break
+    sleep 0.1
+done
+proxy_config '{"mixed": 0, "mixed_kinds": "", "only": null}' >/dev/null
+n_over=$(stat faults.oversized)
+wait "$status_pid"
+RC=$?
+tap_is "$RC" 0 "one oversized DescribeTasks answer ($n_over sent): status recovers (exit 0)"
+d=$("$PYTHON3" "$ONDECK_SRCDIR/tests/hardening/status_compare_faults.py" \
+    "$TAP_TMPDIR/baseline.json" "$out" 2>&1)
+tap_is "$d" "" "and its document equals the fault-free one"
+no_faults
+
 # 5. A deploy under mixed faults on the ECS calls lands exactly once.
-if "$ONDECK" --help 2>&1 | grep -q '^  deploy '; then
+landed=0
+{
     revs()
     {
         "$PYTHON3" -c 'import boto3, os, sys
@@ -236,6 +254,7 @@ print(len(arns), svc["taskDefinition"].split("/")[-1])'
         read -r after current < <(revs)
         tap_diag "seed $seed: deploy exit $rc, revisions $before -> $after, service on $current, $(stat faults.lose) lost, $(stat ecs:RegisterTaskDefinition) RegisterTaskDefinition sent"
         if [ "$rc" = 0 ]; then
+            landed=$((landed + 1))
             tap_is "$((after - before))" 1 "seed $seed: deploy succeeded and registered exactly one revision"
             tap_is "$current" "web:$after" "seed $seed: the service runs the new revision"
         else
@@ -245,7 +264,8 @@ print(len(arns), svc["taskDefinition"].split("/")[-1])'
         before=$after
     done
     no_faults
-else
-    tap_skip "deploy under mixed faults lands exactly once" "no deploy command in this build"
-fi
+    # A failed deploy is allowed (faults can exhaust the retries), but not three: then
+    # "lands exactly once" would never have been checked.
+    tap_ok '[ "$landed" -ge 1 ]' "at least one deploy under faults succeeded ($landed of 3)"
+}
 tap_done

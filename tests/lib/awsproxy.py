@@ -94,7 +94,8 @@ AWSPROXY_THROTTLE=0.3; flags win):
   --throttle-tmr --http-429 --fault-500 --reset-before --stall --truncate --malformed
   --oversized --wrong-ctype --skew --expired-token --mixed RATE, --stall-ms N,
   --oversized-mb N, --skew-seconds N, --expired-token-match REGEX, --mixed-kinds K1,K2
-  --log F             one line per request, plus the details of every signature mismatch
+  --log F             one line per request (a forwarded one ends with arrived=HH:MM:SS.mmm,
+                      when it came in), plus the details of every signature mismatch
   --stats-file F      stats JSON, written on GET /__proxy/stats and at exit
 
 Started by tests/lib/moto.sh: `proxy_start [flags]` (see doc/testing.md). Stdlib + botocore.
@@ -831,6 +832,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def handle_any(self):
         st = self.state
         t0 = time.monotonic()
+        self.arrived = datetime.datetime.now()  # logged: when the request came, not when moto answered
         body = self.read_body()
         path = urllib.parse.urlsplit(self.path).path
         if path.startswith("/__proxy/"):
@@ -912,7 +914,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                             if k.lower() not in HOP_BY_HOP and k.lower() not in
                             ("server", "date")] + [("Date", self.date_time_string())], data)
         st.log(f"{self.command} {op} akid={info['akid']} -> {status} "
-               f"{(time.monotonic() - t0) * 1000:.1f}ms")
+               f"{(time.monotonic() - t0) * 1000:.1f}ms "
+               f"arrived={self.arrived.strftime('%H:%M:%S.%f')[:-3]}")
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = handle_any
 

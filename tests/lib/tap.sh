@@ -8,6 +8,7 @@
 #   tap_is "$got" "want" "description"
 #   tap_like "$text" 'ERE' "description"
 #   tap_skip "description" "reason"
+#   tap_require tmux                                      # bails out (fails) if tmux is missing
 #   tap_done                                              # prints the plan "1..N"
 #
 # TAP_TMPDIR is a private temporary directory, removed when the test exits (kept when
@@ -135,6 +136,37 @@ tap_nogrep()
     fi
 }
 
+# tap_relay PREFIX FILE RC DESC: repeat the TAP lines another program wrote to FILE as checks
+# of ours ("PREFIX: desc"), show its other lines (a traceback, a shell error) as diagnostics,
+# then one check DESC that it reported every check of its plan, did not bail out and exited
+# 0 (RC, its exit status): a crash between checks cannot make its checks silently vanish.
+tap_relay()
+{
+    local prefix=$1 file=$2 rc=$3 desc=$4 line plan="" seen=0 bail=0
+    while IFS= read -r line; do
+        case $line in
+        "ok "*) seen=$((seen + 1)); tap_relay_point 0 "$prefix" "${line#ok }" ;;
+        "not ok "*) seen=$((seen + 1)); tap_relay_point 1 "$prefix" "${line#not ok }" ;;
+        "#"*) echo "$line" ;;
+        1..*) plan=${line#1..}; plan=${plan%% *} ;;
+        "Bail out!"*) bail=1; tap_diag "$prefix: $line" ;;
+        *) tap_diag "$prefix: $line" ;;
+        esac
+    done <"$file"
+    local whole=1
+    [ "$plan" = "$seen" ] && [ "$seen" -gt 0 ] && [ "$rc" = 0 ] && [ "$bail" = 0 ] && whole=0
+    tap_ok "$whole" "$desc ($seen checks of a plan of ${plan:-none}, exit $rc)"
+}
+tap_relay_point()
+{
+    local rest=${3#* }           # "N - desc # SKIP why" without the number
+    rest=${rest#- }
+    case $rest in
+    *"# SKIP"*) tap_skip "$2: ${rest%%# SKIP*}" "${rest#*# SKIP }" ;;
+    *) tap_ok "$1" "$2: $rest" ;;
+    esac
+}
+
 # tap_skip DESC [REASON]: a skipped check (counts toward the plan, not as pass or fail).
 tap_skip()
 {
@@ -147,6 +179,29 @@ tap_skip_all()
 {
     printf '1..0 # SKIP %s\n' "$*"
     exit 0
+}
+
+# tap_require CMD...: each CMD is on PATH, or the test bails out (an ERROR, not a skip: the
+# tools the tests use are installed by quickstart.sh, and a skip would hide every check).
+tap_require()
+{
+    local c
+    for c in "$@"; do
+        command -v "$c" >/dev/null 2>&1 || tap_bail "$c is not installed (./quickstart.sh test installs it)"
+    done
+}
+
+# tap_require_moto: python3 has boto3, moto.server and the moto version the harness supports
+# (tests/lib/animator.py --check, which names it), or the test bails out: any other moto
+# fails loudly rather than skipping.
+TAP_LIBDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+tap_require_moto()
+{
+    local why
+    why=$("${PYTHON3:-python3}" -c 'import boto3, moto.server' 2>&1) ||
+        tap_bail "python3 cannot import boto3 and moto.server: ${why##*$'\n'} (./quickstart.sh test installs them)"
+    why=$("${PYTHON3:-python3}" "$TAP_LIBDIR/animator.py" --check 2>&1 >/dev/null) ||
+        tap_bail "${why:-animator.py --check failed} (./quickstart.sh test installs it)"
 }
 
 # tap_bail REASON: abort; the driver reports an ERROR.

@@ -8,7 +8,9 @@
 #   tmux_capture [-e]       the screen as text (-e: with colour escape sequences)
 #   tmux_wait_for ERE [S]   wait until the screen matches ERE (default 10 s); 1 on timeout,
 #                           with the last screen in the TAP diagnostics
-#   tmux_wait_gone ERE [S]  wait until the screen no longer matches ERE
+#   tmux_wait_gone ERE [S]  wait until the screen no longer matches ERE (a screen that cannot
+#                           be captured is not "gone": 1)
+#   tmux_wait_bell [S]      wait until the bell rang in the window (#{window_bell_flag})
 #   tmux_resize W H         resize the window (the console gets SIGWINCH)
 #   tmux_wrapper FILE       write a script FILE that runs its arguments, then prints
 #                           "EXIT=<status>", "STTY: <isig icanon echo as set>" and "DONE": run
@@ -100,7 +102,16 @@ tmux__wait()
     local ere=$1 secs=${2:-10} want=$3 deadline screen
     deadline=$((SECONDS + secs))
     while :; do
-        screen=$(tmux_capture 2>/dev/null) || screen=
+        # A failed capture (the server or pane is gone) is no screen at all: it neither
+        # matches nor counts as "gone".
+        if ! screen=$(tmux_capture 2>&1); then
+            if [ "$SECONDS" -ge "$deadline" ]; then
+                declare -F tap_diag >/dev/null && tap_diag "capture-pane failed: $screen"
+                return 1
+            fi
+            sleep 0.05
+            continue
+        fi
         if grep -Eq -- "$ere" <<<"$screen"; then
             [ "$want" = match ] && return 0
         else
@@ -143,6 +154,15 @@ tmux_wait_exit()
 {
     tmux_wait_for '^DONE$' "${1:-10}" || return 1
     tmux_capture -S - | sed -n 's/^EXIT=\([0-9]*\)$/\1/p' | tail -1
+}
+
+tmux_wait_bell()
+{
+    local deadline=$((SECONDS + ${1:-10}))
+    while [ "$(tmux_fmt '#{window_bell_flag}')" != 1 ]; do
+        [ "$SECONDS" -lt "$deadline" ] || return 1
+        sleep 0.05
+    done
 }
 
 # wait_ok ERE DESC [SECONDS]: a check that the screen comes to match ERE (default 10 s).

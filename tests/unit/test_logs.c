@@ -116,6 +116,12 @@ test_bodies(void)
               strstr(body, "\"limit\":50") != NULL,
           "DescribeLogStreams: no prefix with LastEventTime, limit capped at 50");
     free(body);
+    /* The follower's "does this stream exist?": the name as prefix, one result. */
+    body = logs_body_describe_log_streams("/ecs/web", "web/app/0123abcd", false, false, NULL, 1);
+    CHECK_STR(body, "{\"logGroupName\":\"/ecs/web\",\"logStreamNamePrefix\":\"web/app/0123abcd\","
+                    "\"limit\":1}",
+              "DescribeLogStreams probe body");
+    free(body);
 }
 
 /* ---- decoders ---------------------------------------------------------------------------- */

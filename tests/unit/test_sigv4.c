@@ -19,11 +19,20 @@
 #define NOTES_TIME ((time_t)1704164645) /* 20240102T030405Z */
 #define EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
+/* A conformance run that cannot start: a skip on a developer's machine, a failure in CI (CI
+ * set), where quickstart.sh installs python3 and botocore and a skip would hide 900 cases. */
 static void
 skip(const char *why)
 {
+    const char *ci = getenv("CI");
+
     check_count++;
-    printf("ok %d # SKIP %s\n", check_count, why);
+    if (ci != NULL && *ci != '\0') {
+        check_failed++;
+        printf("not ok %d - %s (CI is set: this must run)\n", check_count, why);
+    } else {
+        printf("ok %d # SKIP %s\n", check_count, why);
+    }
     fflush(stdout);
 }
 

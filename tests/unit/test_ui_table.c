@@ -116,6 +116,37 @@ test_layout(void)
     table_free(&t);
 }
 
+/* An optional column (the services view's TARGETS) takes no room while it has nothing to
+ * say, and its width once a row has something. */
+static void
+test_optional(void)
+{
+    static const struct table_col ocols[] = {
+        {"NAME", 4, 10, false, false, false, false},
+        {"TARGETS", 7, 24, false, false, true, true},
+    };
+    struct ui_table t;
+    int w[2];
+    size_t r;
+
+    table_init(&t, ocols, 2, 0);
+    table_begin(&t);
+    r = table_add(&t, "api", EL_ROW);
+    table_set(&t, r, 0, "api", 0, EL_ROW);
+    table_set(&t, r, 1, "", 0, EL_ROW);
+    table_end(&t);
+    table_layout(&t, 80, w);
+    CHECK_INT(w[1], 0, "an optional column with only empty cells takes no room");
+    table_begin(&t);
+    r = table_add(&t, "api", EL_ROW);
+    table_set(&t, r, 0, "api", 0, EL_ROW);
+    table_set(&t, r, 1, "2 draining", 0, EL_TARGET_OTHER);
+    table_end(&t);
+    table_layout(&t, 80, w);
+    CHECK_INT(w[1], 10, "and its content's width once a row has something");
+    table_free(&t);
+}
+
 static void
 test_inert(void)
 {
@@ -144,6 +175,7 @@ main(void)
     test_sort_filter();
     test_selection();
     test_layout();
+    test_optional();
     test_inert();
     return check_done();
 }

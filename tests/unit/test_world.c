@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "aws/elbv2.h"
 #include "model/world.h"
 #include "util/xalloc.h"
 
@@ -92,6 +93,75 @@ task_of(const struct od_world *w, const char *tg_arn, size_t i)
     return g != NULL && i < g->ntargets ? g->targets[i].task_id : "(none)";
 }
 
+/* A DescribeTargetHealth answer (the ELBv2 wire format, as moto and ELBv2 send it) with a
+ * target in each TargetHealthStateEnum state, reasons as ELBv2 gives them. */
+#define HEALTH_MEMBER(id, state, reason)                                                           \
+    "<member><Target><Id>" id "</Id><Port>80</Port></Target><HealthCheckPort>traffic-port"       \
+    "</HealthCheckPort><TargetHealth><State>" state "</State>" reason "</TargetHealth></member>"
+static const char every_state[] =
+    "<DescribeTargetHealthResponse xmlns=\"http://elasticloadbalancing.amazonaws.com/doc/"
+    "2015-12-01/\"><DescribeTargetHealthResult><TargetHealthDescriptions>"
+    HEALTH_MEMBER("10.0.1.1", "healthy", "")
+    HEALTH_MEMBER("10.0.1.2", "healthy", "")
+    HEALTH_MEMBER("10.0.1.3", "unhealthy", "<Reason>Target.ResponseCodeMismatch</Reason>"
+                  "<Description>Health checks failed with these codes: [502]</Description>")
+    HEALTH_MEMBER("10.0.1.4", "unhealthy.draining", "<Reason>Target.FailedHealthChecks</Reason>")
+    HEALTH_MEMBER("10.0.1.5", "initial", "<Reason>Elb.RegistrationInProgress</Reason>")
+    HEALTH_MEMBER("10.0.1.6", "draining", "<Reason>Target.DeregistrationInProgress</Reason>")
+    HEALTH_MEMBER("10.0.1.7", "draining", "<Reason>Target.DeregistrationInProgress</Reason>")
+    HEALTH_MEMBER("10.0.1.8", "unused", "<Reason>Target.NotInUse</Reason>")
+    HEALTH_MEMBER("10.0.1.9", "unavailable", "<Reason>Target.HealthCheckDisabled</Reason>")
+    "</TargetHealthDescriptions></DescribeTargetHealthResult><ResponseMetadata><RequestId>"
+    "w2qEPG3UJOjwLLDlDv5RQ7zpgW40Zz0uvPzdif4REZsfMm5Kcmi9</RequestId></ResponseMetadata>"
+    "</DescribeTargetHealthResponse>";
+
+#define TG_GONE "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/gone/ccc"
+
+/* Only unhealthy and unhealthy.draining are unhealthy; the passing states are counted apart,
+ * and a target group ELBv2 no longer knows is counted as missing. */
+static void
+test_counts(void)
+{
+    struct od_world *w = world_new("us-east-1", "prod");
+    struct od_service *svcs = xcalloc(1, sizeof *svcs);
+    struct od_target_group *tgs = xcalloc(2, sizeof *tgs);
+    struct od_target_counts c;
+    struct od_error err = {0};
+    char note[128];
+
+    svcs[0] = mk_service("web", "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/aaa");
+    svcs[0].lbs = xreallocarray(svcs[0].lbs, 2, sizeof *svcs[0].lbs);
+    memset(&svcs[0].lbs[1], 0, sizeof svcs[0].lbs[1]);
+    svcs[0].lbs[1].target_group_arn = xstrdup(TG_GONE);
+    svcs[0].nlbs = 2;
+    world_set_services(w, svcs, 1);
+    tgs[0].arn = xstrdup("arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/aaa");
+    CHECK(elbv2_decode_target_health(every_state, sizeof every_state - 1, &tgs[0].targets,
+                                     &tgs[0].ntargets, &err) == OD_OK,
+          "a DescribeTargetHealth answer with every state decodes");
+    tgs[1].arn = xstrdup(TG_GONE);
+    tgs[1].missing = true;
+    world_set_target_groups(w, tgs, 2);
+
+    world_count_targets(w, world_service(w, "web"), &c);
+    CHECK_INT(c.healthy, 2, "healthy targets");
+    CHECK_INT(c.unhealthy, 2, "unhealthy: `unhealthy` and `unhealthy.draining`");
+    CHECK_INT(c.initial, 1, "initial counted apart");
+    CHECK_INT(c.draining, 2, "draining counted apart");
+    CHECK_INT(c.unused + c.unavailable, 2, "unused and unavailable counted apart");
+    CHECK_INT(c.missing_groups, 1, "the missing target group counted");
+    CHECK_INT(world_unhealthy_targets(w, world_service(w, "web")), 2,
+              "the UNHEALTHY count is the unhealthy states only");
+    CHECK_STR(target_counts_note(&c, note, sizeof note),
+              "1 target group missing, 2 draining, 1 initial, 1 unused, 1 unavailable",
+              "the note names what is neither healthy nor unhealthy");
+    CHECK_STR(target_counts_note(&c, note, 20), "1 target group miss",
+              "a short buffer is cut, not overrun");
+    memset(&c, 0, sizeof c);
+    CHECK_STR(target_counts_note(&c, note, sizeof note), "", "nothing to say: empty");
+    world_free(&w);
+}
+
 #define TG_WEB "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/aaa"
 #define TG_LEG "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/legacy/bbb"
 #define CI1 "arn:aws:ecs:us-east-1:1:container-instance/legacy/ci1"
@@ -154,8 +224,8 @@ main(void)
           "a port bound by another container of two candidates is not guessed");
     CHECK_STR(task_of(w, TG_LEG, 3), "t-leg-3",
               "unknown host port, only one task on the instance: mapped to it");
-    CHECK_INT(world_unhealthy_targets(w, world_service(w, "web")), 2,
-              "unhealthy and draining targets counted");
+    CHECK_INT(world_unhealthy_targets(w, world_service(w, "web")), 1,
+              "the unhealthy target counted, the draining one not");
     CHECK_STR(task_service_name(world_task(w, "t-batch")), "batch", "task group names the service");
 
     /* Mappings follow the data: when the tasks change, targets are remapped. */
@@ -204,5 +274,6 @@ main(void)
     CHECK(world_target_group(w, TG_WEB) != NULL, "stale data is kept, not dropped");
     od_error_clear(&err);
     world_free(&w);
+    test_counts();
     return check_done();
 }

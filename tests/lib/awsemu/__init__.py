@@ -119,8 +119,11 @@ def error_reply(call, status, code, message, kind="Sender"):
                 f"</Error></Errors><RequestID>{rid}</RequestID></Response>").encode()
         headers.append(("Content-Type", "text/xml;charset=UTF-8"))
     else:
-        ns = ' xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"' \
-            if call and call.service == "cloudfront" else ""
+        # Each service answers in its own XML namespace (as its successful answers do).
+        ns = {"cloudfront": "http://cloudfront.amazonaws.com/doc/2020-05-31/",
+              "elbv2": "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/",
+              "sts": "https://sts.amazonaws.com/doc/2011-06-15/"}.get(call.service if call else "")
+        ns = f' xmlns="{ns}"' if ns else ""
         body = (f"<ErrorResponse{ns}><Error><Type>{kind}</Type><Code>{_x(code)}</Code>"
                 f"<Message>{_x(message)}</Message></Error>"
                 f"<RequestId>{rid}</RequestId></ErrorResponse>").encode()
