@@ -172,4 +172,22 @@ tap_is "$("$PYTHON3" -c 'import json,sys
 print(json.loads(open(sys.argv[1]).read().splitlines()[-1])["result"])' "$audit")" "ok" \
     "the audit line says ok"
 
+# ---- 5. a policy without the autoscaling reads: the part is refused, the rest goes on ----------
+proxy_config '{"behaviours": "+iam", "emu": {"iam": {"allow": ["ecs:*", "elasticloadbalancing:*",
+  "cloudwatch:*", "logs:*", "cloudfront:*", "ecr:*", "sts:*"]}}}' >/dev/null
+run status --cluster prod --service web
+tap_is "$?" 0 "status --service without application-autoscaling reads still exits 0"
+tap_grep "$(cat "$err")" 'scaling: no permission: application-autoscaling:Describe' \
+    "stderr names the refused autoscaling read"
+proxy_reset
+run scale --cluster prod --service web --count 3 --yes
+tap_is "$?" 0 "scale without application-autoscaling reads still scales"
+tap_grep "$(cat "$out")" 'Warning +the auto scaling bounds could not be read' "and says the bounds are unknown"
+tap_is "$(ops)" "UpdateService=1" "only UpdateService is sent"
+run whoami --check --cluster prod
+tap_is "$(grep -E '^denied ' "$out" | awk '{print $2}' | sort | tr '\n' ' ')" \
+    "application-autoscaling:DescribeScalableTargets application-autoscaling:DescribeScalingActivities application-autoscaling:DescribeScalingPolicies " \
+    "whoami --check names the three autoscaling reads as refused"
+proxy_config '{"behaviours": "-iam"}' >/dev/null
+
 tap_done
