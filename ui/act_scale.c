@@ -80,11 +80,11 @@ before_confirm(struct op *op)
         return false;
     lo = plan->count < plan->scaling_min ? plan->count : plan->scaling_min;
     hi = plan->count > plan->scaling_max ? plan->count : plan->scaling_max;
-    label = xasprintf("%ld is outside the auto scaling bounds [%ld, %ld]; move them to "
-                      "[%ld, %ld] too? (y/N): ",
-                      plan->count, plan->scaling_min, plan->scaling_max, lo, hi);
+    /* the prompt's label holds 63 bytes */
+    label = xasprintf("outside auto scaling [%ld, %ld]: move it to [%ld, %ld]? (y/N) ",
+                      plan->scaling_min, plan->scaling_max, lo, hi);
     op->asking = true;
-    ui_prompt_open(op->ui, label, "", on_bounds, op);
+    ui_prompt_open(op->ui, label, "n", on_bounds, op);
     free(label);
     return true;
 }

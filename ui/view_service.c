@@ -446,6 +446,9 @@ recalc(struct view *v)
     const struct od_service *s = world_service(w, st->name);
     struct ui_doc *d = &st->doc;
 
+    /* the open service's scaling policies and activities are read (two calls a refresh) */
+    if (ui_poller(v->ui) != NULL)
+        poller_set_scaling_detail(ui_poller(v->ui), st->name);
     doc_begin(d);
     st->found = s != NULL;
     if (s == NULL) {

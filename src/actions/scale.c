@@ -65,16 +65,16 @@ scale_compose(struct od_plan *plan, bool had_bounds_warning)
             plan->move_bounds = true;
             plan->new_min = plan->count < plan->scaling_min ? plan->count : plan->scaling_min;
             plan->new_max = plan->count > plan->scaling_max ? plan->count : plan->scaling_max;
-            plan_warn(plan, "the desired count %ld is outside the auto scaling bounds [%ld, %ld]: "
-                            "the bounds move to [%ld, %ld] first (RegisterScalableTarget)",
-                      plan->count, plan->scaling_min, plan->scaling_max, plan->new_min,
-                      plan->new_max);
+            plan_warn(plan, "the auto scaling bounds move to [%ld, %ld] first: %ld is outside "
+                            "[%ld, %ld] (RegisterScalableTarget)",
+                      plan->new_min, plan->new_max, plan->count, plan->scaling_min,
+                      plan->scaling_max);
         } else {
-            plan_warn(plan, "the desired count %ld is outside the auto scaling bounds [%ld, %ld]: "
-                            "the autoscaler will move it back to %ld (--adjust-bounds moves "
-                            "the bounds)",
-                      plan->count, plan->scaling_min, plan->scaling_max,
-                      clamp(plan->count, plan->scaling_min, plan->scaling_max));
+            /* the point first: the console's confirmation shows the start of a line */
+            plan_warn(plan, "the autoscaler will move it back to %ld: %ld is outside the auto "
+                            "scaling bounds [%ld, %ld] (--adjust-bounds moves them)",
+                      clamp(plan->count, plan->scaling_min, plan->scaling_max), plan->count,
+                      plan->scaling_min, plan->scaling_max);
         }
     }
     if (plan->move_bounds)

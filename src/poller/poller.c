@@ -114,6 +114,7 @@ poller_free(struct od_poller **pp)
         p->current = NULL;
     }
     free_metric_services(p);
+    free(p->scaling_detail);
     free(p->cluster);
     free(p);
     *pp = NULL;
@@ -156,6 +157,23 @@ poller_set_metric_services(struct od_poller *p, const char *const *names, size_t
     }
     if (widened)
         metrics_soon(p);
+}
+
+void
+poller_set_scaling_detail(struct od_poller *p, const char *service)
+{
+    bool changed = service != NULL && (p->scaling_detail == NULL ||
+                                       strcmp(p->scaling_detail, service) != 0);
+
+    if (service == NULL) {
+        xfree(&p->scaling_detail);
+        return;
+    }
+    if (!changed)
+        return;
+    free(p->scaling_detail);
+    p->scaling_detail = xstrdup(service);
+    metrics_soon(p); /* the next refresh comes soon and reads them */
 }
 
 bool

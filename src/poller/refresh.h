@@ -156,6 +156,7 @@ struct od_poller {
     int metric_minutes;
     uint64_t steady_ms; /* periodic refresh interval when no deployment rolls */
     struct od_budget budgets[OD_SVC__COUNT]; /* calls per second per API family */
+    char *scaling_detail;   /* poller_set_scaling_detail */
     char **metric_services; /* NULL = metrics for every service */
     size_t nmetric_services;
     bool metric_scoped;

@@ -1,7 +1,7 @@
 /* Application Auto Scaling part of a refresh: once the services are known, one
  * DescribeScalableTargets per 50 services (ResourceIds takes at most 50), and for the open
- * service alone (a metric scope of exactly one service: the service view, `status --service`)
- * its scaling policies and latest activities. */
+ * service alone (the service view, `status --service`)
+ * its scaling policies and latest activities (poller_set_scaling_detail). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,14 +113,14 @@ activities_done(struct refresh *r, struct job *j, const struct od_aws_response *
     r->scaling_detail_loaded |= 2;
 }
 
-/* The one service the operator has open, or NULL. */
+/* The one service the operator has open (poller_set_scaling_detail), or NULL. */
 static const char *
 open_service(const struct refresh *r)
 {
-    if (!poller_metrics_scoped(r->p) || r->p->nmetric_services != 1)
+    if (r->p->scaling_detail == NULL)
         return NULL;
     for (size_t i = 0; i < r->nservices; i++)
-        if (strcmp(r->services[i].name, r->p->metric_services[0]) == 0)
+        if (strcmp(r->services[i].name, r->p->scaling_detail) == 0)
             return r->services[i].name;
     return NULL;
 }

@@ -109,7 +109,7 @@ tap_grep "$(cat "$out")" '^auto scaling: none' "text: a service without a target
 proxy_reset
 run scale --cluster prod --service web --count 9 --yes
 tap_is "$?" 0 "scale --count 9 (above max 6) exits 0"
-tap_grep "$(cat "$out")" 'Warning +the desired count 9 is outside the auto scaling bounds \[2, 6\]: the autoscaler will move it back to 6' \
+tap_grep "$(cat "$out")" 'Warning +the autoscaler will move it back to 6: 9 is outside the auto scaling bounds \[2, 6\]' \
     "the plan warns that the autoscaler will move it back to 6"
 tap_is "$(ops)" "UpdateService=1" "only one UpdateService was sent (no RegisterScalableTarget)"
 tap_is "$(py 'svc("web")["desiredCount"]')" 9 "boto3: desired count 9"
