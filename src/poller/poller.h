@@ -2,7 +2,9 @@
  * data allows. A refresh is a small graph of calls run concurrently under a cap:
  *
  *   ListServices ─page─▶ DescribeServices ×10 ─▶ DescribeTargetHealth (per target group)
- *                                          └──▶ DescribeTargetGroups ×20 ─▶ GetMetricData ×500
+ *                                          ├──▶ DescribeTargetGroups ×20 ─▶ GetMetricData ×500
+ *                                          └──▶ DescribeScalableTargets ×50 (+ the open
+ *                                               service's DescribeScalingPolicies/Activities)
  *   ListTasks ─page─▶ DescribeTasks ×100
  *   ListContainerInstances ─page─▶ DescribeContainerInstances ×100
  *   DescribeAlarms (pages)        ListDistributions ─▶ ListInvalidations (per distribution)
