@@ -195,8 +195,13 @@ endpoint_resolve(const struct od_endpoint_config *cfg, enum od_svc svc, const ch
         if ((rc = parse_url(url, out, err)) != OD_OK)
             return rc;
         out->custom = true;
-        /* botocore signs with the configured region at a custom endpoint, CloudFront too. */
-        out->signing_region = xstrdup(!str_empty(region) ? region : "us-east-1");
+        /* A global service is signed for its one region wherever it is reached (botocore
+         * signs the configured region at a custom endpoint, which AWS itself refuses). */
+        if (info->global)
+            out->signing_region = xstrdup(str_has_prefix(region, "cn-") ? "cn-northwest-1"
+                                                                        : "us-east-1");
+        else
+            out->signing_region = xstrdup(!str_empty(region) ? region : "us-east-1");
         return OD_OK;
     }
     if (info->global) {

@@ -41,6 +41,21 @@ add_metric_errors(cJSON *errors, const struct od_metric_set *m)
             cJSON_AddStringToObject(errors, m->series[i].id, m->series[i].message);
 }
 
+/* Every documented series is present, [] when it has no data or does not apply (a service
+ * with no target group has no load-balancer series): doc/json-output.md "Always there". */
+static void
+add_empty_series(cJSON *metrics, const char *const *names)
+{
+    for (size_t i = 0; names[i] != NULL; i++)
+        if (cJSON_GetObjectItemCaseSensitive(metrics, names[i]) == NULL)
+            cJSON_AddItemToObject(metrics, names[i], cJSON_CreateArray());
+}
+
+static const char *const service_series[] = {"CPUUtilization", "MemoryUtilization",
+                                             "RequestCount", "HTTPCode_Target_5XX_Count",
+                                             "TargetResponseTime", NULL};
+static const char *const distribution_series[] = {"Requests", "5xxErrorRate", NULL};
+
 static cJSON *
 task_json(const struct od_task *t)
 {
@@ -342,6 +357,7 @@ status_json_service(const struct od_world *w, const struct od_service *s)
     add_metric_set(metrics, world_metrics(w, s->name));
     for (size_t k = 0; k < s->nlbs; k++)
         add_metric_set(metrics, world_metrics(w, s->lbs[k].target_group_arn));
+    add_empty_series(metrics, service_series);
     metrics = cJSON_AddObjectToObject(o, "metricErrors");
     add_metric_errors(metrics, world_metrics(w, s->name));
     for (size_t k = 0; k < s->nlbs; k++)
@@ -382,6 +398,7 @@ status_json_distribution(const struct od_world *w, const struct od_distribution 
     }
     metrics = cJSON_AddObjectToObject(o, "metrics");
     add_metric_set(metrics, world_metrics(w, d->id));
+    add_empty_series(metrics, distribution_series);
     return o;
 }
 

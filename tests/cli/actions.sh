@@ -306,12 +306,14 @@ tap_is "${ac[2]}" "['declined', 'ok', 'refused']" "results: ok, refused, decline
 tap_is "${ac[3]}" True "successful lines carry the identity ARN and a request id"
 tap_is "${ac[4]}" "True True public.ecr.aws/nginx/nginx:1.28" "a deploy line has before, after and the image"
 
-# 13. No secret anywhere: a credential_process profile with a session token.
-token="FwoGZXIvYXdzEXAMPLETOKEN+actions/secret$RANDOM"
+# 13. No secret anywhere: a credential_process profile with temporary credentials from STS
+# (the proxy accepts them only with their own session token).
+read -r takid tsecret token < <(proxy_temp_creds actions-proc) ||
+    tap_bail "no temporary credentials from STS"
 cat >"$TAP_TMPDIR/creds.sh" <<EOS
 #!/bin/sh
 printf '{"Version": 1, "AccessKeyId": "%s", "SecretAccessKey": "%s", "SessionToken": "%s", "Expiration": "2999-01-01T00:00:00Z"}\n' \
-  "$ONDECK_TEST_AKID" "$ONDECK_TEST_SECRET" "$token"
+  "$takid" "$tsecret" "$token"
 EOS
 chmod +x "$TAP_TMPDIR/creds.sh"
 printf '[profile proc]\ncredential_process = %s\nregion = us-east-1\n' "$TAP_TMPDIR/creds.sh" >>"$AWS_CONFIG_FILE"
@@ -319,6 +321,7 @@ run --profile proc scale --cluster prod --service web --count 2 --yes
 tap_is "$?" 0 "an action with credential_process credentials exits 0"
 tap_like "$(tail -n 1 "$audit")" '"profile":"proc"' "its audit line names the profile"
 tap_ok '! grep -qF "$ONDECK_TEST_SECRET" "$audit" "$all"' "the secret key is in neither the journal nor the output"
+tap_ok '! grep -qF "$tsecret" "$audit" "$all"' "the temporary secret key is in neither the journal nor the output"
 tap_ok '! grep -qF "$token" "$audit" "$all"' "the session token is in neither the journal nor the output"
 tap_ok '! grep -qiE "secretaccesskey|sessiontoken|authorization" "$audit"' "no credential field names in the journal"
 tap_done

@@ -9,6 +9,12 @@ ThrottlingException. ListTasks/DescribeTasks report one STOPPED task of deployme
 ecs-svc/1111111111111111111 that failed to pull its image; ELBv2 DescribeTargetHealth answers
 no targets. Every request is counted; GET /__stub/stats returns the counts.
 
+It answers only what was asked, as ECS does: DescribeServices for the cluster prod and the
+service web (anything else is a MISSING failure), ListTasks for serviceName web (and
+startedBy, when given, must be the scripted deployment's), DescribeTasks for the scripted
+task's ARN (others are MISSING). actions_watch.sh runs it behind tests/lib/awsproxy.py, which
+verifies the signatures and checks each request against botocore's model.
+
 Usage: actions_ecs_stub.py --fixtures DIR --sequence a.json,b.json [--throttle-first N]
        --port-file F
 """
@@ -21,6 +27,11 @@ import threading
 
 MINE = "ecs-svc/1111111111111111111"
 TASK = "arn:aws:ecs:us-east-1:123456789012:task/prod/0badc0de0badc0de0badc0de0badc0de"
+
+
+def cluster_name(c):
+    """ECS takes a cluster's name or its ARN."""
+    return (c or "default").rsplit("/", 1)[-1]
 
 
 def main():
@@ -73,12 +84,30 @@ def main():
                         return
                     i = min(state["calls"], len(seq) - 1)
                     state["calls"] += 1
+                req = json.loads(body or "{}")
+                if cluster_name(req.get("cluster")) != "prod" or req.get("services") != ["web"]:
+                    with lock:
+                        state["counts"]["wrong_request"] = state["counts"].get("wrong_request", 0) + 1
+                    self.reply(200, json.dumps({"services": [], "failures": [
+                        {"arn": s, "reason": "MISSING"} for s in req.get("services") or []]}))
+                    return
                 self.reply(200, seq[i])
             elif op == "ListTasks":
-                stopped = json.loads(body or "{}").get("desiredStatus") == "STOPPED"
-                self.reply(200, json.dumps({"taskArns": [TASK] if stopped else []}))
+                req = json.loads(body or "{}")
+                stopped = req.get("desiredStatus") == "STOPPED"
+                mine = req.get("serviceName") == "web" and \
+                    cluster_name(req.get("cluster")) == "prod" and \
+                    req.get("startedBy") in (None, MINE)
+                self.reply(200, json.dumps({"taskArns": [TASK] if stopped and mine else []}))
             elif op == "DescribeTasks":
-                self.reply(200, json.dumps({"failures": [], "tasks": [{
+                req = json.loads(body or "{}")
+                asked = req.get("tasks") or []
+                if TASK not in asked or cluster_name(req.get("cluster")) != "prod":
+                    self.reply(200, json.dumps({"tasks": [], "failures": [
+                        {"arn": t, "reason": "MISSING"} for t in asked]}))
+                    return
+                self.reply(200, json.dumps({"failures": [
+                    {"arn": t, "reason": "MISSING"} for t in asked if t != TASK], "tasks": [{
                     "taskArn": TASK, "lastStatus": "STOPPED", "desiredStatus": "STOPPED",
                     "startedBy": MINE, "group": "service:web", "stopCode": "TaskFailedToStart",
                     "stoppedReason": "CannotPullContainerError: pull image manifest has been "

@@ -28,7 +28,10 @@ stub()
         sleep 0.05
     done
     [ -s "$pf" ] || tap_bail "the ECS stub did not start"
-    export AWS_ENDPOINT_URL="http://127.0.0.1:$(cat "$pf")"
+    # Behind the proxy, as moto is: signatures verified, requests checked against botocore's
+    # model (the layer's behaviours off: they would ask the stub for state it does not keep).
+    export MOTO_URL="http://127.0.0.1:$(cat "$pf")"
+    proxy_start --behaviours none || tap_bail "the proxy did not start"
 }
 od_atexit '[ -n "$STUB_PID" ] && od_kill "$STUB_PID"'
 
@@ -73,4 +76,8 @@ stub --throttle-first 3 --sequence services_completed.json
 watch --timeout 60
 tap_is "$?" 0 "throttled polls back off and the watch still completes"
 tap_like "$(cat "$out")" 'poll failed: Rate exceeded, backing off' "throttling is shown, not fatal"
+stats=$("$PYTHON3" -c 'import sys, urllib.request
+print(urllib.request.urlopen(sys.argv[1] + "/__stub/stats", timeout=5).read().decode())' "$MOTO_URL")
+tap_like "$stats" '"DescribeServices": [1-9]' "the watcher asked the stub for the service"
+tap_ok '! grep -q wrong_request <<<"$stats"' "... and only ever for prod/web (the stub answers nothing else)"
 tap_done

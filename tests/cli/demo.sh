@@ -108,7 +108,9 @@ field() { printf '%s\n' "$OUT" | awk -F '\t' -v k="$1" '$1 == k { sub(/^[^\t]*\t
 
 # -- the AWS CLI sees the same world --------------------------------------------------------
 if command -v aws >/dev/null 2>&1; then
-    n_prod=$(aws ecs list-services --cluster prod --query 'length(serviceArns)' --output text 2>&1)
+    # The CLI follows the pages (AWS's 10 a page, from the layer) and prints each one.
+    n_prod=$(aws ecs list-services --cluster prod --query 'serviceArns[]' --output text 2>&1 |
+        tr '\t' '\n' | grep -c ':service/prod/')
     want=$("$PYTHON3" -c 'import json,sys; w=json.load(open(sys.argv[1])); print(sum(1 for s in w["services"] if s["cluster"]=="prod"))' "$world")
     tap_is "$n_prod" "$want" "aws ecs list-services --cluster prod: the seeded prod services"
     tap_ok '[ "$want" -ge 30 ]' "the demo world has about 40 services ($want in prod)"
@@ -250,8 +252,17 @@ tg = w["loadBalancers"][0]["targetGroupArn"]
 ts = service_tasks("legacy", "legacy-web")
 cis = {c["containerInstanceArn"]: c["ec2InstanceId"] for c in ecs.describe_container_instances(cluster="legacy", containerInstances=[t["containerInstanceArn"] for t in ts])["containerInstances"]}
 binds = sorted(f"{cis[t['containerInstanceArn']]}:{b['hostPort']}" for t in ts for c in t["containers"] if c["name"] == "app" for b in c["networkBindings"])
-tgt = sorted(f"{h['Target']['Id']}:{h['Target']['Port']}:{h['TargetHealth']['State']}" for h in health(tg))
-out("match", "yes" if [b + ":healthy" for b in binds] == tgt and len(tgt) == 2 else f"no {binds} {tgt}")
+# As on AWS (the layer's target-health behaviour): new targets are "initial" until their
+# checks pass, the old ones "draining" for the deregistration delay. The new ones must come up
+# healthy; what else is listed may only be draining.
+def targets():
+    return sorted(f"{h['Target']['Id']}:{h['Target']['Port']}:{h['TargetHealth']['State']}" for h in health(tg))
+def settled(seen):
+    live = [t for t in targets() if not t.endswith(":draining")]
+    return [b + ":healthy" for b in binds] == live and len(live) == 2
+ok, _ = wait(settled, 30)
+tgt = targets()
+out("match", "yes" if ok else f"no {binds} {tgt}")
 out("ports", " ".join(sorted({str(int(b.split(":")[1]) >= 32768) for b in binds})))
 out("by", " ".join(sorted({t["startedBy"] == dep and "new" or "old" for t in ts})))
 PY

@@ -1,9 +1,11 @@
 """Compare `ondeck status --json` with what boto3 reads straight from moto. TAP on stdout.
 
-usage: status_compare.py ONDECK_JSON CLUSTER ENDPOINT
+usage: status_compare.py ONDECK_JSON CLUSTER ENDPOINT   (the region is AWS_REGION's, else
+us-east-1; CloudFront is read in us-east-1, where AWS keeps it)
 Every check names the service or object it is about, so a failure says where to look.
 """
 import json
+import os
 import sys
 from datetime import datetime, timedelta, timezone
 
@@ -11,7 +13,8 @@ import boto3
 
 ours_path, cluster, endpoint = sys.argv[1:4]
 ours = json.load(open(ours_path))
-kw = dict(endpoint_url=endpoint, region_name="us-east-1")
+region = os.environ.get("AWS_REGION") or "us-east-1"
+kw = dict(endpoint_url=endpoint, region_name=region)
 ecs = boto3.client("ecs", **kw)
 elb = boto3.client("elbv2", **kw)
 cw = boto3.client("cloudwatch", **kw)
@@ -53,7 +56,7 @@ for i in range(0, len(arns), 10):
     for s in ecs.describe_services(cluster=cluster, services=arns[i:i + 10])["services"]:
         theirs[s["serviceName"]] = s
 mine = {s["serviceName"]: s for s in ours["services"]}
-check(ours["cluster"] == cluster and ours["region"] == "us-east-1", "cluster and region named")
+check(ours["cluster"] == cluster and ours["region"] == region, f"cluster and region ({region}) named")
 check(set(mine) == set(theirs), f"the same {len(theirs)} services",
       f"missing {sorted(set(theirs) - set(mine))[:5]} extra {sorted(set(mine) - set(theirs))[:5]}")
 

@@ -32,17 +32,35 @@ tap_is "$?" 0 "whoami --json exits 0"
 got=$("$PYTHON3" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["Account"], d["CredentialSource"], d["Arn"])' "$out")
 tap_is "$got" "123456789012 env arn:aws:sts::123456789012:user/moto" "JSON has account, source and ARN"
 
-# 2. A credential_process profile (with a session token, which must be signed and never shown).
-token="FwoGZXIvYXdzEXAMPLETOKEN+secret/part$RANDOM"
+# 2. A credential_process profile handing out temporary credentials from STS: the proxy
+# accepts them only with their own session token, so the token must be sent and signed.
+read -r takid tsecret token < <(proxy_temp_creds whoami-proc) ||
+    tap_bail "no temporary credentials from STS"
+# creds.sh [drop|mangle]: the credentials as issued, without their token, or with a wrong one.
 cat >"$TAP_TMPDIR/creds.sh" <<EOS
 #!/bin/sh
-printf '{"Version": 1, "AccessKeyId": "%s", "SecretAccessKey": "%s", "SessionToken": "%s", "Expiration": "2999-01-01T00:00:00Z"}\n' \
-  "$ONDECK_TEST_AKID" "$ONDECK_TEST_SECRET" "$token"
+tok='$token'
+[ "\$1" = mangle ] && tok="\${tok}x"
+if [ "\$1" = drop ]; then
+    printf '{"Version": 1, "AccessKeyId": "%s", "SecretAccessKey": "%s", "Expiration": "2999-01-01T00:00:00Z"}\n' \
+      "$takid" "$tsecret"
+else
+    printf '{"Version": 1, "AccessKeyId": "%s", "SecretAccessKey": "%s", "SessionToken": "%s", "Expiration": "2999-01-01T00:00:00Z"}\n' \
+      "$takid" "$tsecret" "\$tok"
+fi
 EOS
 chmod +x "$TAP_TMPDIR/creds.sh"
 cat >>"$AWS_CONFIG_FILE" <<EOS
 [profile proc]
 credential_process = $TAP_TMPDIR/creds.sh
+region = us-east-1
+
+[profile proc-drop]
+credential_process = $TAP_TMPDIR/creds.sh drop
+region = us-east-1
+
+[profile proc-mangle]
+credential_process = $TAP_TMPDIR/creds.sh mangle
 region = us-east-1
 
 [profile base]
@@ -66,11 +84,16 @@ run --profile proc whoami
 tap_is "$?" 0 "whoami with a credential_process profile exits 0"
 tap_like "$(cat "$out")" 'Credentials +process:proc' "names the credential_process source"
 tap_like "$(cat "$out")" 'Profile +proc' "names the profile"
+for how in drop mangle; do
+    run --profile "proc-$how" whoami
+    tap_is "$?" 1 "temporary credentials sent without their own token are refused ($how)"
+    tap_like "$(cat "$out" "$err")" 'security token included in the request is invalid' \
+        "  and AWS's reason is shown ($how)"
+done
 
-# 3. An assume-role profile: AssumeRole is signed with the base keys (checked by the proxy);
-# the temporary keys moto hands out are not known to the proxy, so allow them.
-proxy_stop
-proxy_start --allow-unknown-keys || tap_bail "proxy did not restart"
+# 3. An assume-role profile: AssumeRole is signed with the base keys, and the temporary keys
+# it hands out (learnt by the proxy with their token) sign the rest.
+proxy_reset
 run --profile ops whoami
 tap_is "$?" 0 "whoami with an assume-role profile exits 0"
 tap_like "$(cat "$out")" 'Arn +arn:aws:sts::123456789012:assumed-role/ops-readonly/oncall-console' \
@@ -80,6 +103,8 @@ tap_like "$(cat "$out")" 'Credentials +assume-role:arn:aws:iam::123456789012:rol
 stats=$(proxy_stats)
 tap_like "$stats" '"sts:AssumeRole": 1[,}]' "exactly one AssumeRole call"
 tap_like "$stats" '"signature_failures": 0' "every signature verified"
+tap_like "$stats" '"sts:GetCallerIdentity": 1[,}]' \
+    "GetCallerIdentity was signed with the assumed role's keys and token"
 
 # 4. 30 % throttling: each run retries through it (fixed seed: the same draws every time).
 proxy_stop

@@ -122,19 +122,34 @@ for kind in malformed truncate oversized; do
 done
 no_faults
 
-# 3. Expired tokens with credential_process: tokens tok-1, tok-2, ... (one per run).
+# 3. Expired tokens with credential_process: run n prints the n-th of three sets of temporary
+# credentials from STS (each accepted by the proxy only with its own token).
+for i in 1 2 3; do
+    proxy_temp_creds "faults-$i" || tap_bail "no temporary credentials from STS"
+done >"$TAP_TMPDIR/temp-creds"
 cat >"$TAP_TMPDIR/creds.sh" <<EOS
 #!/bin/sh
 n=\$(cat "$TAP_TMPDIR/calls" 2>/dev/null || echo 0)
 n=\$((n + 1))
 echo \$n >"$TAP_TMPDIR/calls"
-printf '{"Version": 1, "AccessKeyId": "%s", "SecretAccessKey": "%s", "SessionToken": "tok-%s", "Expiration": "2999-01-01T00:00:00Z"}\n' \
-  "$ONDECK_TEST_AKID" "$ONDECK_TEST_SECRET" "\$n"
+sed -n "\${n}p" "$TAP_TMPDIR/temp-creds" | {
+    read -r akid secret token
+    printf '{"Version": 1, "AccessKeyId": "%s", "SecretAccessKey": "%s", "SessionToken": "%s", "Expiration": "2999-01-01T00:00:00Z"}\n' \
+      "\$akid" "\$secret" "\$token"
+}
 EOS
 chmod +x "$TAP_TMPDIR/creds.sh"
 printf '[profile proc]\ncredential_process = %s\n' "$TAP_TMPDIR/creds.sh" >>"$AWS_CONFIG_FILE"
+# expired_token_match JSON for the tokens of the sets named (1 = the first, 1-3 = all three).
+expire() {
+    "$PYTHON3" -c '
+import json, re, sys
+toks = [l.split()[2] for l in open(sys.argv[1])][int(sys.argv[2]) - 1:int(sys.argv[3])]
+print(json.dumps({"expired_token_match": "^(" + "|".join(map(re.escape, toks)) + ")$"}))' \
+        "$TAP_TMPDIR/temp-creds" "$1" "$2"
+}
 rm -f "$TAP_TMPDIR/calls"
-proxy_config '{"expired_token_match": "^tok-1$"}' >/dev/null
+proxy_config "$(expire 1 1)" >/dev/null
 proxy_reset
 run --profile proc whoami
 tap_is "$RC" 0 "an expired token is refreshed and whoami succeeds"
@@ -142,7 +157,7 @@ tap_is "$(cat "$TAP_TMPDIR/calls")" 2 "credential_process ran exactly twice"
 tap_is "$(stat sts:GetCallerIdentity)" 2 "the call was sent twice (old token, new token)"
 tap_is "$(stat faults.expired_token)" 1 "only the first token was refused"
 rm -f "$TAP_TMPDIR/calls"
-proxy_config '{"expired_token_match": "^tok-"}' >/dev/null
+proxy_config "$(expire 1 3)" >/dev/null
 proxy_reset
 run --profile proc whoami
 tap_is "$RC" 1 "a token that stays expired is reported (exit 1)"

@@ -13,12 +13,15 @@
 moto_start || tap_bail "moto did not start"
 seed_world --size small >"$TAP_TMPDIR/world.json" || tap_bail "seeding failed"
 
+# Temporary credentials (key, secret, token) as AWS hands them out: the proxy accepts each key
+# only with its own token. The env set and the credential_process set differ.
 AKID=AKIDHARDENINGTEST
 SECRET="hardening/SECRET+$RANDOM$RANDOM/abcdefghijklmnop"
 TOKEN="IQoJb3JpZ2luX2VjEHARDENINGTOKEN+$RANDOM$RANDOM/part2=="
 WRONG="hardening/WRONGSECRET+$RANDOM$RANDOM/qrstuvwxyz0123"
-PTOKEN="IQoJPROCESSTOKEN+$RANDOM$RANDOM/process=="
-proxy_start --key "$AKID:$SECRET" || tap_bail "proxy did not start"
+proxy_start --session-key "$AKID:$SECRET:$TOKEN" || tap_bail "proxy did not start"
+read -r PAKID PSECRET PTOKEN < <(proxy_temp_creds secrets-proc) ||
+    tap_bail "no temporary credentials from STS"
 
 export AWS_ACCESS_KEY_ID=$AKID AWS_SECRET_ACCESS_KEY=$SECRET AWS_SESSION_TOKEN=$TOKEN
 art=$TAP_TMPDIR/artifacts # every byte ondeck wrote that a human or a file could see
@@ -78,12 +81,12 @@ proxy_config '{"throttle": 0}' >/dev/null
 cat >"$TAP_TMPDIR/creds.sh" <<EOS
 #!/bin/sh
 printf '{"Version": 1, "AccessKeyId": "%s", "SecretAccessKey": "%s", "SessionToken": "%s", "Expiration": "2999-01-01T00:00:00Z"}\n' \
-  "$AKID" "$SECRET" "$PTOKEN"
+  "$PAKID" "$PSECRET" "$PTOKEN"
 EOS
 cat >"$TAP_TMPDIR/creds-broken.sh" <<EOS
 #!/bin/sh
 printf '{"Version": 1, "AccessKeyId": "%s", "SecretAccessKey": "%s", "SessionToken": "%s", "Expiration": "not a time"}\n' \
-  "$AKID" "$SECRET" "$PTOKEN"
+  "$PAKID" "$PSECRET" "$PTOKEN"
 echo "token service says no" >&2
 EOS
 cat >"$TAP_TMPDIR/creds-fails.sh" <<EOS
@@ -203,7 +206,7 @@ tap_ok '[ "$(find "$art" -type f -size +0 | wc -l)" -ge 30 ]' \
     "the sweep covers $(find "$art" -type f -size +0 | wc -l) non-empty outputs, logs and captures"
 tap_ok 'grep -qF 123456789012 "$art/1-whoami.out" && grep -qF "Canonical String" "$art"/*-bad-signature.err && grep -qF 123456789012 "$art"/screen-services.txt' \
     "the sweep sees real content: the account in output and on screen, the canonical request in the error"
-for s in SECRET TOKEN WRONG PTOKEN; do
+for s in SECRET TOKEN WRONG PSECRET PTOKEN; do
     hits=$(grep -rlF -- "${!s}" "$art" 2>/dev/null | sed "s|$art/||" | tr '\n' ' ')
     tap_is "$hits" "" "no output, log, audit line or screen holds the $s value"
 done

@@ -13,8 +13,11 @@ moto never checks signatures and never throttles. This proxy sits between the cl
      Also checked: unknown access key (UnrecognizedClientException / InvalidClientTokenId),
      missing Authorization (MissingAuthenticationToken), `host` and `x-amz-date` must be
      signed, clock skew (default 900 s, like AWS), x-amz-content-sha256 must match the body.
-     Secrets of temporary credentials handed out by STS through the proxy (AssumeRole, ...)
-     are learnt from the responses, so role chains verify too.
+     Temporary credentials handed out by STS through the proxy (AssumeRole, ...) are learnt
+     from the responses with their session token, so role chains verify too; a temporary key
+     is accepted only with the X-Amz-Security-Token issued with it, and a long-term key only
+     without one (else 403 UnrecognizedClientException / InvalidClientTokenId "The security
+     token included in the request is invalid.", counted in "token_failures").
   2. Fault injection, decided with a seeded RNG (one draw per eligible request, so a run with
      the same --seed and the same request order is reproducible):
        --throttle RATE   answer a throttling error instead of forwarding:
@@ -85,9 +88,18 @@ AWSPROXY_THROTTLE=0.3; flags win):
   --upstream URL      moto, e.g. http://127.0.0.1:5055 (required)
   --host H --port P   listen address (127.0.0.1, port 0 = pick a free one)
   --port-file F       write the port actually bound to F (how moto.sh finds it)
-  --key AKID:SECRET   a known key pair (repeatable); --secret S is short for AKIDONDECKTEST:S
+  --key AKID:SECRET   a known long-term key pair (repeatable); --secret S is short for
+                      AKIDONDECKTEST:S. A request signed with it and carrying
+                      X-Amz-Security-Token is refused (InvalidClientTokenId), as AWS does.
+  --region R          the region of the endpoint played (us-east-1): a request whose
+                      credential scope names another region is refused (SignatureDoesNotMatch
+                      / InvalidSignatureException "Credential should be scoped to a valid
+                      region"); CloudFront and IAM are global and signed us-east-1, STS may be
+                      signed us-east-1 (global endpoint) or R (regional)
+  --session-key AKID:SECRET:TOKEN  known temporary credentials (repeatable): accepted only
+                      with exactly that X-Amz-Security-Token. Credentials STS hands out
+                      through the proxy (AssumeRole, GetSessionToken, ...) are learnt so.
   --no-verify         forward without checking signatures
-  --allow-unknown-keys  forward requests signed with unknown keys instead of rejecting them
   --max-skew SECONDS  allowed clock difference (900; 0 = unchecked)
   --throttle RATE --fault-503 RATE --lose-response RATE --delay-ms N --only REGEX
   --seed N (default 1)
@@ -119,7 +131,7 @@ import threading
 import time
 import urllib.parse
 import uuid
-from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import escape as xml_escape, unescape as xml_unescape
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import awsemu  # noqa: E402 - the AWS-behaviour layer, beside this file
@@ -134,8 +146,8 @@ HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authoriza
               "trailer", "trailers", "transfer-encoding", "upgrade", "content-length"}
 AUTH_RE = re.compile(r"^AWS4-HMAC-SHA256\s+Credential=([^,\s]+)\s*,\s*"
                      r"SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-fA-F]+)\s*$")
-STS_CREDS_RE = re.compile(r"<AccessKeyId>([^<]+)</AccessKeyId>\s*"
-                          r"<SecretAccessKey>([^<]+)</SecretAccessKey>")
+STS_CREDS_RE = re.compile(r"<Credentials>(.*?)</Credentials>", re.S)
+STS_FIELD_RE = re.compile(r"<(AccessKeyId|SecretAccessKey|SessionToken)>([^<]*)</")
 JSON_SERVICES = {"ecs", "logs", "ecr", "monitoring"}  # monitoring: only with X-Amz-Target
 CLOUDFRONT_OPS = [  # (method, path regex under /2020-05-31, operation)
     ("GET", r"/distribution$", "ListDistributions"),
@@ -149,6 +161,11 @@ CLOUDFRONT_OPS = [  # (method, path regex under /2020-05-31, operation)
     ("GET", r"/distribution/[^/]+/invalidation/[^/]+$", "GetInvalidation"),
 ]
 
+
+# STS operations that AWS accepts unsigned ("Calling AssumeRoleWithWebIdentity does not
+# require the use of AWS security credentials", STS API Reference; botocore sts-2011-06-15
+# gives both "authtype": "none", "auth": ["smithy.api#noAuth"]).
+UNSIGNED_STS_OPS = ("AssumeRoleWithWebIdentity", "AssumeRoleWithSAML")
 
 # Hardening faults: rate settings in draw order (after throttle, fault_503, lose_response),
 # the kind each one injects, and their other settings.
@@ -179,9 +196,16 @@ class State:
             self.keys[akid] = secret
         if args.secret:
             self.keys[DEFAULT_AKID] = args.secret
+        self.region = args.region  # the region of the endpoint this proxy plays
+        self.tokens = {}  # temporary keys: akid -> the session token issued with them
+        for kv in args.session_key:
+            akid, _, rest = kv.partition(":")
+            secret, _, token = rest.partition(":")
+            if not token:
+                raise SystemExit("awsproxy: --session-key AKID:SECRET:TOKEN")
+            self.keys[akid], self.tokens[akid] = secret, token
         self.cfg = {
             "verify": not args.no_verify,
-            "allow_unknown_keys": args.allow_unknown_keys,
             "max_skew": args.max_skew,
             "throttle": args.throttle,
             "fault_503": args.fault_503,
@@ -205,11 +229,23 @@ class State:
             self.layer.upstream_url = args.upstream  # behaviours that read moto's state
         self.reset()
 
+    def learn_sts(self, body):
+        """Temporary credentials an STS answer hands out (AssumeRole, GetSessionToken,
+        AssumeRoleWithWebIdentity, ...): their secret, and the token that must go with them."""
+        for block in STS_CREDS_RE.findall(body.decode("utf-8", "replace")):
+            f = dict(STS_FIELD_RE.findall(block))
+            if f.get("AccessKeyId") and f.get("SecretAccessKey"):
+                with self.lock:
+                    self.keys[f["AccessKeyId"]] = xml_unescape(f["SecretAccessKey"])
+                    if f.get("SessionToken"):
+                        self.tokens[f["AccessKeyId"]] = xml_unescape(f["SessionToken"])
+
     def reset(self):
         with self.lock:
             self.stats = {"requests": 0, "forwarded": 0, "throttled": 0, "faults_503": 0,
                           "lost_responses": 0,
-                          "signature_failures": 0, "upstream_errors": 0,
+                          "signature_failures": 0, "token_failures": 0, "region_failures": 0,
+                          "upstream_errors": 0,
                           "by_operation": {}, "injected": {}, "statuses": {},
                           "signature_mismatches": []}
             self.stats["faults"] = {}
@@ -398,6 +434,17 @@ class VerifyingSigner(SigV4Auth):
         return self._canonical_query_string_params(pairs) if pairs else ""
 
 
+NAMESPACE_RES = (re.compile(rb'"Namespace"\s*:\s*"([^"]*)"'),
+                 re.compile(rb"Namespace=([^&]*)"))
+
+
+def cloudfront_metrics_only(body):
+    """Whether every metric a CloudWatch request names is in AWS/CloudFront."""
+    found = {urllib.parse.unquote_plus(m.decode("utf-8", "replace"))
+             for rx in NAMESPACE_RES for m in rx.findall(body or b"")}
+    return found == {"AWS/CloudFront"}
+
+
 class ProxyError(Exception):
     def __init__(self, status, code, message, kind="Sender"):
         super().__init__(message)
@@ -466,6 +513,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 params.update(urllib.parse.parse_qs(body.decode("utf-8", "replace")))
             op = params.get("Action", [self.command + " " + url.path])[0]
         json_version = "1.0" if "1.0" in ctype else "1.1"
+        if not service and not m and op in UNSIGNED_STS_OPS:
+            service = "sts"  # sent unsigned, as AWS allows for these
         return {"service": service or "unknown", "region": region, "akid": akid,
                 "proto": proto, "op": f"{service or 'unknown'}:{op}", "auth": m,
                 "json_version": json_version}
@@ -517,6 +566,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if "X-Amz-Algorithm" in urllib.parse.parse_qs(url.query):
             return  # presigned URL: not verified (not used by ondeck)
         m = info["auth"]
+        if not self.headers.get("Authorization") and info["op"] in (
+                "sts:" + o for o in UNSIGNED_STS_OPS):
+            return  # STS accepts these without AWS credentials (the token is the proof)
         if not self.headers.get("Authorization"):
             raise ProxyError(403, "MissingAuthenticationTokenException" if json_like
                              else "MissingAuthenticationToken",
@@ -530,11 +582,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with st.lock:
             secret = st.keys.get(akid)
         if secret is None:
-            if st.cfg["allow_unknown_keys"]:
-                return
             raise ProxyError(403, "UnrecognizedClientException" if json_like
                              else "InvalidClientTokenId",
                              "The security token included in the request is invalid.")
+        self.verify_region(info, json_like, body)
+        self.verify_token(akid, json_like)
         signed = m.group(2).lower().split(";")
         claimed = m.group(3).lower()
         for must in ("host", "x-amz-date"):
@@ -610,6 +662,48 @@ class Handler(http.server.BaseHTTPRequestHandler):
                          "the service documentation for details.\n\nThe Canonical String for this "
                          f"request should have been\n'{creq}'\n\nThe String-to-Sign should have "
                          f"been\n'{sts}'\n")
+
+    def verify_region(self, info, json_like, body):
+        """The scope's region is the endpoint's: the region this proxy serves (--region),
+        us-east-1 for the global services (CloudFront, IAM), and for STS either (its global
+        endpoint signs us-east-1, its regional ones their region; both are served here).
+        CloudFront's CloudWatch metrics live in us-east-1 only, so a CloudWatch request for
+        AWS/CloudFront metrics alone is that region's endpoint's too.
+        AWS answers another region with SignatureDoesNotMatch / InvalidSignatureException."""
+        st = self.state
+        want = {"cloudfront": ("us-east-1",), "iam": ("us-east-1",),
+                "sts": ("us-east-1", st.region)}.get(info["service"], (st.region,))
+        if info["service"] == "monitoring" and cloudfront_metrics_only(body):
+            want = (st.region, "us-east-1")  # CloudFront's metrics exist only in us-east-1
+        if info["region"] in want:
+            return
+        with st.lock:
+            st.stats["region_failures"] = st.stats.get("region_failures", 0) + 1
+        st.log(f"REGION MISMATCH {info['op']}: signed for {info['region']}, the endpoint "
+               f"is {' or '.join(want)}")
+        raise ProxyError(403, "InvalidSignatureException" if json_like
+                         else "SignatureDoesNotMatch",
+                         f"Credential should be scoped to a valid region, not "
+                         f"'{info['region']}'. ")
+
+    def verify_token(self, akid, json_like):
+        """Temporary credentials are accepted only with the session token STS issued with
+        them, and a long-term key only without one: anything else is, for AWS, a token it
+        does not recognise (UnrecognizedClientException / InvalidClientTokenId)."""
+        st = self.state
+        sent = self.headers.get("X-Amz-Security-Token")
+        with st.lock:
+            issued = st.tokens.get(akid)
+        if sent == issued or (sent is None and issued is None):
+            return
+        with st.lock:
+            st.stats["token_failures"] = st.stats.get("token_failures", 0) + 1
+        st.log(f"TOKEN MISMATCH akid={akid}: "
+               + ("no token sent" if sent is None else
+                  "a token with a long-term key" if issued is None else "another token"))
+        raise ProxyError(403, "UnrecognizedClientException" if json_like
+                         else "InvalidClientTokenId",
+                         "The security token included in the request is invalid.")
 
     # -- forwarding ---------------------------------------------------------------------------
 
@@ -904,9 +998,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 pass
             return
         if info["service"] == "sts" and status == 200:
-            for akid, secret in STS_CREDS_RE.findall(data.decode("utf-8", "replace")):
-                with st.lock:
-                    st.keys[akid] = secret
+            st.learn_sts(data)
         if fault in ("truncate", "malformed", "oversized", "wrong_ctype"):
             self.extra_after(info, op, fault, status, headers, data, t0)
             return
@@ -936,10 +1028,12 @@ def parse_args(argv):
     ap.add_argument("--port-file", default=env_default("port_file", None))
     ap.add_argument("--key", action="append", default=[], metavar="AKID:SECRET")
     ap.add_argument("--secret", default=env_default("secret", None))
+    ap.add_argument("--region", default=env_default("region", "us-east-1"),
+                    help="the endpoint's region: requests signed for another are refused")
+    ap.add_argument("--session-key", action="append", default=[], metavar="AKID:SECRET:TOKEN",
+                    help="temporary credentials, valid only with their session token")
     ap.add_argument("--no-verify", action="store_true",
                     default=env_default("no_verify", "") not in ("", "0"))
-    ap.add_argument("--allow-unknown-keys", action="store_true",
-                    default=env_default("allow_unknown_keys", "") not in ("", "0"))
     ap.add_argument("--max-skew", type=int, default=int(env_default("max_skew", 900)))
     ap.add_argument("--throttle", type=float, default=float(env_default("throttle", 0)))
     ap.add_argument("--fault-503", type=float, default=float(env_default("fault_503", 0)))

@@ -14,6 +14,10 @@
 #   proxy_stats           print the proxy's JSON counters (GET /__proxy/stats)
 #   proxy_reset           zero the counters (POST /__proxy/reset)
 #   proxy_config JSON     change fault settings at run time (POST /__proxy/config)
+#   proxy_temp_creds [SESSION [AKID SECRET]]  print "AKID SECRET TOKEN": temporary
+#                         credentials from moto's STS AssumeRole, asked through the proxy (which
+#                         learns them with their token and accepts them only with it), signed
+#                         with the long-term test key unless AKID SECRET are given
 #   seed_world [ARGS..]   run tests/lib/seed_world.py against moto (not the proxy), JSON on stdout
 #
 # The environment after moto_start: AWS_ACCESS_KEY_ID=AKIDONDECKTEST, a fixed secret,
@@ -319,6 +323,19 @@ od_check_requests_valid()
 TAP_DONE_HOOKS+=(od_check_requests_valid)
 proxy_reset() { od_proxy_call POST "$PROXY_URL/__proxy/reset" >/dev/null; }
 proxy_config() { od_proxy_call POST "$PROXY_URL/__proxy/config" "$1"; }
+
+proxy_temp_creds()
+{
+    "$PYTHON3" -c '
+import boto3, sys
+url, session, akid, secret = sys.argv[1:5]
+c = boto3.client("sts", endpoint_url=url, region_name="us-east-1", aws_access_key_id=akid,
+                 aws_secret_access_key=secret, aws_session_token=None).assume_role(
+    RoleArn="arn:aws:iam::123456789012:role/ondeck-test",
+    RoleSessionName=session)["Credentials"]
+print(c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"])' \
+        "$PROXY_URL" "${1:-ondeck-test}" "${2:-$ONDECK_TEST_AKID}" "${3:-$ONDECK_TEST_SECRET}"
+}
 
 seed_world()
 {

@@ -73,8 +73,11 @@ main(void)
     CHECK_STR(resolve(&cfg, OD_SVC_ECS, "us-east-1"),
               "http://127.0.0.1:5055 127.0.0.1:5055 us-east-1", "AWS_ENDPOINT_URL applies");
     CHECK_STR(resolve(&cfg, OD_SVC_CLOUDFRONT, "eu-west-1"),
+              "http://127.0.0.1:5055 127.0.0.1:5055 us-east-1",
+              "a custom endpoint signs CloudFront for us-east-1, its one region");
+    CHECK_STR(resolve(&cfg, OD_SVC_ECS, "eu-west-1"),
               "http://127.0.0.1:5055 127.0.0.1:5055 eu-west-1",
-              "a custom endpoint signs CloudFront with the configured region");
+              "and a regional service for the configured region");
     setenv("AWS_ENDPOINT_URL_ECS", "https://ecs.example.test:443/base/", 1);
     CHECK_STR(resolve(&cfg, OD_SVC_ECS, "us-east-1"),
               "https://ecs.example.test ecs.example.test us-east-1 /base",

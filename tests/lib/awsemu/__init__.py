@@ -11,10 +11,11 @@ A request travels:  client -> proxy (SigV4, faults) -> Layer.dispatch:
     1. the request is read with botocore's model (awsemu.wire.parse_request) into a Call;
        one that does not fit the operation's input shape (botocore's ParamValidator, plus
        max/min/enum/pattern) is answered as AWS answers it and counted in "invalid_requests";
-    2. each behaviour's before(call) may answer in moto's place (an AWS error, or an answer
-       it builds), or change what is sent to moto (call.params);
-    3. moto answers (Layer.forward); each behaviour's after(call, reply) may edit the answer
-       as data (reply.data, parsed with botocore's parsers and written back in the
+    2. each behaviour's before(call), lowest `order` first (the outermost, nearest the
+       client), may answer in moto's place (an AWS error, or an answer it builds), or change
+       what is sent to moto (call.params);
+    3. moto answers (Layer.forward); each behaviour's after(call, reply), innermost first and
+       only for the behaviours the request went through, may edit the answer as data (reply.data, parsed with botocore's parsers and written back in the
        service's own protocol; awsemu.wire.serialize_answer);
     4. what a behaviour wrote is checked against the operation's output shape.
 
@@ -303,15 +304,20 @@ class Layer:
             return bad
         active = [b for b in self.behaviours if b.name in self.on]
         reply = None
+        seen = active  # the behaviours the request went through, outermost first
         try:
-            for b in active:
+            for i, b in enumerate(active):
                 reply = b.before(call)
                 if reply is not None:
                     self.count(f"{b.name}:answered")
+                    seen = active[:i + 1]
                     break
             if reply is None:
                 reply = self.forward(call)
-            for b in active:
+            # The answer goes back out through the same behaviours, innermost first (an onion:
+            # paging turns moto's token into its own before log-tokens records what the client
+            # will send back); those inside the one that answered never saw the request.
+            for b in reversed(seen):
                 reply = b.after(call, reply)
         except AwsError as e:
             reply = error_reply(call, e.status, e.code, e.message, e.kind)
