@@ -35,6 +35,9 @@ struct act_flow {
     void (*start)(struct op *op);
     /* The plan came back: true opens the plan view; false goes to the confirmation. */
     bool (*wants_view)(const struct op *op);
+    /* Before the confirmation (may be NULL): true when the flow asks something first and
+     * calls act_confirm itself (scale: move the auto scaling bounds?). */
+    bool (*before_confirm)(struct op *op);
     /* The plan view's choices, and Enter on one of them (row kind and index, -1 if none). */
     void (*build)(struct ui_doc *d, const struct od_plan *plan);
     void (*choose)(struct view *v, struct op *op, int kind, long index);

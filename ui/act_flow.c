@@ -141,7 +141,8 @@ on_plan(struct od_plan *plan, const struct od_error *err, void *ud)
     } else {
         if (op->view != NULL)
             op->view->need_recalc = true;
-        act_confirm(op);
+        if (op->flow->before_confirm == NULL || !op->flow->before_confirm(op))
+            act_confirm(op);
     }
     act_release(op);
 }

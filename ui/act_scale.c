@@ -48,6 +48,47 @@ start(struct op *op)
     free(safe);
 }
 
+/* The answer to "move the bounds?": y moves them in the plan, anything else keeps them (the
+ * confirmation then warns that the autoscaler will undo the count); Esc cancels. */
+static void
+on_bounds(const char *text, void *ud)
+{
+    struct op *op = ud;
+
+    op->asking = false;
+    if (text == NULL || op->ui == NULL) {
+        action_plan_decline(op->plan);
+        if (op->ui != NULL)
+            ui_message(op->ui, "scale cancelled; nothing was changed");
+        act_release(op);
+        return;
+    }
+    (void)action_plan_adjust_bounds(op->plan, text[0] == 'y' || text[0] == 'Y');
+    act_confirm(op);
+}
+
+/* A count outside the scalable target's [min, max]: offer to move the bounds first. */
+static bool
+before_confirm(struct op *op)
+{
+    const struct od_plan *plan = op->plan;
+    long lo, hi;
+    char *label;
+
+    if (!plan->scaling_known ||
+        (plan->count >= plan->scaling_min && plan->count <= plan->scaling_max))
+        return false;
+    lo = plan->count < plan->scaling_min ? plan->count : plan->scaling_min;
+    hi = plan->count > plan->scaling_max ? plan->count : plan->scaling_max;
+    /* the prompt's label holds 63 bytes */
+    label = xasprintf("outside auto scaling [%ld, %ld]: move it to [%ld, %ld]? (y/N) ",
+                      plan->scaling_min, plan->scaling_max, lo, hi);
+    op->asking = true;
+    ui_prompt_open(op->ui, label, "n", on_bounds, op);
+    free(label);
+    return true;
+}
+
 const struct act_flow act_scale_flow = {
     .id = OD_ACTION_SCALE,
     .key = ACT_SCALE,
@@ -56,5 +97,6 @@ const struct act_flow act_scale_flow = {
     .needs = "select a service first",
     .applicable = act_needs_service,
     .start = start,
+    .before_confirm = before_confirm,
     .applied = act_open_rollout,
 };

@@ -47,6 +47,12 @@ ui_world(struct ui *ui)
     return ui->cur.world;
 }
 
+struct od_poller *
+ui_poller(struct ui *ui)
+{
+    return ui->cur.poller;
+}
+
 struct od_aws *
 ui_aws(struct ui *ui)
 {

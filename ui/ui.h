@@ -31,6 +31,7 @@ int ui_console_exit_signal(void);
 struct ui;
 
 struct od_world *ui_world(struct ui *ui);
+struct od_poller *ui_poller(struct ui *ui); /* NULL before the first context */
 struct od_aws *ui_aws(struct ui *ui);
 const char *ui_cluster(struct ui *ui);
 /* The cluster last used with this profile and region (the cluster list selects it), or NULL. */

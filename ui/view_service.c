@@ -214,6 +214,55 @@ metrics(struct ui_doc *d, const struct od_world *w, const struct od_service *s)
     }
 }
 
+/* Application Auto Scaling: the bounds a manual scale must respect, the policies, and the
+ * latest activities (what the autoscaler did and why). Shown only for a scalable service. */
+static void
+autoscaling(struct ui_doc *d, const struct od_world *w, const struct od_service *s)
+{
+    const struct od_scaling *sc = world_scaling(w, s->name);
+    char ago[32];
+
+    if (sc == NULL)
+        return;
+    section(d, "Auto scaling");
+    doc_line(d, 0, NULL);
+    doc_addf(d, EL_ROW, 0, "  min %ld  max %ld  desired %ld", sc->min, sc->max, s->desired);
+    if (s->desired < sc->min || s->desired > sc->max)
+        doc_add(d, EL_STATE_FAILED, 0, "  outside the bounds: the autoscaler will move it");
+    if (sc->in_suspended || sc->out_suspended || sc->scheduled_suspended)
+        doc_addf(d, EL_DIM, 0, "  suspended:%s%s%s", sc->in_suspended ? " scale-in" : "",
+                 sc->out_suspended ? " scale-out" : "",
+                 sc->scheduled_suspended ? " scheduled" : "");
+    for (size_t i = 0; i < sc->npolicies; i++) {
+        const struct od_scaling_policy *p = &sc->policies[i];
+
+        doc_line(d, 0, NULL);
+        doc_add(d, EL_ROW, 0, "  policy ");
+        doc_add(d, EL_ROW, 0, p->name);
+        doc_addf(d, EL_DIM, 0, "  %s", p->type != NULL ? p->type : "-");
+        if (p->has_target)
+            doc_addf(d, EL_DIM, 0, " target %g", p->target_value);
+        if (p->metric != NULL)
+            doc_addf(d, EL_DIM, 0, " %s", p->metric);
+    }
+    for (size_t i = 0; i < sc->nactivities; i++) {
+        const struct od_scaling_activity *a = &sc->activities[i];
+
+        present_ago(a->start_time, ago, sizeof ago);
+        doc_line(d, 0, NULL);
+        doc_add(d, EL_ROW, 0, "  ");
+        doc_add(d, str_eq(a->status, "Successful") ? EL_ROW : EL_STATE_FAILED, 12,
+                a->status != NULL ? a->status : "-");
+        doc_add(d, EL_DIM, 10, ago);
+        doc_add(d, EL_ROW, 0, a->description);
+        if (a->cause != NULL) {
+            doc_line(d, 0, NULL);
+            doc_add(d, EL_DIM, 0, "      cause: ");
+            doc_add(d, EL_DIM, 0, a->cause);
+        }
+    }
+}
+
 /* "3 healthy, 1 unhealthy, 2 draining": what the UNHEALTHY column of the services view
  * counts and what it leaves out. */
 static void
@@ -397,6 +446,9 @@ recalc(struct view *v)
     const struct od_service *s = world_service(w, st->name);
     struct ui_doc *d = &st->doc;
 
+    /* the open service's scaling policies and activities are read (two calls a refresh) */
+    if (ui_poller(v->ui) != NULL)
+        poller_set_scaling_detail(ui_poller(v->ui), st->name);
     doc_begin(d);
     st->found = s != NULL;
     if (s == NULL) {
@@ -440,6 +492,7 @@ recalc(struct view *v)
     else
         deployments(d, s);
     metrics(d, w, s);
+    autoscaling(d, w, s);
     targets(d, w, s);
     alarms(d, w, s);
     tasks(d, w, s);
@@ -540,7 +593,8 @@ static const struct view_ops service_ops = {
     .name = "service",
     .parts = POLL_PART(OD_PART_SERVICES) | POLL_PART(OD_PART_TASKS) |
              POLL_PART(OD_PART_STOPPED_TASKS) | POLL_PART(OD_PART_INSTANCES) |
-             POLL_PART(OD_PART_TARGETS) | POLL_PART(OD_PART_ALARMS) | POLL_PART(OD_PART_METRICS),
+             POLL_PART(OD_PART_TARGETS) | POLL_PART(OD_PART_ALARMS) | POLL_PART(OD_PART_METRICS) |
+             POLL_PART(OD_PART_SCALING),
     .actions = actions,
     .nactions = sizeof actions / sizeof actions[0],
     .destroy = destroy,

@@ -453,6 +453,8 @@ params_json(const struct od_action_def *def, const struct od_action_params *p)
         break;
     case OD_ACTION_SCALE:
         json_add_num(o, "desiredCount", (double)p->count);
+        if (p->adjust_bounds)
+            json_add_bool(o, "adjustBounds", true);
         break;
     case OD_ACTION_STOP_TASK:
         json_add_str(o, "reason", p->reason);
@@ -507,6 +509,7 @@ action_plan(struct od_action_env *env, enum od_action_id id, const struct od_act
     plan->image = params->image != NULL ? xstrdup(params->image) : NULL;
     plan->force = params->force;
     plan->count = params->count;
+    plan->adjust_bounds = params->adjust_bounds;
     plan->reason = params->reason != NULL ? xstrdup(params->reason) : NULL;
     if (params->npaths > 0) {
         plan->paths = xcalloc(params->npaths, sizeof *plan->paths);

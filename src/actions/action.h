@@ -101,6 +101,7 @@ struct od_action_params {
     bool force;               /* deploy: forceNewDeployment of the current revision */
     long revision;            /* rollback: revision number, 0 = the previous one */
     long count;               /* scale: desired count */
+    bool adjust_bounds;       /* scale: widen the auto scaling bounds to include count */
     const char *reason;       /* stop-task: NULL = "Stopped by ondeck (IDENTITY)" */
     const char *const *paths; /* invalidate: NULL/0 = settings' paths, else everything */
     size_t npaths;
@@ -163,6 +164,11 @@ struct od_plan {
     bool rollout_in_progress;      /* a deployment is IN_PROGRESS at plan time */
     /* scale */
     long desired_before, count;
+    bool scaling_known;      /* the service has a scalable target (ecs:service:DesiredCount) */
+    long scaling_min, scaling_max;
+    bool adjust_bounds;      /* asked for (--adjust-bounds, the console's choice) */
+    bool move_bounds;        /* planned: RegisterScalableTarget before UpdateService */
+    long new_min, new_max;
     /* stop-task */
     char *reason;
     char *task_arn;
@@ -191,6 +197,10 @@ void plan_free(struct od_plan **pp);
  * OD_E_USAGE when the container does not exist or the image is empty. */
 enum od_err action_plan_set_image(struct od_plan *plan, const char *container, const char *image,
                                   struct od_error *err);
+/* Scale: move (or not) the auto scaling bounds to include the new count, after planning
+ * (the console's choice). Recomputes the change line and the description; false when the
+ * service has no scalable target or the count is already within its bounds. */
+bool action_plan_adjust_bounds(struct od_plan *plan, bool adjust);
 /* Rollback: choose a row of plan->revisions; recomputes the diff. OD_E_USAGE when the row is
  * the current revision or has not been described. */
 enum od_err action_plan_select(struct od_plan *plan, size_t index, struct od_error *err);

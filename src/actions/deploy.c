@@ -222,17 +222,29 @@ record_after(struct od_action_job *job, const struct od_service *s)
     const struct od_deployment *p = service_primary(s);
     char *td = task_def_short_name(s->task_definition);
     char *svc = inert(job->plan->service), *tds = inert(td != NULL ? td : "?");
+    /* scale: the bounds RegisterScalableTarget set before (scale.c) stay in the audit line */
+    cJSON *bounds = job->after != NULL
+                        ? cJSON_DetachItemFromObjectCaseSensitive(job->after, "scalableTarget")
+                        : NULL;
 
     cJSON_Delete(job->after);
     job->after = service_audit_json(s);
+    if (bounds != NULL)
+        cJSON_AddItemToObject(job->after, "scalableTarget", bounds);
     free(job->deployment_id);
     job->deployment_id = p != NULL && p->id != NULL ? xstrdup(p->id) : NULL;
     free(job->task_definition);
     job->task_definition = s->task_definition != NULL ? xstrdup(s->task_definition) : NULL;
     free(job->summary);
     if (job->def->id == OD_ACTION_SCALE)
-        job->summary = xasprintf("service %s: desired count %ld -> %ld", svc,
-                                 job->plan->desired_before, s->desired);
+        job->summary = job->plan->move_bounds
+                           ? xasprintf("service %s: auto scaling bounds [%ld, %ld] -> [%ld, %ld]; "
+                                       "desired count %ld -> %ld",
+                                       svc, job->plan->scaling_min, job->plan->scaling_max,
+                                       job->plan->new_min, job->plan->new_max,
+                                       job->plan->desired_before, s->desired)
+                           : xasprintf("service %s: desired count %ld -> %ld", svc,
+                                       job->plan->desired_before, s->desired);
     else
         job->summary = xasprintf("service %s: deployment %s started on %s%s", svc,
                                  job->deployment_id != NULL ? job->deployment_id : "?", tds,

@@ -44,6 +44,12 @@ static const struct od_svc_info svc_table[OD_SVC__COUNT] = {
     [OD_SVC_SSO_OIDC] = {.id = "sso-oidc", .signing_name = "sso-oauth", .host_prefix = "oidc",
                          .env_suffix = "SSO_OIDC", .config_key = "sso_oidc",
                          .proto = OD_PROTO_RESTJSON},
+    [OD_SVC_AUTOSCALING] = {.id = "application-autoscaling",
+                            .signing_name = "application-autoscaling",
+                            .host_prefix = "application-autoscaling",
+                            .env_suffix = "APPLICATION_AUTO_SCALING",
+                            .config_key = "application_auto_scaling", .proto = OD_PROTO_JSON,
+                            .target_prefix = "AnyScaleFrontendService", .json_version = "1.1"},
 };
 
 const struct od_svc_info *

@@ -18,6 +18,7 @@ enum od_svc {
     OD_SVC_STS,
     OD_SVC_SSO,      /* portal (GetRoleCredentials), unsigned */
     OD_SVC_SSO_OIDC, /* token refresh, unsigned */
+    OD_SVC_AUTOSCALING, /* Application Auto Scaling */
     OD_SVC__COUNT
 };
 

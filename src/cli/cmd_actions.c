@@ -27,7 +27,7 @@
 static struct {
     const char *service, *image, *timeout, *revision, *count, *task, *reason, *distribution,
         *deployment;
-    bool force, wait;
+    bool force, wait, adjust_bounds;
 } o;
 
 static const struct od_opt *
@@ -51,8 +51,10 @@ make_opts(struct od_cli *cli, unsigned which)
     }
     if (which & 16u)
         opts[n++] = (struct od_opt){"revision", true, &o.revision, NULL, NULL};
-    if (which & 32u)
+    if (which & 32u) {
         opts[n++] = (struct od_opt){"count", true, &o.count, NULL, NULL};
+        opts[n++] = (struct od_opt){"adjust-bounds", false, NULL, &o.adjust_bounds, NULL};
+    }
     if (which & 64u) {
         opts[n++] = (struct od_opt){"task", true, &o.task, NULL, NULL};
         opts[n++] = (struct od_opt){"reason", true, &o.reason, NULL, NULL};
@@ -696,6 +698,7 @@ run_scale(struct od_cli *cli)
         return OD_EXIT_USAGE;
     p.cluster = cli->g.cluster;
     p.service = o.service;
+    p.adjust_bounds = o.adjust_bounds;
     return run_mutation(cli, OD_ACTION_SCALE, &p, o.wait, timeout_ms);
 }
 
@@ -913,7 +916,8 @@ const struct od_command cmd_revisions = {
 const struct od_command cmd_scale = {
     .name = "scale",
     .summary = "set a service's desired count",
-    .usage = "--cluster C --service S --count N [--wait] [--timeout SECS] [--yes]",
+    .usage = "--cluster C --service S --count N [--adjust-bounds] [--wait] [--timeout SECS] "
+             "[--yes]",
     .options = opts_scale,
     .run = run_scale,
 };

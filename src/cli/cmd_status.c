@@ -10,6 +10,7 @@
 #include "model/task_set.h"
 #include "model/world.h"
 #include "poller/poller.h"
+#include "util/clock.h"
 #include "util/sanitize.h"
 #include "util/str.h"
 #include "util/xalloc.h"
@@ -43,8 +44,10 @@ take_snapshot(struct od_cli *cli, struct snapshot *snap, const char *cluster, un
     opts.parts = parts;
     snap->poller = poller_new(cli->aws, snap->world, &opts);
     /* One service asked for: its metrics only (GetMetricData is billed per metric). */
-    if (opt_service != NULL)
+    if (opt_service != NULL) {
         poller_set_metric_services(snap->poller, &opt_service, 1);
+        poller_set_scaling_detail(snap->poller, opt_service);
+    }
     poller_refresh(snap->poller, on_refreshed, snap);
     loop_run_until(cli->loop, &snap->done);
     name_cache_note(cli, snap->world); /* names for shell completion */
@@ -280,10 +283,11 @@ print_status_text(const struct od_world *w, const char *filter)
            "RUN", "PEN", "ROLLOUT", "TASKDEF", "UNHLT", "ALARM", "TARGETS");
     for (size_t i = 0; i < w->nservices; i++) {
         const struct od_service *s = &w->services[i];
-        char *td = task_def_short_name(s->task_definition);
+        char *td;
 
         if (filter != NULL && !str_eq(s->name, filter))
             continue;
+        td = task_def_short_name(s->task_definition); /* after the filter: freed below */
         cell(s->name, 32, false);
         cell(s->launch_type, 8, false);
         printf("%4ld %4ld %4ld ", s->desired, s->running, s->pending);
@@ -308,6 +312,53 @@ print_status_text(const struct od_world *w, const char *filter)
     }
 }
 
+/* Application Auto Scaling of the one service asked for: bounds, policies, latest activities. */
+static void
+print_scaling_text(const struct od_world *w, const char *service)
+{
+    const struct od_scaling *sc = world_scaling(w, service);
+    char when[21];
+
+    if (!w->parts[OD_PART_SCALING].loaded || world_service(w, service) == NULL)
+        return;
+    if (sc == NULL) {
+        printf("\nauto scaling: none (no scalable target)\n");
+        return;
+    }
+    printf("\nauto scaling: min %ld  max %ld%s%s%s\n", sc->min, sc->max,
+           sc->in_suspended ? "  scale-in suspended" : "",
+           sc->out_suspended ? "  scale-out suspended" : "",
+           sc->scheduled_suspended ? "  scheduled suspended" : "");
+    for (size_t i = 0; i < sc->npolicies; i++) {
+        const struct od_scaling_policy *p = &sc->policies[i];
+
+        printf("  policy ");
+        cell(p->name, 0, true);
+        printf(" (");
+        cell(p->type, 0, true);
+        if (p->has_target)
+            printf(", target %g", p->target_value);
+        if (p->metric != NULL) {
+            printf(" ");
+            cell(p->metric, 0, true);
+        }
+        printf(")\n");
+    }
+    if (sc->activities_loaded && sc->nactivities == 0)
+        printf("  no scaling activities\n");
+    for (size_t i = 0; i < sc->nactivities; i++) {
+        const struct od_scaling_activity *a = &sc->activities[i];
+
+        clock_format_iso((time_t)a->start_time, when);
+        printf("  %s ", when);
+        cell(a->status, 10, false);
+        cell(a->description, 0, true);
+        printf("\n    cause: ");
+        cell(a->cause, 0, true);
+        printf("\n");
+    }
+}
+
 static const struct od_opt *
 status_options(struct od_cli *cli)
 {
@@ -328,6 +379,8 @@ run_status(struct od_cli *cli)
                            POLL_PART(OD_PART_INSTANCES) | POLL_PART(OD_PART_TARGETS) |
                            POLL_PART(OD_PART_ALARMS) | POLL_PART(OD_PART_METRICS) |
                            POLL_PART(OD_PART_DISTRIBUTIONS);
+    /* One service: also its task definition and its auto scaling. */
+    const unsigned one = POLL_PART(OD_PART_TASK_DEFS) | POLL_PART(OD_PART_SCALING);
     int rc;
 
     if (cli->nargs > 0)
@@ -336,7 +389,7 @@ run_status(struct od_cli *cli)
         return cli_usage_error(cli, "--cluster is required");
     /* One service: also its task definition (containers, images, log configuration). */
     if (!take_snapshot(cli, &snap, cli->g.cluster,
-                       opt_service != NULL ? parts | POLL_PART(OD_PART_TASK_DEFS) : parts))
+                       opt_service != NULL ? parts | one : parts))
         return OD_EXIT_ERROR;
     rc = report_stale(snap.world, POLL_PART(OD_PART_SERVICES));
     if (report_metric_errors(snap.world, opt_service) != OD_EXIT_OK)
@@ -359,6 +412,8 @@ run_status(struct od_cli *cli)
         print_json(doc);
     } else {
         print_status_text(snap.world, opt_service);
+        if (opt_service != NULL)
+            print_scaling_text(snap.world, opt_service);
         if (opt_stats)
             print_stats_text(poller_last_stats(snap.poller), poller_calls_per_minute(snap.poller));
     }

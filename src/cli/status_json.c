@@ -167,6 +167,56 @@ task_sets_json(const struct od_service *s)
     return arr;
 }
 
+/* The service's scalable target: null when it has none. Policies and activities are only
+ * read for the one service asked for; absent otherwise. */
+static cJSON *
+scaling_json(const struct od_scaling *sc)
+{
+    cJSON *o, *st, *arr;
+
+    if (sc == NULL)
+        return cJSON_CreateNull();
+    o = cJSON_CreateObject();
+    add_opt_str(o, "resourceId", sc->resource_id);
+    cJSON_AddNumberToObject(o, "minCapacity", (double)sc->min);
+    cJSON_AddNumberToObject(o, "maxCapacity", (double)sc->max);
+    st = cJSON_AddObjectToObject(o, "suspendedState");
+    cJSON_AddBoolToObject(st, "dynamicScalingInSuspended", sc->in_suspended);
+    cJSON_AddBoolToObject(st, "dynamicScalingOutSuspended", sc->out_suspended);
+    cJSON_AddBoolToObject(st, "scheduledScalingSuspended", sc->scheduled_suspended);
+    if (sc->policies_loaded) {
+        arr = cJSON_AddArrayToObject(o, "policies");
+        for (size_t i = 0; i < sc->npolicies; i++) {
+            const struct od_scaling_policy *p = &sc->policies[i];
+            cJSON *pj = cJSON_CreateObject();
+
+            add_opt_str(pj, "policyName", p->name);
+            add_opt_str(pj, "policyType", p->type);
+            if (p->has_target)
+                cJSON_AddNumberToObject(pj, "targetValue", p->target_value);
+            add_opt_str(pj, "metric", p->metric);
+            cJSON_AddItemToArray(arr, pj);
+        }
+    }
+    if (sc->activities_loaded) {
+        arr = cJSON_AddArrayToObject(o, "activities");
+        for (size_t i = 0; i < sc->nactivities; i++) {
+            const struct od_scaling_activity *a = &sc->activities[i];
+            cJSON *aj = cJSON_CreateObject();
+
+            add_opt_str(aj, "statusCode", a->status);
+            add_opt_str(aj, "description", a->description);
+            add_opt_str(aj, "cause", a->cause);
+            add_opt_str(aj, "statusMessage", a->status_message);
+            cJSON_AddNumberToObject(aj, "startTime", a->start_time);
+            if (a->end_time > 0)
+                cJSON_AddNumberToObject(aj, "endTime", a->end_time);
+            cJSON_AddItemToArray(arr, aj);
+        }
+    }
+    return o;
+}
+
 /* targetCounts (by state) and missingTargetGroups (TargetGroupNotFound) of a service. */
 static void
 add_target_counts(cJSON *o, const struct od_world *w, const struct od_service *s)
@@ -301,6 +351,8 @@ status_json_service(const struct od_world *w, const struct od_service *s)
         }
     }
 
+    if (w->parts[OD_PART_SCALING].loaded)
+        cJSON_AddItemToObject(o, "autoScaling", scaling_json(world_scaling(w, s->name)));
     metrics = cJSON_AddObjectToObject(o, "metrics");
     add_metric_set(metrics, world_metrics(w, s->name));
     for (size_t k = 0; k < s->nlbs; k++)

@@ -54,6 +54,9 @@ static const struct {
     {OD_SVC_CLOUDFRONT, "ListDistributions"},
     {OD_SVC_CLOUDFRONT, "ListInvalidations"},
     {OD_SVC_ECR, "DescribeImages"},
+    {OD_SVC_AUTOSCALING, "DescribeScalableTargets"},
+    {OD_SVC_AUTOSCALING, "DescribeScalingPolicies"},
+    {OD_SVC_AUTOSCALING, "DescribeScalingActivities"},
 };
 
 /* The cheapest request body for a JSON operation (malloc'd). */
@@ -106,6 +109,11 @@ json_body(const char *op, const char *cluster)
     } else if (strcmp(op, "FilterLogEvents") == 0) {
         json_add_str(o, "logGroupName", "/" PROBE_NAME);
         json_add_num(o, "limit", 1);
+    } else if (strcmp(op, "DescribeScalableTargets") == 0 ||
+               strcmp(op, "DescribeScalingPolicies") == 0 ||
+               strcmp(op, "DescribeScalingActivities") == 0) {
+        json_add_str(o, "ServiceNamespace", "ecs");
+        json_add_num(o, "MaxResults", 1);
     } else if (strcmp(op, "DescribeImages") == 0) {
         json_add_str(o, "repositoryName", PROBE_NAME);
         json_add_num(o, "maxResults", 1);

@@ -16,6 +16,7 @@ static const char *const part_names[OD_PART__COUNT] = {
     [OD_PART_INSTANCES] = "containerInstances", [OD_PART_TARGETS] = "targets",
     [OD_PART_ALARMS] = "alarms",       [OD_PART_METRICS] = "metrics",
     [OD_PART_DISTRIBUTIONS] = "distributions", [OD_PART_TASK_DEFS] = "taskDefinitions",
+    [OD_PART_SCALING] = "scaling",
 };
 
 const char *
@@ -65,6 +66,7 @@ world_free(struct od_world **wp)
     OD_FREE_ARRAY(w->metrics, w->nmetrics, metric_set_clear);
     OD_FREE_ARRAY(w->dists, w->ndists, distribution_clear);
     OD_FREE_ARRAY(w->task_defs, w->ntask_defs, task_def_clear);
+    OD_FREE_ARRAY(w->scaling, w->nscaling, scaling_clear);
     free(w);
     *wp = NULL;
 }
@@ -231,6 +233,24 @@ world_set_distributions(struct od_world *w, struct od_distribution *arr, size_t 
     w->dists = arr;
     w->ndists = n;
     mark_fresh(w, OD_PART_DISTRIBUTIONS);
+}
+
+void
+world_set_scaling(struct od_world *w, struct od_scaling *arr, size_t n)
+{
+    OD_FREE_ARRAY(w->scaling, w->nscaling, scaling_clear);
+    w->scaling = arr;
+    w->nscaling = n;
+    mark_fresh(w, OD_PART_SCALING);
+}
+
+const struct od_scaling *
+world_scaling(const struct od_world *w, const char *service)
+{
+    for (size_t i = 0; service != NULL && i < w->nscaling; i++)
+        if (strcmp(w->scaling[i].service, service) == 0)
+            return &w->scaling[i];
+    return NULL;
 }
 
 void

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "model/entities.h"
+#include "model/scaling.h"
 #include "util/err.h"
 
 enum od_part {
@@ -25,6 +26,7 @@ enum od_part {
     OD_PART_METRICS,
     OD_PART_DISTRIBUTIONS,
     OD_PART_TASK_DEFS, /* a cache: task definitions never change, so entries are never dropped */
+    OD_PART_SCALING,   /* Application Auto Scaling targets (policies, activities: open service) */
     OD_PART__COUNT
 };
 
@@ -72,6 +74,8 @@ struct od_world {
     size_t ndists;
     struct od_task_def *task_defs; /* cache: immutable, fetched once */
     size_t ntask_defs;
+    struct od_scaling *scaling; /* services with a scalable target, any order */
+    size_t nscaling;
 };
 
 struct od_world *world_new(const char *region, const char *cluster);
@@ -87,6 +91,7 @@ void world_set_target_groups(struct od_world *w, struct od_target_group *arr, si
 void world_set_alarms(struct od_world *w, struct od_alarm *arr, size_t n);
 void world_set_metrics(struct od_world *w, struct od_metric_set *arr, size_t n);
 void world_set_distributions(struct od_world *w, struct od_distribution *arr, size_t n);
+void world_set_scaling(struct od_world *w, struct od_scaling *arr, size_t n);
 /* Keep the old data, mark the part stale with the error. */
 void world_mark_stale(struct od_world *w, enum od_part part, const struct od_error *err);
 /* Keep the old data, mark the part stale: "no permission: ACTION". */
@@ -105,6 +110,8 @@ const struct od_task_def *world_task_def(const struct od_world *w, const char *a
 const struct od_metric_set *world_metrics(const struct od_world *w, const char *owner);
 const struct od_series *metric_set_series(const struct od_metric_set *m, const char *id);
 const struct od_distribution *world_distribution(const struct od_world *w, const char *id);
+/* The scalable target of a service; NULL when it has none (or the part is not loaded). */
+const struct od_scaling *world_scaling(const struct od_world *w, const char *service);
 
 /* The service a task belongs to: "service:NAME" in its group; NULL otherwise. */
 const char *task_service_name(const struct od_task *t);

@@ -114,6 +114,7 @@ poller_free(struct od_poller **pp)
         p->current = NULL;
     }
     free_metric_services(p);
+    free(p->scaling_detail);
     free(p->cluster);
     free(p);
     *pp = NULL;
@@ -156,6 +157,23 @@ poller_set_metric_services(struct od_poller *p, const char *const *names, size_t
     }
     if (widened)
         metrics_soon(p);
+}
+
+void
+poller_set_scaling_detail(struct od_poller *p, const char *service)
+{
+    bool changed = service != NULL && (p->scaling_detail == NULL ||
+                                       strcmp(p->scaling_detail, service) != 0);
+
+    if (service == NULL) {
+        xfree(&p->scaling_detail);
+        return;
+    }
+    if (!changed)
+        return;
+    free(p->scaling_detail);
+    p->scaling_detail = xstrdup(service);
+    metrics_soon(p); /* the next refresh comes soon and reads them */
 }
 
 bool
@@ -210,7 +228,7 @@ refresh_with_parts(struct od_poller *p, unsigned parts, poller_cb cb, void *ud)
     const unsigned cluster_parts = POLL_PART(OD_PART_SERVICES) | POLL_PART(OD_PART_TASKS) |
                                    POLL_PART(OD_PART_STOPPED_TASKS) |
                                    POLL_PART(OD_PART_INSTANCES) | POLL_PART(OD_PART_TARGETS) |
-                                   POLL_PART(OD_PART_TASK_DEFS);
+                                   POLL_PART(OD_PART_TASK_DEFS) | POLL_PART(OD_PART_SCALING);
 
     if (p->current != NULL) {
         p->again = true;
@@ -238,7 +256,8 @@ refresh_with_parts(struct od_poller *p, unsigned parts, poller_cb cb, void *ud)
     if (p->cluster != NULL && (refresh_want(r, OD_PART_SERVICES) ||
                                refresh_want(r, OD_PART_TARGETS) ||
                                refresh_want(r, OD_PART_METRICS) ||
-                               refresh_want(r, OD_PART_TASK_DEFS))) {
+                               refresh_want(r, OD_PART_TASK_DEFS) ||
+                               refresh_want(r, OD_PART_SCALING))) {
         r->parts |= POLL_PART(OD_PART_SERVICES);
         refresh_ecs_list_services(r, 0);
     } else {

@@ -2,7 +2,9 @@
  * data allows. A refresh is a small graph of calls run concurrently under a cap:
  *
  *   ListServices ─page─▶ DescribeServices ×10 ─▶ DescribeTargetHealth (per target group)
- *                                          └──▶ DescribeTargetGroups ×20 ─▶ GetMetricData ×500
+ *                                          ├──▶ DescribeTargetGroups ×20 ─▶ GetMetricData ×500
+ *                                          └──▶ DescribeScalableTargets ×50 (+ the open
+ *                                               service's DescribeScalingPolicies/Activities)
  *   ListTasks ─page─▶ DescribeTasks ×100
  *   ListContainerInstances ─page─▶ DescribeContainerInstances ×100
  *   DescribeAlarms (pages)        ListDistributions ─▶ ListInvalidations (per distribution)
@@ -75,6 +77,9 @@ void poller_set_metric_services(struct od_poller *p, const char *const *names, s
 bool poller_metrics_scoped(const struct od_poller *p);
 /* Whether metrics are asked for every one of these services. */
 bool poller_metrics_cover(const struct od_poller *p, const char *const *names, size_t n);
+/* The one service whose Application Auto Scaling policies and latest activities are read
+ * with the scalable targets (the open service; NULL: none). A new one is read soon. Copied. */
+void poller_set_scaling_detail(struct od_poller *p, const char *service);
 
 /* Periodic refresh for the console: fast while a deployment rolls, slow when steady,
  * metrics at most once a minute, slower after throttling. on_change runs after each commit. */

@@ -197,6 +197,9 @@ commit_part(struct refresh *r, enum od_part part, bool requested)
         world_set_target_groups(w, arr, r->ntgs);
         break;
     }
+    case OD_PART_SCALING:
+        refresh_as_commit(r);
+        break;
     default:
         break;
     }
@@ -239,6 +242,7 @@ refresh_free(struct refresh *r)
     for (size_t i = 0; i < r->ntd_asked; i++)
         free(r->td_asked[i]);
     free(r->td_asked);
+    refresh_as_free(r);
     for (size_t i = 0; i < r->nmrefs; i++)
         free(r->mrefs[i].owner);
     free(r->mrefs);

@@ -126,6 +126,15 @@ struct refresh {
     size_t ntds, ctds;
     char **td_asked;         /* asked for this refresh (no duplicate describes) */
     size_t ntd_asked, ctd_asked;
+    struct od_scaling *scaling; /* refresh_as.c */
+    size_t nscaling, cscaling;
+    int scaling_pages;
+    char *scaling_detail;       /* the open service whose policies and activities are read */
+    struct od_scaling_policy *scaling_policies;
+    size_t nscaling_policies;
+    struct od_scaling_activity *scaling_activities;
+    size_t nscaling_activities;
+    unsigned scaling_detail_loaded; /* 1: policies, 2: activities */
 
     /* Phase bookkeeping: a phase ends when its lists are read and its describes done. */
     int listing_pending[OD_PART__COUNT]; /* ECS list pages and describes not yet answered */
@@ -147,6 +156,7 @@ struct od_poller {
     int metric_minutes;
     uint64_t steady_ms; /* periodic refresh interval when no deployment rolls */
     struct od_budget budgets[OD_SVC__COUNT]; /* calls per second per API family */
+    char *scaling_detail;   /* poller_set_scaling_detail */
     char **metric_services; /* NULL = metrics for every service */
     size_t nmetric_services;
     bool metric_scoped;
@@ -201,6 +211,11 @@ void refresh_cw_describe_alarms(struct refresh *r, const char *token, int depth)
 void refresh_cw_start_metrics(struct refresh *r, int depth);
 /* CloudFront metrics (us-east-1), once distributions are known. */
 void refresh_cw_start_cf_metrics(struct refresh *r, int depth);
+
+/* refresh_as.c: scalable targets once the services are known; commit and free. */
+void refresh_as_start(struct refresh *r, int depth);
+void refresh_as_commit(struct refresh *r);
+void refresh_as_free(struct refresh *r);
 
 /* refresh_cf.c */
 void refresh_cf_list_distributions(struct refresh *r, const char *marker, int depth);

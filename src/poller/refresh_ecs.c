@@ -202,6 +202,8 @@ services_settled(struct refresh *r, int depth)
 {
     bool need_groups = refresh_want(r, OD_PART_TARGETS) || refresh_want(r, OD_PART_METRICS);
 
+    refresh_as_start(r, depth);
+
     if (!need_groups || r->ntgs == 0) {
         r->tg_phase_done = true;
         refresh_cw_start_metrics(r, depth);

@@ -26,7 +26,7 @@ policy()
     "$PYTHON3" - "$@" <<'PY'
 import json, sys
 every = ["ecs:*", "elasticloadbalancing:*", "cloudwatch:*", "logs:*", "cloudfront:*",
-         "ecr:*", "sts:*"]
+         "ecr:*", "sts:*", "application-autoscaling:*"]
 expand = {"ecs:*": ["ecs:" + op for op in (
               "DescribeClusters", "DescribeServices", "DescribeTasks", "DescribeTaskDefinition",
               "DescribeContainerInstances", "ListClusters", "ListServices", "ListTasks",

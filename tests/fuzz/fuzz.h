@@ -59,7 +59,8 @@
     X(logs_filter_log_events)                                                                      \
     X(logs_get_log_events)                                                                         \
     X(logs_describe_log_streams)                                                                   \
-    X(ecr_images)
+    X(ecr_images)                                                                                  \
+    X(aas_scaling)
 
 /* Targets over the console library (ui/), linked with libondeck_ui.a. */
 #define FUZZ_UI_TARGETS(X) X(theme)

@@ -57,6 +57,9 @@ OPS = {
     "cf_list_invalidations": ("cloudfront", "ListInvalidations"),
     "cf_get_invalidation": ("cloudfront", "GetInvalidation"),
     "cf_create_invalidation": ("cloudfront", "CreateInvalidation"),
+    "aas_describe_scalable_targets": ("application-autoscaling", "DescribeScalableTargets"),
+    "aas_describe_scaling_policies": ("application-autoscaling", "DescribeScalingPolicies"),
+    "aas_describe_scaling_activities": ("application-autoscaling", "DescribeScalingActivities"),
 }
 
 FAILURES = ["failures[].arn", "failures[].reason", "failures[].detail"]
@@ -136,6 +139,17 @@ FIELDS = {
     "GetInvalidation": under("Invalidation.", [
         "Id", "Status", "CreateTime", "InvalidationBatch.Paths.Items[]",
         "InvalidationBatch.CallerReference"]),
+    "DescribeScalableTargets": under("ScalableTargets[].", [
+        "ResourceId", "MinCapacity", "MaxCapacity", "CreationTime",
+        "SuspendedState.DynamicScalingInSuspended", "SuspendedState.DynamicScalingOutSuspended",
+        "SuspendedState.ScheduledScalingSuspended"]) + ["NextToken"],
+    "DescribeScalingPolicies": under("ScalingPolicies[].", [
+        "PolicyName", "PolicyType", "TargetTrackingScalingPolicyConfiguration.TargetValue",
+        "TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification."
+        "PredefinedMetricType"]) + ["NextToken"],
+    "DescribeScalingActivities": under("ScalingActivities[].", [
+        "Description", "Cause", "StatusCode", "StatusMessage", "StartTime", "EndTime"]) +
+        ["NextToken"],
 }
 FIELDS["CreateInvalidation"] = FIELDS["GetInvalidation"]
 

@@ -25,6 +25,7 @@ Files ending in _edited.json are NOT written by this script: they are hand-made 
 captured body with a field moto never fills (see the README in the fixture directory).
 """
 
+import datetime
 import json
 import os
 import socket
@@ -322,9 +323,51 @@ def main():
         save("GetInvalidation", "cf_get_invalidation.xml")
         cf.list_invalidations(DistributionId=static["Id"])
         save("ListInvalidations", "cf_list_invalidations.xml")
+
+        capture_autoscaling(client("application-autoscaling"), save, save_data)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def capture_autoscaling(aas, save, save_data):
+    """Application Auto Scaling of cluster prod's services (moto checks they exist): web with
+    bounds 2..6 and a target-tracking policy, api with 1..3 and dynamic scale-in suspended.
+    moto has no DescribeScalingActivities: that page is written with the harness's serializer
+    from activities shaped as the API Reference shows them."""
+    ns, dim = "ecs", "ecs:service:DesiredCount"
+    aas.register_scalable_target(ServiceNamespace=ns, ResourceId="service/prod/web",
+                                 ScalableDimension=dim, MinCapacity=2, MaxCapacity=6)
+    aas.register_scalable_target(ServiceNamespace=ns, ResourceId="service/prod/api",
+                                 ScalableDimension=dim, MinCapacity=1, MaxCapacity=3,
+                                 SuspendedState={"DynamicScalingInSuspended": True})
+    aas.put_scaling_policy(
+        PolicyName="cpu50", ServiceNamespace=ns, ResourceId="service/prod/web",
+        ScalableDimension=dim, PolicyType="TargetTrackingScaling",
+        TargetTrackingScalingPolicyConfiguration={
+            "TargetValue": 50.0, "PredefinedMetricSpecification": {
+                "PredefinedMetricType": "ECSServiceAverageCPUUtilization"}})
+    aas.describe_scalable_targets(ServiceNamespace=ns, ScalableDimension=dim,
+                                  ResourceIds=["service/prod/web", "service/prod/api"])
+    save("DescribeScalableTargets", "aas_describe_scalable_targets.json")
+    aas.describe_scaling_policies(ServiceNamespace=ns, ResourceId="service/prod/web",
+                                  ScalableDimension=dim)
+    save("DescribeScalingPolicies", "aas_describe_scaling_policies.json")
+    t0 = datetime.datetime(2026, 11, 20, 9, 30, 12, 345000, tzinfo=datetime.timezone.utc)
+    base = {"ServiceNamespace": ns, "ResourceId": "service/prod/web", "ScalableDimension": dim}
+    save_data("application-autoscaling", "DescribeScalingActivities", {"ScalingActivities": [
+        dict(base, ActivityId="4d759079-a31f-4d0c-8468-504c56e2eecf",
+             Description="Setting desired count to 4.",
+             Cause="monitor alarm TargetTracking-service/prod/web-AlarmHigh-1b2c in state "
+                   "ALARM triggered policy cpu50",
+             StartTime=t0, EndTime=t0 + datetime.timedelta(seconds=61),
+             StatusCode="Successful",
+             StatusMessage="Successfully set desired count to 4. Change successfully "
+                           "fulfilled by ecs."),
+        dict(base, ActivityId="90aff0eb-dd6a-443c-889b-b809e78061c1",
+             Description="Setting desired count to 2.", Cause="maximum capacity was set to 2",
+             StartTime=t0 - datetime.timedelta(hours=3), StatusCode="InProgress")],
+        "NextToken": "eyJhY3Rpdml0eSI6IjkwYWZmMGViIn0="}, "aas_describe_scaling_activities.json")
 
 
 def rec_json(rec, op):

@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "aws/autoscaling.h"
 #include "aws/cloudfront.h"
 #include "aws/cloudwatch.h"
 #include "aws/ecr.h"
@@ -1456,6 +1457,74 @@ test_ecr_no_list(void)
     OD_FREE_ARRAY(imgs, n, ecr_image_clear);
 }
 
+/* Application Auto Scaling: what ondeck derives (the service of a ResourceId), what it drops
+ * (other dimensions), hostile member types, and the request bodies. */
+static void
+test_autoscaling(void)
+{
+    size_t len, n = 0;
+    char *body = load("aas_describe_scalable_targets.json", &len), *next = NULL, *s;
+    struct od_scaling *t = NULL;
+    struct od_error err = {0};
+    const char *many[60], *h;
+    cJSON *j;
+
+    CHECK(autoscaling_decode_targets(body, len, &t, &n, &next, &err) == OD_OK, "moto's targets");
+    CHECK_INT(n, 2, "two targets");
+    if (n == 2) {
+        CHECK_STR(t[0].service, "web", "the service of service/prod/web");
+        CHECK(!t[0].in_suspended && !t[0].out_suspended, "SuspendedState null: nothing suspended");
+        CHECK(t[1].in_suspended && !t[1].out_suspended && !t[1].scheduled_suspended,
+              "api: only dynamic scale-in suspended");
+        CHECK(scaling_within(&t[0], 2) && scaling_within(&t[0], 6) && !scaling_within(&t[0], 7) &&
+                  !scaling_within(&t[0], 1),
+              "[min, max] is inclusive");
+    }
+    CHECK(next == NULL, "NextToken null is no token");
+    OD_FREE_ARRAY(t, n, scaling_clear);
+    free(body);
+
+    h = "{\"ScalableTargets\": [{\"ResourceId\": \"table/orders\", \"ScalableDimension\": "
+        "\"dynamodb:table:ReadCapacityUnits\", \"MinCapacity\": 1, \"MaxCapacity\": 9}, "
+        "{\"ResourceId\": \"service/prod/web\", \"ScalableDimension\": "
+        "\"ecs:service:DesiredCount\", \"MinCapacity\": \"2\", \"MaxCapacity\": -4, "
+        "\"SuspendedState\": 7}, 3, {\"ResourceId\": \"service/prod\", "
+        "\"ScalableDimension\": \"ecs:service:DesiredCount\"}], \"NextToken\": \"\"}";
+    CHECK(autoscaling_decode_targets(h, strlen(h), &t, &n, &next, &err) == OD_OK,
+          "hostile members decode");
+    CHECK_INT(n, 1, "only the ECS service target is kept");
+    if (n == 1)
+        CHECK(t[0].min == 0 && t[0].max == 0 && !t[0].in_suspended,
+              "wrong types and a negative capacity read as absent");
+    CHECK(next == NULL, "an empty NextToken is none");
+    OD_FREE_ARRAY(t, n, scaling_clear);
+    h = "{\"ScalableTargets\": {}}";
+    CHECK(autoscaling_decode_targets(h, strlen(h), &t, &n, NULL, &err) == OD_E_PARSE,
+          "ScalableTargets not a list is a parse error");
+    od_error_clear(&err);
+
+    for (size_t i = 0; i < 60; i++)
+        many[i] = "svc";
+    s = autoscaling_body_describe_targets("prod", many, 60, "tok");
+    j = cJSON_Parse(s);
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(j, "ResourceIds")) == 50,
+          "at most 50 ResourceIds per DescribeScalableTargets");
+    CHECK_STR(cJSON_GetObjectItem(j, "ServiceNamespace")->valuestring, "ecs", "namespace ecs");
+    CHECK_STR(cJSON_GetObjectItem(j, "ScalableDimension")->valuestring,
+              "ecs:service:DesiredCount", "the desired count dimension");
+    CHECK_STR(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "ResourceIds"), 0)->valuestring,
+              "service/prod/svc", "ResourceId service/CLUSTER/SERVICE");
+    CHECK_STR(cJSON_GetObjectItem(j, "NextToken")->valuestring, "tok", "the page token");
+    cJSON_Delete(j);
+    free(s);
+    s = autoscaling_body_register("prod", "web", 2, 10);
+    CHECK_STR(s, "{\"ServiceNamespace\":\"ecs\",\"ResourceId\":\"service/prod/web\","
+                 "\"ScalableDimension\":\"ecs:service:DesiredCount\",\"MinCapacity\":2,"
+                 "\"MaxCapacity\":10}",
+              "RegisterScalableTarget carries the bounds and nothing else");
+    free(s);
+}
+
 int
 main(void)
 {
@@ -1475,6 +1544,7 @@ main(void)
     test_cf_requests();
     test_cf_decode();
     test_ecr_no_list();
+    test_autoscaling();
     xml_global_cleanup();
     return check_done();
 }

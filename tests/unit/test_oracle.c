@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws/autoscaling.h"
 #include "aws/cloudfront.h"
 #include "aws/cloudwatch.h"
 #include "aws/ecs.h"
@@ -673,6 +674,91 @@ dump_invalidation(struct dump *d, const char *body, size_t len)
     return rc;
 }
 
+/* ---- Application Auto Scaling ------------------------------------------------------------ */
+
+static int
+dump_scalable_targets(struct dump *d, const char *body, size_t len)
+{
+    struct od_scaling *t = NULL;
+    size_t n = 0;
+    char *next = NULL;
+    struct od_error err = {0};
+    int rc = autoscaling_decode_targets(body, len, &t, &n, &next, &err);
+    const char *pre = "ScalableTargets[%zu].";
+    char f1[96];
+
+#define ST(field) (snprintf(f1, sizeof f1, "%s%s", pre, field), f1)
+    LONG_AT(d, n, "ScalableTargets#");
+    for (size_t i = 0; i < n; i++) {
+        str_at(d, t[i].resource_id, ST("ResourceId"), i);
+        LONG_AT(d, t[i].min, ST("MinCapacity"), i);
+        LONG_AT(d, t[i].max, ST("MaxCapacity"), i);
+        TS_AT(d, t[i].created_at, ST("CreationTime"), i);
+        BOOL_AT(d, t[i].in_suspended, ST("SuspendedState.DynamicScalingInSuspended"), i);
+        BOOL_AT(d, t[i].out_suspended, ST("SuspendedState.DynamicScalingOutSuspended"), i);
+        BOOL_AT(d, t[i].scheduled_suspended, ST("SuspendedState.ScheduledScalingSuspended"), i);
+    }
+#undef ST
+    str_at(d, next, "NextToken");
+    OD_FREE_ARRAY(t, n, scaling_clear);
+    free(next);
+    od_error_clear(&err);
+    return rc;
+}
+
+static int
+dump_scaling_policies(struct dump *d, const char *body, size_t len)
+{
+    struct od_scaling_policy *p = NULL;
+    size_t n = 0;
+    char *next = NULL;
+    struct od_error err = {0};
+    int rc = autoscaling_decode_policies(body, len, &p, &n, &next, &err);
+
+    LONG_AT(d, n, "ScalingPolicies#");
+    for (size_t i = 0; i < n; i++) {
+        str_at(d, p[i].name, "ScalingPolicies[%zu].PolicyName", i);
+        str_at(d, p[i].type, "ScalingPolicies[%zu].PolicyType", i);
+        if (p[i].has_target)
+            DBL_AT(d, p[i].target_value,
+                   "ScalingPolicies[%zu].TargetTrackingScalingPolicyConfiguration.TargetValue", i);
+        str_at(d, p[i].metric,
+               "ScalingPolicies[%zu].TargetTrackingScalingPolicyConfiguration."
+               "PredefinedMetricSpecification.PredefinedMetricType",
+               i);
+    }
+    str_at(d, next, "NextToken");
+    OD_FREE_ARRAY(p, n, scaling_policy_clear);
+    free(next);
+    od_error_clear(&err);
+    return rc;
+}
+
+static int
+dump_scaling_activities(struct dump *d, const char *body, size_t len)
+{
+    struct od_scaling_activity *a = NULL;
+    size_t n = 0;
+    char *next = NULL;
+    struct od_error err = {0};
+    int rc = autoscaling_decode_activities(body, len, &a, &n, &next, &err);
+
+    LONG_AT(d, n, "ScalingActivities#");
+    for (size_t i = 0; i < n; i++) {
+        str_at(d, a[i].description, "ScalingActivities[%zu].Description", i);
+        str_at(d, a[i].cause, "ScalingActivities[%zu].Cause", i);
+        str_at(d, a[i].status, "ScalingActivities[%zu].StatusCode", i);
+        str_at(d, a[i].status_message, "ScalingActivities[%zu].StatusMessage", i);
+        TS_AT(d, a[i].start_time, "ScalingActivities[%zu].StartTime", i);
+        TS_AT(d, a[i].end_time, "ScalingActivities[%zu].EndTime", i);
+    }
+    str_at(d, next, "NextToken");
+    OD_FREE_ARRAY(a, n, scaling_activity_clear);
+    free(next);
+    od_error_clear(&err);
+    return rc;
+}
+
 /* ---- the comparison -------------------------------------------------------------------- */
 
 static int
@@ -706,6 +792,9 @@ dump_fixture(struct dump *d, const char *fixture, const char *body, size_t len)
         {"cf_list_invalidations", dump_invalidations},
         {"cf_get_invalidation", dump_invalidation},
         {"cf_create_invalidation", dump_invalidation},
+        {"aas_describe_scalable_targets", dump_scalable_targets},
+        {"aas_describe_scaling_policies", dump_scaling_policies},
+        {"aas_describe_scaling_activities", dump_scaling_activities},
     };
 
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)

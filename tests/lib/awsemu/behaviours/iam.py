@@ -12,6 +12,9 @@ _DENIAL = {
     "ecs": (400, "AccessDeniedException"),
     "logs": (400, "AccessDeniedException"),
     "ecr": (400, "AccessDeniedException"),
+    # Application Auto Scaling API Reference, Common Errors: AccessDeniedException, HTTP 400
+    # (not in its botocore model's error shapes, as for every service: it is a common error)
+    "application-autoscaling": (400, "AccessDeniedException"),
     "cloudwatch": (403, "AccessDeniedException"),  # JSON 1.0; x-amzn-query-error AccessDenied
     "elbv2": (403, "AccessDenied"),
     "sts": (403, "AccessDenied"),
@@ -39,7 +42,8 @@ def deny(call, action, resource="*"):
 
 class Iam(Behaviour):
     """AWS evaluates every request against the caller's identity-based policies and refuses an
-    action no statement allows: the JSON services (ECS, CloudWatch Logs, ECR) answer HTTP 400
+    action no statement allows: the JSON services (ECS, CloudWatch Logs, ECR, Application Auto
+    Scaling) answer HTTP 400
     AccessDeniedException, CloudWatch's JSON 1.0 protocol 403 with x-amzn-query-error
     "AccessDenied;Sender", the Query services (ELBv2, STS) and CloudFront 403 AccessDenied, each
     with the message "User: ARN is not authorized to perform: ACTION on resource: R because no
