@@ -6,11 +6,13 @@
 
 #include "cli/cli.h"
 #include "cli/name_cache.h"
+#include "cli/status_deployment.h"
 #include "cli/status_json.h"
 #include "model/task_set.h"
 #include "model/world.h"
 #include "poller/poller.h"
 #include "util/sanitize.h"
+#include "util/clock.h"
 #include "util/str.h"
 #include "util/xalloc.h"
 
@@ -213,6 +215,8 @@ print_status_text(const struct od_world *w, const char *filter)
         free(td);
         if (task_set_controlled(s))
             print_task_sets_text(s);
+        if (world_service_deployment(w, s->arn) != NULL)
+            status_print_service_deployment(world_service_deployment(w, s->arn), clock_wall_ms());
         if (service_failed(s)) {
             for (size_t k = 0; k < s->ndeployments; k++) {
                 if (str_eq(s->deployments[k].rollout_state, "FAILED")) {
@@ -251,9 +255,12 @@ run_status(struct od_cli *cli)
         return cli_usage_error(cli, "unexpected argument '%s'", cli->args[0]);
     if (str_empty(cli->g.cluster))
         return cli_usage_error(cli, "--cluster is required");
-    /* One service: also its task definition (containers, images, log configuration). */
+    /* One service: also its task definition (containers, images, log configuration) and its
+     * newest service deployment. */
     if (!take_snapshot(cli, &snap, cli->g.cluster,
-                       opt_service != NULL ? parts | POLL_PART(OD_PART_TASK_DEFS) : parts))
+                       opt_service != NULL ? parts | POLL_PART(OD_PART_TASK_DEFS) |
+                                                 POLL_PART(OD_PART_SERVICE_DEPLOYMENTS)
+                                           : parts))
         return OD_EXIT_ERROR;
     rc = report_stale(snap.world);
     if (opt_service != NULL && world_service(snap.world, opt_service) == NULL &&

@@ -210,7 +210,8 @@ refresh_with_parts(struct od_poller *p, unsigned parts, poller_cb cb, void *ud)
     const unsigned cluster_parts = POLL_PART(OD_PART_SERVICES) | POLL_PART(OD_PART_TASKS) |
                                    POLL_PART(OD_PART_STOPPED_TASKS) |
                                    POLL_PART(OD_PART_INSTANCES) | POLL_PART(OD_PART_TARGETS) |
-                                   POLL_PART(OD_PART_TASK_DEFS);
+                                   POLL_PART(OD_PART_TASK_DEFS) |
+                                   POLL_PART(OD_PART_SERVICE_DEPLOYMENTS);
 
     if (p->current != NULL) {
         p->again = true;
@@ -238,7 +239,8 @@ refresh_with_parts(struct od_poller *p, unsigned parts, poller_cb cb, void *ud)
     if (p->cluster != NULL && (refresh_want(r, OD_PART_SERVICES) ||
                                refresh_want(r, OD_PART_TARGETS) ||
                                refresh_want(r, OD_PART_METRICS) ||
-                               refresh_want(r, OD_PART_TASK_DEFS))) {
+                               refresh_want(r, OD_PART_TASK_DEFS) ||
+                               refresh_want(r, OD_PART_SERVICE_DEPLOYMENTS))) {
         r->parts |= POLL_PART(OD_PART_SERVICES);
         refresh_ecs_list_services(r, 0);
     } else {

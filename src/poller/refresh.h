@@ -121,6 +121,8 @@ struct refresh {
     size_t nmrefs, cmrefs;
     struct od_task_def *tds; /* fetched this refresh: not yet in the world's cache */
     size_t ntds, ctds;
+    struct od_service_deployment *sdeps; /* newest service deployment per service asked */
+    size_t nsdeps, csdeps;
     char **td_asked;         /* asked for this refresh (no duplicate describes) */
     size_t ntd_asked, ctd_asked;
 

@@ -5,7 +5,8 @@ tests/cli/deployments.sh and tests/console/deployments.sh.
   deployments_drive.py seed             cluster, task definitions web:1/web:2, services roll,
                                         bg (BLUE_GREEN, PAUSE hook before production traffic),
                                         lin (LINEAR 50%), can (CANARY 20%), all on web:1
-  deployments_drive.py deploy SVC       UpdateService SVC to web:2 (a new service deployment)
+  deployments_drive.py deploy SVC       UpdateService SVC to the other of web:1/web:2 (a new
+                                        service deployment)
   deployments_drive.py stop SVC TYPE    StopServiceDeployment of SVC's newest deployment
   deployments_drive.py continue SVC [ACTION]   ContinueServiceDeployment of its waiting hook
   deployments_drive.py show SVC         status stage hooks of the newest deployment, one line
@@ -55,7 +56,10 @@ def main(argv):
                                desiredCount=2, launchType="FARGATE",
                                networkConfiguration=net, deploymentConfiguration=cfg)
     elif what == "deploy":
-        ecs.update_service(cluster=C, service=argv[1], taskDefinition="web:2")
+        cur = ecs.describe_services(cluster=C, services=[argv[1]])["services"][0]
+        ecs.update_service(cluster=C, service=argv[1],
+                           taskDefinition="web:1" if cur["taskDefinition"].endswith(":2")
+                           else "web:2")
     elif what == "stop":
         d = newest(argv[1])
         ecs.stop_service_deployment(serviceDeploymentArn=d["serviceDeploymentArn"],

@@ -76,7 +76,7 @@ class ServiceDeployments(Behaviour):
     SUCCESSFUL deployment to its current state), puts the merged deploymentConfiguration back
     into the services' answers, and on a rollback puts moto's service back on the source task
     definition. Time runs on its own clock: `stage_s` seconds per lifecycle stage, `minute_s`
-    seconds per minute of bake time and hook timeout. A PAUSE hook at
+    seconds per minute of bake time and hook timeout, `offset_s` added to the clock (a test steps through the stages by moving it). A PAUSE hook at
     PRE_PRODUCTION_TRAFFIC_SHIFT (a hook stage the ServiceDeployment lifecycleStage enum does
     not have) is reported in stage PRODUCTION_TRAFFIC_SHIFT with no traffic shifted yet. The
     services named in the setting `fail` fail their tasks at SCALE_UP: the circuit breaker
@@ -92,7 +92,12 @@ class ServiceDeployments(Behaviour):
             "DescribeServiceRevisions, StopServiceDeployment (stopType ROLLBACK, ABORT), "
             "ContinueServiceDeployment, ServiceDeployment, ServiceRevision, "
             "DeploymentConfiguration (botocore ecs-2014-11-13 shapes and errors)")
-    settings = {"stage_s": 1.0, "minute_s": 1.0, "fail": []}
+    settings = {"stage_s": 1.0, "minute_s": 1.0, "offset_s": 0.0, "fail": []}
+
+    def _now(self):
+        """The layer's clock: real time moved on by the setting offset_s (tests step it)."""
+        import awsemu
+        return awsemu.now() + float(self.cfg["offset_s"])
 
     OPS = ("ListServiceDeployments", "DescribeServiceDeployments", "DescribeServiceRevisions",
            "StopServiceDeployment", "ContinueServiceDeployment")
@@ -171,7 +176,7 @@ class ServiceDeployments(Behaviour):
         p = call.params
         if call.op == "CreateService":
             self.configs[arn] = _merge(self._config_of(svc), p.get("deploymentConfiguration"))
-            self._start(call, svc, [], now=wire_now())
+            self._start(call, svc, [], now=self._now())
             return
         before = call.ctx.get("deploy_before")
         if arn not in self.configs:
@@ -195,18 +200,18 @@ class ServiceDeployments(Behaviour):
             self._advance(dep)
             if dep["status"] in IN_FLIGHT:
                 dep.update(status="STOPPED", statusReason="Service deployment stopped: a newer "
-                           "service deployment started.", stoppedAt=wire_now(),
-                           finishedAt=wire_now())
+                           "service deployment started.", stoppedAt=self._now(),
+                           finishedAt=self._now())
         if before is not None:
             sources = [self._revision(call, before)]
-        self._start(call, svc, sources, now=wire_now())
+        self._start(call, svc, sources, now=self._now())
 
     def _settled(self, call, svc):
         """One SUCCESSFUL deployment to the service's state (a service seeded behind the
         layer's back, or running before the layer started)."""
         rev = self._revision(call, svc)
         t = svc.get("createdAt")
-        t = t.timestamp() if isinstance(t, datetime.datetime) else wire_now()
+        t = t.timestamp() if isinstance(t, datetime.datetime) else self._now()
         dep = self._record(call, svc, [], rev, t)
         dep.update(status="SUCCESSFUL", step=len(dep["steps"]), finishedAt=t,
                    statusReason="Service deployment completed successfully.")
@@ -230,7 +235,7 @@ class ServiceDeployments(Behaviour):
             pass
         rev = _fit(m, {**svc, "containerImages": images})
         rev.update(serviceRevisionArn=arn, serviceArn=svc["serviceArn"],
-                   clusterArn=svc["clusterArn"], createdAt=_utc(wire_now()))
+                   clusterArn=svc["clusterArn"], createdAt=_utc(self._now()))
         rev.pop("serviceConnectConfiguration", None)
         self.revs[arn] = rev
         return rev
@@ -315,7 +320,7 @@ class ServiceDeployments(Behaviour):
 
     def _advance(self, dep, now=None):
         """Move the deployment along its steps to the clock's now."""
-        now = wire_now() if now is None else now
+        now = self._now() if now is None else now
         while dep["status"] in IN_FLIGHT:
             if dep["status"] in ("STOP_REQUESTED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS"):
                 if now < dep["stepAt"] + float(self.cfg["stage_s"]):
@@ -428,7 +433,7 @@ class ServiceDeployments(Behaviour):
         desired = dep["desired"]
         order = [s[0] for s in dep["steps"]]
         scaled = done or i > order.index("SCALE_UP") or (
-            stage == "SCALE_UP" and wire_now() >= dep["stepAt"] + float(self.cfg["stage_s"]) / 2)
+            stage == "SCALE_UP" and self._now() >= dep["stepAt"] + float(self.cfg["stage_s"]) / 2)
         failing = svc["serviceName"] in self.cfg["fail"]
         t_run = desired if scaled and not failing else 0
         t_pend = 0 if scaled or i < order.index("SCALE_UP") else desired
@@ -571,14 +576,14 @@ class ServiceDeployments(Behaviour):
                            f"The service deployment is {dep['status']}: it cannot be stopped.")
         stop = call.params.get("stopType", "ROLLBACK")
         if stop == "ABORT":
-            dep.update(status="STOP_REQUESTED", stepAt=wire_now(),
+            dep.update(status="STOP_REQUESTED", stepAt=self._now(),
                        statusReason="Stop requested (ABORT).")
         else:
             if not dep["sources"]:
                 raise AwsError(400, "InvalidParameterException",
                                "The service deployment has no source service revision to "
                                "roll back to.")
-            self._rollback(dep, wire_now(), "Rollback requested (StopServiceDeployment).",
+            self._rollback(dep, self._now(), "Rollback requested (StopServiceDeployment).",
                            requested=True)
         self.count("stopped:" + stop)
         return {"serviceDeploymentArn": dep["arn"]}
@@ -591,17 +596,14 @@ class ServiceDeployments(Behaviour):
                            f"The lifecycle hook {call.params['hookId']} is not awaiting action.")
         if call.params.get("action", "CONTINUE") == "ROLLBACK":
             hook["status"] = "FAILED"
-            self._rollback(dep, wire_now(), "Rollback requested at a lifecycle hook "
+            self._rollback(dep, self._now(), "Rollback requested at a lifecycle hook "
                            "(ContinueServiceDeployment).", requested=True)
         else:
-            hook["status"], hook["at"] = "SUCCEEDED", wire_now()
+            hook["status"], hook["at"] = "SUCCEEDED", self._now()
         self.count("continued")
         return {"serviceDeploymentArn": dep["arn"]}
 
 
-def wire_now():
-    import awsemu
-    return awsemu.now()
 
 
 BEHAVIOURS = [ServiceDeployments]
