@@ -1,6 +1,7 @@
 /* ECS service deployments: the decoders on bodies the AWS-behaviour layer's ecs-deployments
  * behaviour produced (a BLUE_GREEN deployment paused at a PAUSE hook before production traffic
- * shifts; captured once, tests/unit/data/service_deployments/README.md), and the model helpers
+ * shifts; tests/unit/data/decoders/ecs_*_layer.json, see its README; botocore's parse of
+ * the same bodies is checked by test_oracle), and the model helpers
  * the status output uses (short form, stage row, bake time left). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,7 @@ static char *
 load(const char *name)
 {
     const char *src = getenv("ONDECK_SRCDIR");
-    char *path = xasprintf("%s/tests/unit/data/service_deployments/%s",
+    char *path = xasprintf("%s/tests/unit/data/decoders/%s",
                            !str_empty(src) ? src : "..", name);
     FILE *f = fopen(path, "rb");
     struct od_buf b;
@@ -39,7 +40,7 @@ load(const char *name)
 int
 main(void)
 {
-    char *body = load("describe_bg_hook.json");
+    char *body = load("ecs_describe_service_deployments_layer.json");
     struct od_service_deployment *d = NULL;
     struct od_service_revision *revs = NULL;
     char **arns = NULL, brief[64], *row;
@@ -85,7 +86,7 @@ main(void)
     free(d);
     free(body);
 
-    body = load("list_bg.json");
+    body = load("ecs_list_service_deployments_layer.json");
     CHECK(ecs_decode_service_deployment_list(body, strlen(body), &arns, &n, NULL, &err) == OD_OK,
           "ListServiceDeployments decodes");
     CHECK(n >= 2 && strstr(arns[0], "service-deployment/dep/bg/") != NULL,
@@ -93,7 +94,7 @@ main(void)
     arn_list_free(&arns, &n);
     free(body);
 
-    body = load("revisions_bg.json");
+    body = load("ecs_describe_service_revisions_layer.json");
     CHECK(ecs_decode_service_revisions(body, strlen(body), &revs, &nrev, &err) == OD_OK,
           "DescribeServiceRevisions decodes");
     CHECK_INT(nrev, 2, "two revisions");
