@@ -45,8 +45,10 @@ take_snapshot(struct od_cli *cli, struct snapshot *snap, const char *cluster, un
     opts.parts = parts;
     snap->poller = poller_new(cli->aws, snap->world, &opts);
     /* One service asked for: its metrics only (GetMetricData is billed per metric). */
-    if (opt_service != NULL)
+    if (opt_service != NULL) {
         poller_set_metric_services(snap->poller, &opt_service, 1);
+        poller_set_rolling_deployments(snap->poller, true);
+    }
     poller_refresh(snap->poller, on_refreshed, snap);
     loop_run_until(cli->loop, &snap->done);
     name_cache_note(cli, snap->world); /* names for shell completion */

@@ -158,6 +158,12 @@ poller_set_metric_services(struct od_poller *p, const char *const *names, size_t
         metrics_soon(p);
 }
 
+void
+poller_set_rolling_deployments(struct od_poller *p, bool on)
+{
+    p->rolling_deployments = on;
+}
+
 bool
 poller_metrics_scoped(const struct od_poller *p)
 {

@@ -149,6 +149,7 @@ struct od_poller {
     char **metric_services; /* NULL = metrics for every service */
     size_t nmetric_services;
     bool metric_scoped;
+    bool rolling_deployments; /* service deployments of ROLLING services too (status) */
     uint64_t throttles_seen[OD_SVC__COUNT];  /* aws->throttles_by_svc at the last refresh */
     struct refresh *current;
     bool again; /* a refresh was asked for while one ran */

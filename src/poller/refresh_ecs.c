@@ -287,7 +287,8 @@ service_deployment_list_done(struct refresh *r, struct job *j, const struct od_a
 }
 
 /* Service deployments only for the services asked for by name (those on screen, or status
- * --service): two calls per service per refresh. */
+ * --service), and in the console only for BLUE_GREEN, LINEAR and CANARY services: two calls
+ * per service per refresh. */
 static void
 fetch_service_deployment(struct refresh *r, const struct od_service *s, int depth)
 {
@@ -295,6 +296,9 @@ fetch_service_deployment(struct refresh *r, const struct od_service *s, int dept
 
     if (!refresh_want(r, OD_PART_SERVICE_DEPLOYMENTS) || !poller_metrics_scoped(r->p) ||
         !poller_metric_service(r->p, s->name) || task_set_controlled(s))
+        return;
+    if (!r->p->rolling_deployments &&
+        (s->deployment_strategy == NULL || str_eq(s->deployment_strategy, "ROLLING")))
         return;
     j = refresh_job_new(r, OD_SVC_ECS, "ListServiceDeployments", OD_PART_SERVICE_DEPLOYMENTS,
                         depth + 1, service_deployment_list_done);
