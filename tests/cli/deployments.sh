@@ -94,10 +94,10 @@ for w in "${want[@]}"; do
 done
 tap_grep "$(cat "$out")" '"bakeTimeInMinutes":[[:space:]]*5,' "JSON: bakeTimeInMinutes"
 
-# 5. LINEAR (50% steps) and CANARY (20%) were created at clock 0 and stepped along with it;
-# a fresh deployment of each is stepped from its start.
+# 5. LINEAR (50% steps) from clock 30000, then CANARY (20%) from clock 45000 (the layer's
+# clock only moves forward).
 clock 30000
-drive deploy lin; drive deploy can
+drive deploy lin
 want_lin=(
     "30500 LINEAR IN_PROGRESS RECONCILE_SERVICE nohook 0 100"
     "36500 LINEAR IN_PROGRESS PRODUCTION_TRAFFIC_SHIFT nohook 50 50"
@@ -108,47 +108,49 @@ want_lin=(
     "42000 LINEAR SUCCESSFUL - nohook 100 0"
 )
 want_can=(
-    "30500 CANARY IN_PROGRESS RECONCILE_SERVICE nohook 0 100"
-    "36500 CANARY IN_PROGRESS PRODUCTION_TRAFFIC_SHIFT nohook 20 80"
-    "38000 CANARY IN_PROGRESS PRODUCTION_TRAFFIC_SHIFT nohook 20 80"
-    "39500 CANARY IN_PROGRESS PRODUCTION_TRAFFIC_SHIFT nohook 100 0"
-    "40500 CANARY IN_PROGRESS POST_PRODUCTION_TRAFFIC_SHIFT nohook 100 0"
-    "41500 CANARY IN_PROGRESS BAKE_TIME nohook 100 0"
-    "43000 CANARY SUCCESSFUL - nohook 100 0"
+    "45500 CANARY IN_PROGRESS RECONCILE_SERVICE nohook 0 100"
+    "51500 CANARY IN_PROGRESS PRODUCTION_TRAFFIC_SHIFT nohook 20 80"
+    "53000 CANARY IN_PROGRESS PRODUCTION_TRAFFIC_SHIFT nohook 20 80"
+    "54500 CANARY IN_PROGRESS PRODUCTION_TRAFFIC_SHIFT nohook 100 0"
+    "55500 CANARY IN_PROGRESS POST_PRODUCTION_TRAFFIC_SHIFT nohook 100 0"
+    "56500 CANARY IN_PROGRESS BAKE_TIME nohook 100 0"
+    "58000 CANARY SUCCESSFUL - nohook 100 0"
 )
 for w in "${want_lin[@]}"; do
     clock "${w%% *}"
     tap_is "$(stage_of lin)" "${w#* }" "linear at clock ${w%% *}: ${w#* }"
 done
+clock 45000
+drive deploy can
 for w in "${want_can[@]}"; do
     clock "${w%% *}"
     tap_is "$(stage_of can)" "${w#* }" "canary at clock ${w%% *}: ${w#* }"
 done
 
 # 6. ROLLING: no traffic weights, its three stages.
-clock 50000
+clock 60000
 drive deploy roll
-for w in "50500 ROLLING IN_PROGRESS RECONCILE_SERVICE nohook - -" \
-         "51500 ROLLING IN_PROGRESS SCALE_UP nohook - -" \
-         "53500 ROLLING SUCCESSFUL - nohook - -"; do
+for w in "60500 ROLLING IN_PROGRESS RECONCILE_SERVICE nohook - -" \
+         "61500 ROLLING IN_PROGRESS SCALE_UP nohook - -" \
+         "63500 ROLLING SUCCESSFUL - nohook - -"; do
     clock "${w%% *}"
     tap_is "$(stage_of roll)" "${w#* }" "rolling at clock ${w%% *}: ${w#* }"
 done
 
 # 7. StopServiceDeployment ROLLBACK sent with boto3 mid-canary: seen rolling back, then rolled
 # back, and moto's service is back on the source task definition.
-clock 60000
+clock 70000
 drive deploy can
-clock 66500
+clock 76500
 tap_is "$(stage_of can)" "CANARY IN_PROGRESS PRODUCTION_TRAFFIC_SHIFT nohook 20 80" "canary shifting before the stop"
 drive stop can ROLLBACK || tap_bail "StopServiceDeployment failed"
-clock 67000
+clock 77000
 tap_is "$(stage_of can)" "CANARY ROLLBACK_REQUESTED - nohook 0 100" "after StopServiceDeployment ROLLBACK: ROLLBACK_REQUESTED, traffic back on the source"
-clock 68000
+clock 78000
 tap_is "$(stage_of can)" "CANARY ROLLBACK_IN_PROGRESS - nohook 0 100" "then ROLLBACK_IN_PROGRESS"
 "$ONDECK" status --cluster dep --service can >"$out" 2>"$err" </dev/null
 tap_grep "$(cat "$out")" '^    rollback: Rollback requested \(StopServiceDeployment\)\.$' "text: the rollback reason"
-clock 69500
+clock 79500
 tap_is "$(stage_of can)" "CANARY ROLLBACK_SUCCESSFUL - nohook 0 100" "then ROLLBACK_SUCCESSFUL"
 tap_grep "$(AWS_ENDPOINT_URL=$MOTO_URL "$PYTHON3" -c 'import boto3
 print(boto3.client("ecs").describe_services(cluster="dep", services=["can"])["services"][0]["taskDefinition"])')" \

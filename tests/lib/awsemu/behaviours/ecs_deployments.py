@@ -112,6 +112,8 @@ class ServiceDeployments(Behaviour):
             self.revs = {}      # revision arn -> ServiceRevision
             self.order = {}     # service arn -> [deployment arns], oldest first
             self.configs = {}   # service arn -> merged deploymentConfiguration
+            self.requested = set()  # services whose configuration came through the layer
+            self.images = {}    # task definition arn -> containerImages (immutable)
 
     # -- the hooks ---------------------------------------------------------------------------
 
@@ -144,7 +146,10 @@ class ServiceDeployments(Behaviour):
             touched = False
             with self.lock:
                 for svc in reply.data.get("services", []):
-                    if svc.get("serviceArn") in self.configs:
+                    if (svc.get("deploymentController") or {}).get("type", "ECS") != "ECS":
+                        continue
+                    self._observe(call, svc)
+                    if svc.get("serviceArn") in self.requested:
                         svc["deploymentConfiguration"] = self._config_of(svc)
                         touched = True
             if touched:
@@ -171,9 +176,51 @@ class ServiceDeployments(Behaviour):
                          svc.get("deploymentConfiguration"))
         return _fit(wire.model("ecs").shape_for("DeploymentConfiguration"), cfg)
 
+    def _observe(self, call, svc):
+        """A service as DescribeServices shows it: the first sight settles it; a task definition
+        changed behind the layer's back (the demo's animator, a seeder talking to moto) is a new
+        deployment from the revision it ran."""
+        arn = svc["serviceArn"]
+        if svc.get("deploymentConfiguration"):
+            self.configs[arn] = _merge(self.configs.get(arn), svc["deploymentConfiguration"])
+        if arn not in self.order:
+            self.configs.setdefault(arn, self._config_of(svc))
+            self._settled(call, svc)
+            return
+        newest = self.deps[self.order[arn][-1]]
+        self._advance(newest)
+        if self._expected_td(newest) == svc.get("taskDefinition"):
+            return
+        for darn in self.order[arn]:
+            dep = self.deps[darn]
+            if dep["status"] in IN_FLIGHT:
+                dep.update(status="STOPPED", statusReason="Service deployment stopped: a newer "
+                           "service deployment started.", stoppedAt=self._now(),
+                           finishedAt=self._now())
+        source = self.revs[newest["sources"][0]] if newest["status"].startswith("ROLLBACK") \
+            and newest["sources"] else self.revs[newest["target"]]
+        dep = self._start(call, svc, [source], now=self._now())
+        dep["observed"] = True
+        self.count("observed")
+
+    def _expected_td(self, dep):
+        """The task definition moto's service should be on after this deployment."""
+        if dep["status"].startswith("ROLLBACK") and dep["sources"]:
+            return self.revs[dep["sources"][0]]["taskDefinition"]
+        return self.revs[dep["target"]]["taskDefinition"]
+
     def _changed(self, call, svc):
         arn = svc["serviceArn"]
         p = call.params
+        self.requested.add(arn)
+        newest = self.deps[self.order[arn][-1]] if self.order.get(arn) else None
+        if newest is not None and newest.get("observed") and newest["status"] in IN_FLIGHT \
+                and self._expected_td(newest) == svc.get("taskDefinition"):
+            # A DescribeServices between moto's change and this answer saw it first.
+            newest["observed"] = False
+            if p.get("deploymentConfiguration"):
+                self.configs[arn] = _merge(self.configs[arn], p["deploymentConfiguration"])
+            return
         if call.op == "CreateService":
             self.configs[arn] = _merge(self._config_of(svc), p.get("deploymentConfiguration"))
             self._start(call, svc, [], now=self._now())
@@ -223,16 +270,19 @@ class ServiceDeployments(Behaviour):
         rid = str(4000000000000000000 + next(_ids) * 7919)
         arn = (f"arn:aws:ecs:{call.region}:{svc['serviceArn'].split(':')[4]}:service-revision/"
                f"{cluster}/{svc['serviceName']}/{rid}")
-        images = []
-        try:
-            td = moto_client(self.layer, "ecs", call.region).describe_task_definition(
-                taskDefinition=svc["taskDefinition"])["taskDefinition"]
-            for c in td.get("containerDefinitions", []):
-                digest = "sha256:" + hashlib.sha256(c.get("image", "").encode()).hexdigest()
-                images.append({"containerName": c["name"], "image": c.get("image", ""),
-                               "imageDigest": digest})
-        except ClientError:
-            pass
+        images = self.images.get(svc["taskDefinition"])
+        if images is None:
+            images = []
+            try:
+                td = moto_client(self.layer, "ecs", call.region).describe_task_definition(
+                    taskDefinition=svc["taskDefinition"])["taskDefinition"]
+                for c in td.get("containerDefinitions", []):
+                    digest = "sha256:" + hashlib.sha256(c.get("image", "").encode()).hexdigest()
+                    images.append({"containerName": c["name"], "image": c.get("image", ""),
+                                   "imageDigest": digest})
+                self.images[svc["taskDefinition"]] = images
+            except ClientError:
+                pass
         rev = _fit(m, {**svc, "containerImages": images})
         rev.update(serviceRevisionArn=arn, serviceArn=svc["serviceArn"],
                    clusterArn=svc["clusterArn"], createdAt=_utc(self._now()))
