@@ -496,7 +496,8 @@ class ServiceDeployments(Behaviour):
                 (0 if wtest is not None else None)
             if status == "ROLLBACK_SUCCESSFUL":
                 s_run = desired
-        target = {"arn": dep["target"], "requestedTaskCount": 0 if rolled else desired,
+        early = i < order.index("SCALE_UP") and not done
+        target = {"arn": dep["target"], "requestedTaskCount": 0 if rolled or early else desired,
                   "runningTaskCount": t_run, "pendingTaskCount": t_pend}
         sources = [{"arn": a, "requestedTaskCount": 0 if cleaned and not rolled else desired,
                     "runningTaskCount": s_run, "pendingTaskCount": 0} for a in dep["sources"]]
