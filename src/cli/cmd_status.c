@@ -64,7 +64,10 @@ snapshot_free(struct snapshot *snap)
 
 /* Print every stale part's error to stderr, saying each thing once: parts that failed for
  * the same reason share one line, and a reason that is not the part's (no region, no
- * credentials) is said without part names. Returns the exit status it implies. */
+ * credentials) is said without part names. Returns the exit status it implies. A failed
+ * service-deployment read is said under the service instead (print_status_text; JSON: stale)
+ * and does not fail the command: the service's own data is whole, and a read-only policy may
+ * lack ecs:ListServiceDeployments. */
 static int
 report_stale(const struct od_world *w)
 {
@@ -77,7 +80,7 @@ report_stale(const struct od_world *w)
         enum od_err c = ps->cause;
         bool common = c == OD_E_CONFIG || c == OD_E_NO_CREDS || c == OD_E_EXPIRED_CREDS;
 
-        if (!ps->stale || said[p])
+        if (!ps->stale || said[p] || p == OD_PART_SERVICE_DEPLOYMENTS)
             continue;
         rc = OD_EXIT_ERROR;
         if (common) {
@@ -217,8 +220,13 @@ print_status_text(const struct od_world *w, const char *filter)
         free(td);
         if (task_set_controlled(s))
             print_task_sets_text(s);
-        if (world_service_deployment(w, s->arn) != NULL)
+        if (world_service_deployment(w, s->arn) != NULL) {
             status_print_service_deployment(world_service_deployment(w, s->arn), clock_wall_ms());
+        } else if (filter != NULL && w->parts[OD_PART_SERVICE_DEPLOYMENTS].stale) {
+            printf("  service deployment not read: ");
+            cell(w->parts[OD_PART_SERVICE_DEPLOYMENTS].error, 0, true);
+            printf("\n");
+        }
         if (service_failed(s)) {
             for (size_t k = 0; k < s->ndeployments; k++) {
                 if (str_eq(s->deployments[k].rollout_state, "FAILED")) {

@@ -165,4 +165,19 @@ except e.exceptions.ServiceDeploymentNotFoundException as x:
     print("not found:", x.response["Error"]["Code"])' 2>&1)" '^not found: ServiceDeploymentNotFoundException$' \
     "StopServiceDeployment of an unknown deployment: ServiceDeploymentNotFoundException"
 
+# 9. Without the behaviour (moto alone answers ListServiceDeployments with an error): status
+# still exits 0, says under the service that its deployment was not read, and nothing on
+# stderr; the JSON has serviceDeployment null and the part in "stale".
+proxy_config '{"behaviours": "-ecs-deployments"}' >/dev/null
+"$ONDECK" status --cluster dep --service bg >"$out" 2>"$err" </dev/null
+tap_is "$?" 0 "a failed service-deployment read does not fail status"
+tap_grep "$(cat "$out")" '^  service deployment not read: ' "it is said under the service"
+tap_is "$(cat "$err")" "" "and not on stderr"
+"$ONDECK" status --cluster dep --service bg --json >"$out" 2>"$err" </dev/null
+tap_is "$("$PYTHON3" -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+print(d["services"][0]["serviceDeployment"], sorted(d["stale"]))' "$out")" "None ['serviceDeployments']" \
+    "JSON: serviceDeployment null, serviceDeployments stale"
+proxy_config '{"behaviours": "+ecs-deployments"}' >/dev/null
+
 tap_done
