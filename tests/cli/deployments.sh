@@ -180,4 +180,20 @@ print(d["services"][0]["serviceDeployment"], sorted(d["stale"]))' "$out")" "None
     "JSON: serviceDeployment null, serviceDeployments stale"
 proxy_config '{"behaviours": "+ecs-deployments"}' >/dev/null
 
+# 10. The circuit breaker: roll's new tasks fail to start (setting fail), its breaker (rollback
+# on) reaches the threshold and ECS rolls back by itself, with the reason.
+proxy_config '{"emu": {"ecs-deployments": {"fail": ["roll"], "offset_s": 90000}}}' >/dev/null
+drive deploy roll
+clock 91500
+proxy_config '{"emu": {"ecs-deployments": {"fail": ["roll"]}}}' >/dev/null
+tap_is "$(stage_of roll)" "ROLLING ROLLBACK_IN_PROGRESS - nohook - -" "a failing rolling deployment: the breaker rolls it back"
+tap_is "$("$PYTHON3" -c 'import json,sys
+d = json.load(open(sys.argv[1]))["services"][0]["serviceDeployment"]
+print(d["deploymentCircuitBreaker"]["status"], d["deploymentCircuitBreaker"]["failureCount"] >= d["deploymentCircuitBreaker"]["threshold"] > 0, d["rollback"]["reason"].split(":")[0])' "$out")" \
+    "TRIGGERED True Circuit breaker" "JSON: the breaker TRIGGERED at its threshold, the rollback's reason"
+clock 93500
+tap_is "$(stage_of roll)" "ROLLING ROLLBACK_SUCCESSFUL - nohook - -" "then ROLLBACK_SUCCESSFUL"
+"$ONDECK" status --cluster dep --service roll >"$out" 2>"$err" </dev/null
+tap_grep "$(cat "$out")" '^    circuit breaker TRIGGERED [0-9]+/[0-9]+ failed, alarms DISABLED$' "text: the breaker TRIGGERED with failures/threshold"
+
 tap_done

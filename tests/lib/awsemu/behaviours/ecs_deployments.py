@@ -188,8 +188,10 @@ class ServiceDeployments(Behaviour):
             self._settled(call, svc)
             return
         newest = self.deps[self.order[arn][-1]]
+        # The answer was read before advancing, which may roll moto's service back.
+        before = self._expected_td(newest)
         self._advance(newest)
-        if self._expected_td(newest) == svc.get("taskDefinition"):
+        if svc.get("taskDefinition") in (before, self._expected_td(newest)):
             return
         for darn in self.order[arn]:
             dep = self.deps[darn]
@@ -441,7 +443,7 @@ class ServiceDeployments(Behaviour):
         if not cb.get("enable"):
             return False
         dep["failures"] = self._threshold(dep)
-        if cb.get("rollback"):
+        if cb.get("rollback") and dep["sources"]:
             self._rollback(dep, dep["stepAt"] + float(self.cfg["stage_s"]),
                            "Circuit breaker: the tasks of the target service revision failed "
                            "to start.", requested=False)
