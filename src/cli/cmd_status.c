@@ -205,10 +205,11 @@ print_status_text(const struct od_world *w, const char *filter)
            "PEN", "ROLLOUT", "TASKDEF", "UNHLT", "ALARM");
     for (size_t i = 0; i < w->nservices; i++) {
         const struct od_service *s = &w->services[i];
-        char *td = task_def_short_name(s->task_definition);
+        char *td;
 
         if (filter != NULL && !str_eq(s->name, filter))
             continue;
+        td = task_def_short_name(s->task_definition);
         cell(s->name, 32, false);
         cell(s->launch_type, 8, false);
         printf("%4ld %4ld %4ld ", s->desired, s->running, s->pending);
