@@ -196,4 +196,21 @@ tap_is "$(stage_of roll)" "ROLLING ROLLBACK_SUCCESSFUL - nohook - -" "then ROLLB
 "$ONDECK" status --cluster dep --service roll >"$out" 2>"$err" </dev/null
 tap_grep "$(cat "$out")" '^    circuit breaker TRIGGERED [0-9]+/[0-9]+ failed, alarms DISABLED$' "text: the breaker TRIGGERED with failures/threshold"
 
+# 11. StopServiceDeployment ABORT: stops where it is (STOP_REQUESTED, then STOPPED), no rollback.
+proxy_config '{"emu": {"ecs-deployments": {"fail": [], "offset_s": 100000}}}' >/dev/null
+drive deploy lin
+clock 101500
+drive stop lin ABORT || tap_bail "StopServiceDeployment ABORT failed"
+tap_is "$(stage_of lin)" "LINEAR STOP_REQUESTED - nohook 0 100" "after StopServiceDeployment ABORT: STOP_REQUESTED"
+clock 103000
+tap_is "$(stage_of lin)" "LINEAR STOPPED - nohook 0 100" "then STOPPED"
+tap_grep "$(AWS_ENDPOINT_URL=$PROXY_URL "$PYTHON3" -c 'import boto3
+e = boto3.client("ecs")
+a = e.list_service_deployments(cluster="dep", service="lin")["serviceDeployments"][0]["serviceDeploymentArn"]
+try:
+    e.stop_service_deployment(serviceDeploymentArn=a, stopType="ROLLBACK")
+except e.exceptions.ConflictException as x:
+    print("conflict:", x.response["Error"]["Code"])' 2>&1)" '^conflict: ConflictException$' \
+    "stopping a STOPPED deployment again: ConflictException"
+
 tap_done
