@@ -6,20 +6,22 @@
 #                                   --enable-sanitizers in build-asan/ (ASan + UBSan).
 #                                   Last line: "N passed, N failed, N skipped"; exit status 1
 #                                   on failure (in CI also on a skip not in CI_SKIP_ALLOW).
-#   ./quickstart.sh demo [--size demo|small|N] [--fast] [--no-scenario] [--static] [--proxy]
-#                        [-- ONDECK-ARGS...]
+#   ./quickstart.sh demo [--size demo|small|N] [--fast] [--no-scenario] [--static]
+#                        [--proxy|--no-proxy] [-- ONDECK-ARGS...]
 #                                   start the demo world (moto + animator in one process,
 #                                   tests/lib/demo_server.py, doc/demo.md) on a free 127.0.0.1
 #                                   port while ondeck builds, then run build/ondeck against it;
 #                                   the world stops when ondeck exits.
-#   ./quickstart.sh demo --headless [--size ...] [--fast] [--proxy]
+#   ./quickstart.sh demo --headless [--size ...] [--fast] [--proxy|--no-proxy]
 #                                   start the world only, print the endpoint and the environment
 #                                   to use, wait for Ctrl-C.
 #
 # --fast: the animator's test timing (seconds, not tens of seconds); --no-scenario: no broken
 # deploy of `checkout` and no rollout of `web` at start; --static: no animator at all.
-# --proxy puts tests/lib/awsproxy.py (SigV4 verification; extra flags from
-# ONDECK_DEMO_PROXY_ARGS, e.g. "--throttle 0.1") between ondeck and moto.
+# tests/lib/awsproxy.py (SigV4 verification and the AWS-behaviour layer, which answers the
+# ECS service-deployment API the demo's blue/green and canary services need; extra flags from
+# ONDECK_DEMO_PROXY_ARGS, e.g. "--throttle 0.1") sits between ondeck and moto; --no-proxy
+# talks to moto directly (--proxy, the default, is still accepted).
 # Environment: PYTHON3 (default python3), JOBS (default nproc), ONDECK_ASAN, CI,
 # ONDECK_SKIP_DEPS=1 (do not check apt/pip packages).
 set -euo pipefail
@@ -389,12 +391,13 @@ demo_wait_ready()
 
 cmd_demo()
 {
-    local headless=0 proxy=0 size=demo timing=demo scenario=--scenario t0=$SECONDS
+    local headless=0 proxy=1 size=demo timing=demo scenario=--scenario t0=$SECONDS
     local extra=()
     while [ $# -gt 0 ]; do
         case $1 in
         --headless) headless=1 ;;
         --proxy) proxy=1 ;;
+        --no-proxy) proxy=0 ;;
         --size) size=${2:?--size needs a value}; shift ;;
         --size=*) size=${1#--size=} ;;
         --fast) timing=fast ;;
@@ -425,6 +428,10 @@ cmd_demo()
     if [ "$proxy" = 1 ]; then
         # shellcheck disable=SC2086
         proxy_start ${ONDECK_DEMO_PROXY_ARGS:-} || die "awsproxy did not start"
+        # Service deployments at a watchable pace: 4 s a lifecycle stage, 6 s a minute of bake
+        # time or hook timeout (payments' hook waits 3 minutes, then rolls back).
+        proxy_config '{"emu": {"ecs-deployments": {"stage_s": 4, "minute_s": 6}}}' >/dev/null ||
+            die "awsproxy did not take the demo's settings"
         say "awsproxy on $PROXY_URL (log: $PROXY_LOG)"
     fi
     "$PYTHON3" -c 'import json, sys

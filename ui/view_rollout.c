@@ -10,6 +10,8 @@
 #include "actions/watch.h"
 #include "model/entities.h"
 #include "model/task_set.h"
+#include "ui/present_deployment.h"
+#include "util/clock.h"
 #include "ui/act.h"
 #include "ui/present.h"
 #include "ui/ui.h"
@@ -181,7 +183,7 @@ task_set_lines(struct ui_doc *d, const struct od_service *s)
 }
 
 static void
-build(struct rollout_view *st, const struct od_rollout *r)
+build(struct rollout_view *st, const struct od_rollout *r, const struct od_world *w)
 {
     struct ui_doc *d = &st->doc;
     const struct od_service *s = r->service;
@@ -238,6 +240,8 @@ build(struct rollout_view *st, const struct od_rollout *r)
         doc_line(d, 0, NULL);
         doc_add(d, EL_DIM, 0, "waiting for the first DescribeServices…");
     }
+    if (s != NULL)
+        present_service_deployment(d, world_service_deployment(w, s->arn), clock_wall_ms());
     section(d, "Tasks of this deployment");
     if (r->targets != NULL)
         targets_line(d, r->targets);
@@ -272,7 +276,7 @@ on_rollout(const struct od_rollout *r, void *ud)
     st->verdict = r->verdict;
     if (r->verdict == OD_ROLLOUT_FAILED && r->rollback_td != NULL && st->rollback_td == NULL)
         st->rollback_td = xstrdup(r->rollback_td);
-    build(st, r);
+    build(st, r, ui_world(v->ui));
     if (r->verdict != OD_ROLLOUT_PENDING) {
         char *name = sanitize_str(st->service);
 

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "model/task_set.h"
+#include "ui/present_deployment.h"
+#include "util/clock.h"
 #include "poller/poller.h"
 #include "ui/draw.h"
 #include "ui/present.h"
@@ -491,6 +493,7 @@ recalc(struct view *v)
         task_sets(d, s);
     else
         deployments(d, s);
+    present_service_deployment(d, world_service_deployment(w, s->arn), clock_wall_ms());
     metrics(d, w, s);
     autoscaling(d, w, s);
     targets(d, w, s);
@@ -594,7 +597,7 @@ static const struct view_ops service_ops = {
     .parts = POLL_PART(OD_PART_SERVICES) | POLL_PART(OD_PART_TASKS) |
              POLL_PART(OD_PART_STOPPED_TASKS) | POLL_PART(OD_PART_INSTANCES) |
              POLL_PART(OD_PART_TARGETS) | POLL_PART(OD_PART_ALARMS) | POLL_PART(OD_PART_METRICS) |
-             POLL_PART(OD_PART_SCALING),
+             POLL_PART(OD_PART_SCALING) | POLL_PART(OD_PART_SERVICE_DEPLOYMENTS),
     .actions = actions,
     .nactions = sizeof actions / sizeof actions[0],
     .destroy = destroy,

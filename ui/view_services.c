@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "model/task_set.h"
+#include "ui/present_deployment.h"
+#include "util/clock.h"
 #include "poller/poller.h"
 #include "ui/draw.h"
 #include "ui/present.h"
@@ -121,6 +123,20 @@ metric_error_cell(struct ui_table *t, size_t row, int col, const struct od_world
     return false;
 }
 
+/* A service deployment in flight (B/G, linear, canary): its short form in place of the
+ * rollout state, e.g. "B/G BAKE 12m" or "PAUSED" at a hook awaiting action. */
+static void
+service_deployment_cell(struct ui_table *t, size_t row, const struct od_service_deployment *sd)
+{
+    char brief[32];
+
+    if (sd == NULL)
+        return;
+    service_deployment_short(sd, clock_wall_ms(), brief, sizeof brief);
+    if (brief[0] != '\0')
+        table_set(t, row, C_ROLLOUT, brief, 0, present_service_deployment_el(sd));
+}
+
 static void
 recalc(struct view *v)
 {
@@ -165,6 +181,7 @@ recalc(struct view *v)
         }
         if (task_set_controlled(s))
             task_set_cells(&st->table, row, s);
+        service_deployment_cell(&st->table, row, world_service_deployment(w, s->arn));
         table_setf(&st->table, row, C_REV, (double)task_def_revision(s->task_definition), EL_ROW,
                    "%ld", task_def_revision(s->task_definition));
         if (!metric_error_cell(&st->table, row, C_CPU, w, cpu))
@@ -281,7 +298,8 @@ destroy(struct view *v)
 static const struct view_ops services_ops = {
     .name = "services",
     .parts = POLL_PART(OD_PART_SERVICES) | POLL_PART(OD_PART_TARGETS) |
-             POLL_PART(OD_PART_ALARMS) | POLL_PART(OD_PART_METRICS),
+             POLL_PART(OD_PART_ALARMS) | POLL_PART(OD_PART_METRICS) |
+             POLL_PART(OD_PART_SERVICE_DEPLOYMENTS),
     .actions = actions,
     .nactions = sizeof actions / sizeof actions[0],
     .destroy = destroy,

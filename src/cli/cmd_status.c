@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/name_cache.h"
+#include "cli/status_deployment.h"
 #include "cli/status_json.h"
 #include "model/task_set.h"
 #include "model/world.h"
@@ -47,6 +48,7 @@ take_snapshot(struct od_cli *cli, struct snapshot *snap, const char *cluster, un
     if (opt_service != NULL) {
         poller_set_metric_services(snap->poller, &opt_service, 1);
         poller_set_scaling_detail(snap->poller, opt_service);
+        poller_set_rolling_deployments(snap->poller, true);
     }
     poller_refresh(snap->poller, on_refreshed, snap);
     loop_run_until(cli->loop, &snap->done);
@@ -65,7 +67,10 @@ snapshot_free(struct snapshot *snap)
  * the same reason share one line, and a reason that is not the part's (no region, no
  * credentials) is said without part names. Returns the exit status it implies: a part refused
  * for want of permission costs only itself (a least-privilege role is normal), unless it is one
- * of the command's own parts (primary), without which there is nothing to show. */
+ * of the command's own parts (primary), without which there is nothing to show. A failed
+ * service-deployment read is said under the service instead (print_status_text; JSON: stale)
+ * and does not fail the command: the service's own data is whole, and a read-only policy may
+ * lack ecs:ListServiceDeployments. */
 static int
 report_stale(const struct od_world *w, unsigned primary)
 {
@@ -78,7 +83,7 @@ report_stale(const struct od_world *w, unsigned primary)
         enum od_err c = ps->cause;
         bool common = c == OD_E_CONFIG || c == OD_E_NO_CREDS || c == OD_E_EXPIRED_CREDS;
 
-        if (!ps->stale)
+        if (!ps->stale || p == OD_PART_SERVICE_DEPLOYMENTS)
             continue;
         if (ps->denied == NULL || (primary & POLL_PART(p)))
             rc = OD_EXIT_ERROR;
@@ -300,6 +305,13 @@ print_status_text(const struct od_world *w, const char *filter)
         free(td);
         if (task_set_controlled(s))
             print_task_sets_text(s);
+        if (world_service_deployment(w, s->arn) != NULL) {
+            status_print_service_deployment(world_service_deployment(w, s->arn), clock_wall_ms());
+        } else if (filter != NULL && w->parts[OD_PART_SERVICE_DEPLOYMENTS].stale) {
+            printf("  service deployment not read: ");
+            cell(w->parts[OD_PART_SERVICE_DEPLOYMENTS].error, 0, true);
+            printf("\n");
+        }
         if (service_failed(s)) {
             for (size_t k = 0; k < s->ndeployments; k++) {
                 if (str_eq(s->deployments[k].rollout_state, "FAILED")) {
@@ -387,9 +399,11 @@ run_status(struct od_cli *cli)
         return cli_usage_error(cli, "unexpected argument '%s'", cli->args[0]);
     if (str_empty(cli->g.cluster))
         return cli_usage_error(cli, "--cluster is required");
-    /* One service: also its task definition (containers, images, log configuration). */
+    /* One service: also its task definition (containers, images, log configuration) and its
+     * newest service deployment. */
     if (!take_snapshot(cli, &snap, cli->g.cluster,
-                       opt_service != NULL ? parts | one : parts))
+                       opt_service != NULL ? parts | one | POLL_PART(OD_PART_SERVICE_DEPLOYMENTS)
+                                           : parts))
         return OD_EXIT_ERROR;
     rc = report_stale(snap.world, POLL_PART(OD_PART_SERVICES));
     if (report_metric_errors(snap.world, opt_service) != OD_EXIT_OK)

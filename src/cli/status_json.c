@@ -1,7 +1,9 @@
 #include "cli/status_json.h"
 
 #include "aws/proto_json.h"
+#include "cli/status_deployment.h"
 #include "model/task_set.h"
+#include "util/clock.h"
 #include "util/str.h"
 
 static void
@@ -279,6 +281,12 @@ status_json_service(const struct od_world *w, const struct od_service *s)
     cJSON_AddStringToObject(o, "deploymentController", task_set_controller(s));
     add_opt_str(o, "deploymentStrategy", s->deployment_strategy);
     cJSON_AddItemToObject(o, "taskSets", task_sets_json(s));
+    if (world_service_deployment(w, s->arn) != NULL)
+        cJSON_AddItemToObject(o, "serviceDeployment",
+                              status_json_service_deployment(world_service_deployment(w, s->arn),
+                                                             clock_wall_ms()));
+    else
+        cJSON_AddNullToObject(o, "serviceDeployment");
 
     arr = cJSON_AddArrayToObject(o, "events");
     for (size_t i = 0; i < s->nevents; i++) {

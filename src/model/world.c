@@ -17,6 +17,7 @@ static const char *const part_names[OD_PART__COUNT] = {
     [OD_PART_ALARMS] = "alarms",       [OD_PART_METRICS] = "metrics",
     [OD_PART_DISTRIBUTIONS] = "distributions", [OD_PART_TASK_DEFS] = "taskDefinitions",
     [OD_PART_SCALING] = "scaling",
+    [OD_PART_SERVICE_DEPLOYMENTS] = "serviceDeployments",
 };
 
 const char *
@@ -67,6 +68,7 @@ world_free(struct od_world **wp)
     OD_FREE_ARRAY(w->dists, w->ndists, distribution_clear);
     OD_FREE_ARRAY(w->task_defs, w->ntask_defs, task_def_clear);
     OD_FREE_ARRAY(w->scaling, w->nscaling, scaling_clear);
+    OD_FREE_ARRAY(w->sdeps, w->nsdeps, service_deployment_clear);
     free(w);
     *wp = NULL;
 }
@@ -250,6 +252,24 @@ world_scaling(const struct od_world *w, const char *service)
     for (size_t i = 0; service != NULL && i < w->nscaling; i++)
         if (strcmp(w->scaling[i].service, service) == 0)
             return &w->scaling[i];
+    return NULL;
+}
+
+void
+world_set_service_deployments(struct od_world *w, struct od_service_deployment *arr, size_t n)
+{
+    OD_FREE_ARRAY(w->sdeps, w->nsdeps, service_deployment_clear);
+    w->sdeps = arr;
+    w->nsdeps = n;
+    mark_fresh(w, OD_PART_SERVICE_DEPLOYMENTS);
+}
+
+const struct od_service_deployment *
+world_service_deployment(const struct od_world *w, const char *service_arn)
+{
+    for (size_t i = 0; service_arn != NULL && i < w->nsdeps; i++)
+        if (w->sdeps[i].service_arn != NULL && strcmp(w->sdeps[i].service_arn, service_arn) == 0)
+            return &w->sdeps[i];
     return NULL;
 }
 

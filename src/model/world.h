@@ -13,6 +13,7 @@
 
 #include "model/entities.h"
 #include "model/scaling.h"
+#include "model/service_deployment.h"
 #include "util/err.h"
 
 enum od_part {
@@ -27,6 +28,7 @@ enum od_part {
     OD_PART_DISTRIBUTIONS,
     OD_PART_TASK_DEFS, /* a cache: task definitions never change, so entries are never dropped */
     OD_PART_SCALING,   /* Application Auto Scaling targets (policies, activities: open service) */
+    OD_PART_SERVICE_DEPLOYMENTS, /* the newest service deployment of the services on screen */
     OD_PART__COUNT
 };
 
@@ -76,6 +78,8 @@ struct od_world {
     size_t ntask_defs;
     struct od_scaling *scaling; /* services with a scalable target, any order */
     size_t nscaling;
+    struct od_service_deployment *sdeps; /* newest per service, of the services asked for */
+    size_t nsdeps;
 };
 
 struct od_world *world_new(const char *region, const char *cluster);
@@ -92,6 +96,11 @@ void world_set_alarms(struct od_world *w, struct od_alarm *arr, size_t n);
 void world_set_metrics(struct od_world *w, struct od_metric_set *arr, size_t n);
 void world_set_distributions(struct od_world *w, struct od_distribution *arr, size_t n);
 void world_set_scaling(struct od_world *w, struct od_scaling *arr, size_t n);
+void world_set_service_deployments(struct od_world *w, struct od_service_deployment *arr,
+                                   size_t n);
+/* The newest service deployment of the service (by ARN), or NULL when none was fetched. */
+const struct od_service_deployment *world_service_deployment(const struct od_world *w,
+                                                             const char *service_arn);
 /* Keep the old data, mark the part stale with the error. */
 void world_mark_stale(struct od_world *w, enum od_part part, const struct od_error *err);
 /* Keep the old data, mark the part stale: "no permission: ACTION". */

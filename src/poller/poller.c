@@ -176,6 +176,12 @@ poller_set_scaling_detail(struct od_poller *p, const char *service)
     metrics_soon(p); /* the next refresh comes soon and reads them */
 }
 
+void
+poller_set_rolling_deployments(struct od_poller *p, bool on)
+{
+    p->rolling_deployments = on;
+}
+
 bool
 poller_metrics_scoped(const struct od_poller *p)
 {
@@ -228,7 +234,8 @@ refresh_with_parts(struct od_poller *p, unsigned parts, poller_cb cb, void *ud)
     const unsigned cluster_parts = POLL_PART(OD_PART_SERVICES) | POLL_PART(OD_PART_TASKS) |
                                    POLL_PART(OD_PART_STOPPED_TASKS) |
                                    POLL_PART(OD_PART_INSTANCES) | POLL_PART(OD_PART_TARGETS) |
-                                   POLL_PART(OD_PART_TASK_DEFS) | POLL_PART(OD_PART_SCALING);
+                                   POLL_PART(OD_PART_TASK_DEFS) | POLL_PART(OD_PART_SCALING) |
+                                   POLL_PART(OD_PART_SERVICE_DEPLOYMENTS);
 
     if (p->current != NULL) {
         p->again = true;
@@ -257,7 +264,8 @@ refresh_with_parts(struct od_poller *p, unsigned parts, poller_cb cb, void *ud)
                                refresh_want(r, OD_PART_TARGETS) ||
                                refresh_want(r, OD_PART_METRICS) ||
                                refresh_want(r, OD_PART_TASK_DEFS) ||
-                               refresh_want(r, OD_PART_SCALING))) {
+                               refresh_want(r, OD_PART_SCALING) ||
+                               refresh_want(r, OD_PART_SERVICE_DEPLOYMENTS))) {
         r->parts |= POLL_PART(OD_PART_SERVICES);
         refresh_ecs_list_services(r, 0);
     } else {

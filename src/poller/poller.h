@@ -75,6 +75,9 @@ void poller_set_cluster(struct od_poller *p, const char *cluster);
  * its last refresh began) so the new rows' series do not wait for the next minute. */
 void poller_set_metric_services(struct od_poller *p, const char *const *names, size_t n);
 bool poller_metrics_scoped(const struct od_poller *p);
+/* Ask the service deployments of ROLLING services too (the console asks only those of
+ * BLUE_GREEN, LINEAR and CANARY services: a rolling one is in DescribeServices already). */
+void poller_set_rolling_deployments(struct od_poller *p, bool on);
 /* Whether metrics are asked for every one of these services. */
 bool poller_metrics_cover(const struct od_poller *p, const char *const *names, size_t n);
 /* The one service whose Application Auto Scaling policies and latest activities are read

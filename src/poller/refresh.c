@@ -168,6 +168,11 @@ commit_part(struct refresh *r, enum od_part part, bool requested)
         r->tds = NULL;
         r->ntds = 0;
         break;
+    case OD_PART_SERVICE_DEPLOYMENTS:
+        world_set_service_deployments(w, r->sdeps, r->nsdeps);
+        r->sdeps = NULL;
+        r->nsdeps = 0;
+        break;
     case OD_PART_METRICS:
         world_set_metrics(w, r->msets, r->nmsets);
         r->msets = NULL;
@@ -239,6 +244,7 @@ refresh_free(struct refresh *r)
     }
     free(r->msets);
     OD_FREE_ARRAY(r->tds, r->ntds, task_def_clear);
+    OD_FREE_ARRAY(r->sdeps, r->nsdeps, service_deployment_clear);
     for (size_t i = 0; i < r->ntd_asked; i++)
         free(r->td_asked[i]);
     free(r->td_asked);

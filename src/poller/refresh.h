@@ -124,6 +124,8 @@ struct refresh {
     size_t nmrefs, cmrefs;
     struct od_task_def *tds; /* fetched this refresh: not yet in the world's cache */
     size_t ntds, ctds;
+    struct od_service_deployment *sdeps; /* newest service deployment per service asked */
+    size_t nsdeps, csdeps;
     char **td_asked;         /* asked for this refresh (no duplicate describes) */
     size_t ntd_asked, ctd_asked;
     struct od_scaling *scaling; /* refresh_as.c */
@@ -160,6 +162,7 @@ struct od_poller {
     char **metric_services; /* NULL = metrics for every service */
     size_t nmetric_services;
     bool metric_scoped;
+    bool rolling_deployments; /* service deployments of ROLLING services too (status) */
     uint64_t throttles_seen[OD_SVC__COUNT];  /* aws->throttles_by_svc at the last refresh */
     struct refresh *current;
     bool again; /* a refresh was asked for while one ran */

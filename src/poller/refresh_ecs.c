@@ -6,6 +6,8 @@
 
 #include "poller/refresh.h"
 #include "aws/ecs.h"
+#include "aws/ecs_deployments.h"
+#include "model/task_set.h"
 #include "util/str.h"
 #include "util/xalloc.h"
 
@@ -255,6 +257,76 @@ fetch_task_def(struct refresh *r, const char *arn, int depth)
 }
 
 static void
+service_deployment_done(struct refresh *r, struct job *j, const struct od_aws_response *resp,
+                        const struct od_error *err)
+{
+    struct od_service_deployment *arr = NULL;
+    size_t n = 0;
+    struct od_error perr = {0};
+
+    (void)j;
+    if (err != NULL) {
+        refresh_fail(r, OD_PART_SERVICE_DEPLOYMENTS, err);
+        return;
+    }
+    if (ecs_decode_service_deployments(resp->body, resp->body_len, &arr, &n, &perr) != OD_OK) {
+        refresh_fail_parse(r, OD_PART_SERVICE_DEPLOYMENTS, &perr);
+        return;
+    }
+    ABSORB(r->sdeps, r->nsdeps, r->csdeps, arr, n);
+}
+
+/* The newest deployment listed: describe it (ListServiceDeployments lists newest first). */
+static void
+service_deployment_list_done(struct refresh *r, struct job *j, const struct od_aws_response *resp,
+                             const struct od_error *err)
+{
+    char **arns = NULL;
+    size_t n = 0;
+    struct od_error perr = {0};
+    struct job *d;
+
+    if (err != NULL) {
+        refresh_fail(r, OD_PART_SERVICE_DEPLOYMENTS, err);
+        return;
+    }
+    if (ecs_decode_service_deployment_list(resp->body, resp->body_len, &arns, &n, NULL,
+                                           &perr) != OD_OK) {
+        refresh_fail_parse(r, OD_PART_SERVICE_DEPLOYMENTS, &perr);
+        return;
+    }
+    if (n > 0) {
+        d = refresh_job_new(r, OD_SVC_ECS, "DescribeServiceDeployments",
+                            OD_PART_SERVICE_DEPLOYMENTS, j->depth + 1, service_deployment_done);
+        d->body = ecs_body_describe_service_deployments((const char *const *)arns, 1);
+        refresh_add_minimum(r, "DescribeServiceDeployments", 1);
+        refresh_enqueue(r, d);
+    }
+    arn_list_free(&arns, &n);
+}
+
+/* Service deployments only for the services asked for by name (those on screen, or status
+ * --service), and in the console only for BLUE_GREEN, LINEAR and CANARY services: two calls
+ * per service per refresh. */
+static void
+fetch_service_deployment(struct refresh *r, const struct od_service *s, int depth)
+{
+    struct job *j;
+
+    if (!refresh_want(r, OD_PART_SERVICE_DEPLOYMENTS) || !poller_metrics_scoped(r->p) ||
+        !poller_metric_service(r->p, s->name) || task_set_controlled(s))
+        return;
+    if (!r->p->rolling_deployments &&
+        (s->deployment_strategy == NULL || str_eq(s->deployment_strategy, "ROLLING")))
+        return;
+    j = refresh_job_new(r, OD_SVC_ECS, "ListServiceDeployments", OD_PART_SERVICE_DEPLOYMENTS,
+                        depth + 1, service_deployment_list_done);
+    j->body = ecs_body_list_service_deployments(r->cluster, s->name, 1);
+    refresh_add_minimum(r, "ListServiceDeployments", 1);
+    refresh_enqueue(r, j);
+}
+
+static void
 services_absorb(struct refresh *r, struct job *j, const struct od_aws_response *resp)
 {
     struct od_service *arr = NULL;
@@ -267,6 +339,7 @@ services_absorb(struct refresh *r, struct job *j, const struct od_aws_response *
     }
     /* Each target group is asked for its health as soon as a service names it. */
     for (size_t i = 0; i < n; i++) {
+        fetch_service_deployment(r, &arr[i], j->depth);
         if (refresh_want(r, OD_PART_TASK_DEFS)) {
             fetch_task_def(r, arr[i].task_definition, j->depth);
             for (size_t k = 0; k < arr[i].ndeployments; k++)

@@ -15,8 +15,10 @@ create_backend_app, served by werkzeug with threads), plus:
   3. seed the world with tests/lib/seed_world.py in-process (--size, default demo; arguments
      after `--` go to the seeder as they are), unless --no-seed;
   4. start the animator thread (unless --no-animate), and with --scenario the demo's story:
-     `checkout` deploys a new revision with a broken image (it fails and waits for a rollback)
-     and `web` rolls out a forced new deployment;
+     `checkout` deploys a new revision with a broken image (it fails and waits for a rollback),
+     `web` rolls out a forced new deployment, `payments` deploys blue/green and pauses at a
+     PAUSE hook before production traffic shifts, and `search` deploys as a canary every
+     160 s (payments again every 320 s) (the service deployments are the AWS-behaviour layer's: quickstart's proxy);
   5. write the seeder's JSON summary (plus endpoint, timing, seconds to ready) to --ready-file,
      and print `endpoint: URL` on stdout.
 
@@ -50,13 +52,52 @@ def write_atomic(path, text):
     os.replace(tmp, path)
 
 
+# The demo's service deployments (the AWS-behaviour layer's ecs-deployments, through
+# quickstart's proxy): payments deploys blue/green and pauses at a PAUSE hook before production
+# traffic shifts; search deploys as a canary (10%, then the rest), again and again.
+DEPLOYMENT_STRATEGIES = {
+    "payments": {"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 5,
+                 "lifecycleHooks": [{"targetType": "PAUSE",
+                                     "lifecycleStages": ["PRE_PRODUCTION_TRAFFIC_SHIFT"],
+                                     "timeoutConfiguration": {"timeoutInMinutes": 30,
+                                                              "action": "ROLLBACK"}}]},
+    "search": {"strategy": "CANARY", "bakeTimeInMinutes": 2,
+               "canaryConfiguration": {"canaryPercent": 10.0, "canaryBakeTimeInMinutes": 5}},
+}
+
+
+def deployment_strategies(ecs, world, logfh):
+    """Give payments and search their strategies (moto keeps an UpdateService's
+    deploymentConfiguration; the layer reads it from DescribeServices)."""
+    names = {s["name"] for s in world["services"]}
+    for name, cfg in DEPLOYMENT_STRATEGIES.items():
+        if name in names:
+            ecs.update_service(cluster="prod", service=name, deploymentConfiguration=cfg)
+            log(f"scenario: {name} deploys {cfg['strategy']}", logfh)
+
+
+def redeploy(ecs, name, logfh):
+    """A new revision of the service's task definition, same images: a new service deployment
+    once the layer sees it."""
+    svc = ecs.describe_services(cluster="prod", services=[name])["services"]
+    if not svc:
+        return
+    td = ecs.describe_task_definition(taskDefinition=svc[0]["taskDefinition"])["taskDefinition"]
+    c = td["containerDefinitions"][0]
+    arn = animator.register_image(ecs, svc[0]["taskDefinition"], c["name"], c["image"])
+    ecs.update_service(cluster="prod", service=name, taskDefinition=arn)
+    log(f"scenario: {name} deploys {arn.rsplit('/', 1)[1]}", logfh)
+
+
 def scenario(endpoint, world, timing, stop, logfh):
-    """The demo's story, through the API like a user would: one bad deploy, one good one."""
+    """The demo's story, through the API like a user would: one bad deploy, one good one, a
+    blue/green deployment paused at its hook and a canary, repeated."""
     import boto3
     session = boto3.session.Session(aws_access_key_id="AKIDONDECKTEST",
                                      aws_secret_access_key="x", region_name=world["region"])
     ecs = session.client("ecs", endpoint_url=endpoint)
     delay = 8 if timing == "demo" else 1
+    deployment_strategies(ecs, world, logfh)
     if stop.wait(delay):
         return
     bad = world.get("bad_image")
@@ -70,6 +111,22 @@ def scenario(endpoint, world, timing, stop, logfh):
     if any(s["name"] == "web" for s in world["services"]):
         ecs.update_service(cluster="prod", service="web", forceNewDeployment=True)
         log("scenario: web rolls out a forced new deployment", logfh)
+    # The layer must have seen payments and search before they change (the console's first
+    # refresh): a change it never saw before is only their current state.
+    names = {s["name"] for s in world["services"]}
+    if stop.wait(delay * 2):
+        return
+    if "payments" in names:
+        redeploy(ecs, "payments", logfh)
+    # Again and again (a change the layer saw nobody read before is lost to the story):
+    # search every 20 delays, payments every 40 (its hook times out and rolls back first).
+    rounds = 0
+    while not stop.wait(delay * 20):
+        rounds += 1
+        if "search" in names:
+            redeploy(ecs, "search", logfh)
+        if "payments" in names and rounds % 2 == 0:
+            redeploy(ecs, "payments", logfh)
 
 
 def main(argv=None):

@@ -47,6 +47,9 @@ OPS = {
     "ecs_describe_tasks": ("ecs", "DescribeTasks"),
     "ecs_describe_container_instances": ("ecs", "DescribeContainerInstances"),
     "ecs_describe_task_definition": ("ecs", "DescribeTaskDefinition"),
+    "ecs_list_service_deployments": ("ecs", "ListServiceDeployments"),
+    "ecs_describe_service_deployments": ("ecs", "DescribeServiceDeployments"),
+    "ecs_describe_service_revisions": ("ecs", "DescribeServiceRevisions"),
     "cw_get_metric_data": ("cloudwatch", "GetMetricData"),
     "cw_describe_alarms": ("cloudwatch", "DescribeAlarms"),
     "elbv2_describe_target_groups": ("elbv2", "DescribeTargetGroups"),
@@ -152,6 +155,22 @@ FIELDS = {
         ["NextToken"],
 }
 FIELDS["CreateInvalidation"] = FIELDS["GetInvalidation"]
+SD_REVISION = ["arn", "requestedTaskCount", "runningTaskCount", "pendingTaskCount",
+               "requestedProductionTrafficWeight", "requestedTestTrafficWeight"]
+FIELDS["ListServiceDeployments"] = ["serviceDeployments[].serviceDeploymentArn", "nextToken"]
+FIELDS["DescribeServiceDeployments"] = under("serviceDeployments[].", [
+    "serviceDeploymentArn", "serviceArn", "clusterArn", "status", "statusReason",
+    "lifecycleStage", "deploymentConfiguration.strategy",
+    "deploymentConfiguration.bakeTimeInMinutes", "createdAt", "startedAt", "updatedAt",
+    "finishedAt", "deploymentCircuitBreaker.status", "deploymentCircuitBreaker.failureCount",
+    "deploymentCircuitBreaker.threshold", "alarms.status", "alarms.triggeredAlarmNames[]",
+    "rollback.reason", "rollback.serviceRevisionArn", "rollback.startedAt"] +
+    under("targetServiceRevision.", SD_REVISION) + under("sourceServiceRevisions[].", SD_REVISION) +
+    under("lifecycleHookDetails[].", ["hookId", "targetType", "status", "timeoutAction",
+                                      "expiresAt"]))
+FIELDS["DescribeServiceRevisions"] = under("serviceRevisions[].", [
+    "serviceRevisionArn", "serviceArn", "taskDefinition", "launchType", "platformVersion",
+    "createdAt"])
 
 TIME0 = {"CreateTime"}      # restXml timestamps ondeck keeps as time_t
 CAP = {"events": 20}        # ondeck keeps a service's first 20 events (newest first)

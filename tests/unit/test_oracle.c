@@ -14,6 +14,7 @@
 #include "aws/cloudfront.h"
 #include "aws/cloudwatch.h"
 #include "aws/ecs.h"
+#include "aws/ecs_deployments.h"
 #include "aws/elbv2.h"
 #include "aws/proto_xml.h"
 #include "check.h"
@@ -381,6 +382,122 @@ dump_task_definition(struct dump *d, const char *body, size_t len)
         }
         task_def_clear(&td);
     }
+    od_error_clear(&err);
+    return rc;
+}
+
+static int
+dump_service_deployment_list(struct dump *d, const char *body, size_t len)
+{
+    char **arns = NULL, *next = NULL;
+    size_t n = 0;
+    struct od_error err = {0};
+    int rc = ecs_decode_service_deployment_list(body, len, &arns, &n, &next, &err);
+
+    LONG_AT(d, n, "serviceDeployments#");
+    for (size_t i = 0; i < n; i++)
+        str_at(d, arns[i], "serviceDeployments[%zu].serviceDeploymentArn", i);
+    str_at(d, next, "nextToken");
+    arn_list_free(&arns, &n);
+    free(next);
+    od_error_clear(&err);
+    return rc;
+}
+
+static void
+dump_sd_revision(struct dump *d, const struct od_sd_revision *r, const char *pre)
+{
+    str_at(d, r->arn, "%s.arn", pre);
+    LONG_AT(d, r->requested, "%s.requestedTaskCount", pre);
+    LONG_AT(d, r->running, "%s.runningTaskCount", pre);
+    LONG_AT(d, r->pending, "%s.pendingTaskCount", pre);
+    if (r->has_weights) {
+        DBL_AT(d, r->prod_weight, "%s.requestedProductionTrafficWeight", pre);
+        DBL_AT(d, r->test_weight, "%s.requestedTestTrafficWeight", pre);
+    }
+}
+
+static int
+dump_service_deployments(struct dump *d, const char *body, size_t len)
+{
+    struct od_service_deployment *arr = NULL;
+    size_t n = 0;
+    struct od_error err = {0};
+    int rc = ecs_decode_service_deployments(body, len, &arr, &n, &err);
+    char pre[128];
+
+    LONG_AT(d, n, "serviceDeployments#");
+    for (size_t i = 0; i < n; i++) {
+        const struct od_service_deployment *s = &arr[i];
+
+        str_at(d, s->arn, "serviceDeployments[%zu].serviceDeploymentArn", i);
+        str_at(d, s->service_arn, "serviceDeployments[%zu].serviceArn", i);
+        str_at(d, s->cluster_arn, "serviceDeployments[%zu].clusterArn", i);
+        str_at(d, s->status, "serviceDeployments[%zu].status", i);
+        str_at(d, s->status_reason, "serviceDeployments[%zu].statusReason", i);
+        str_at(d, s->stage, "serviceDeployments[%zu].lifecycleStage", i);
+        str_at(d, s->strategy, "serviceDeployments[%zu].deploymentConfiguration.strategy", i);
+        LONG_AT(d, s->bake_minutes,
+                "serviceDeployments[%zu].deploymentConfiguration.bakeTimeInMinutes", i);
+        TS_AT(d, s->created_ms / 1000.0, "serviceDeployments[%zu].createdAt", i);
+        TS_AT(d, s->started_ms / 1000.0, "serviceDeployments[%zu].startedAt", i);
+        TS_AT(d, s->updated_ms / 1000.0, "serviceDeployments[%zu].updatedAt", i);
+        TS_AT(d, s->finished_ms / 1000.0, "serviceDeployments[%zu].finishedAt", i);
+        str_at(d, s->breaker_status, "serviceDeployments[%zu].deploymentCircuitBreaker.status", i);
+        LONG_AT(d, s->breaker_failures,
+                "serviceDeployments[%zu].deploymentCircuitBreaker.failureCount", i);
+        LONG_AT(d, s->breaker_threshold,
+                "serviceDeployments[%zu].deploymentCircuitBreaker.threshold", i);
+        str_at(d, s->alarms_status, "serviceDeployments[%zu].alarms.status", i);
+        LONG_AT(d, s->nalarms_triggered, "serviceDeployments[%zu].alarms.triggeredAlarmNames#", i);
+        for (size_t k = 0; k < s->nalarms_triggered; k++)
+            str_at(d, s->alarms_triggered[k],
+                   "serviceDeployments[%zu].alarms.triggeredAlarmNames[%zu]", i, k);
+        str_at(d, s->rollback_reason, "serviceDeployments[%zu].rollback.reason", i);
+        str_at(d, s->rollback_revision, "serviceDeployments[%zu].rollback.serviceRevisionArn", i);
+        TS_AT(d, s->rollback_started_ms / 1000.0, "serviceDeployments[%zu].rollback.startedAt", i);
+        snprintf(pre, sizeof pre, "serviceDeployments[%zu].targetServiceRevision", i);
+        dump_sd_revision(d, &s->target, pre);
+        LONG_AT(d, s->nsources, "serviceDeployments[%zu].sourceServiceRevisions#", i);
+        for (size_t k = 0; k < s->nsources; k++) {
+            snprintf(pre, sizeof pre, "serviceDeployments[%zu].sourceServiceRevisions[%zu]", i, k);
+            dump_sd_revision(d, &s->sources[k], pre);
+        }
+        LONG_AT(d, s->nhooks, "serviceDeployments[%zu].lifecycleHookDetails#", i);
+        for (size_t k = 0; k < s->nhooks; k++) {
+            const struct od_sd_hook *h = &s->hooks[k];
+
+            snprintf(pre, sizeof pre, "serviceDeployments[%zu].lifecycleHookDetails[%zu]", i, k);
+            str_at(d, h->hook_id, "%s.hookId", pre);
+            str_at(d, h->target_type, "%s.targetType", pre);
+            str_at(d, h->status, "%s.status", pre);
+            str_at(d, h->timeout_action, "%s.timeoutAction", pre);
+            TS_AT(d, h->expires_ms / 1000.0, "%s.expiresAt", pre);
+        }
+    }
+    OD_FREE_ARRAY(arr, n, service_deployment_clear);
+    od_error_clear(&err);
+    return rc;
+}
+
+static int
+dump_service_revisions(struct dump *d, const char *body, size_t len)
+{
+    struct od_service_revision *arr = NULL;
+    size_t n = 0;
+    struct od_error err = {0};
+    int rc = ecs_decode_service_revisions(body, len, &arr, &n, &err);
+
+    LONG_AT(d, n, "serviceRevisions#");
+    for (size_t i = 0; i < n; i++) {
+        str_at(d, arr[i].arn, "serviceRevisions[%zu].serviceRevisionArn", i);
+        str_at(d, arr[i].service_arn, "serviceRevisions[%zu].serviceArn", i);
+        str_at(d, arr[i].task_definition, "serviceRevisions[%zu].taskDefinition", i);
+        str_at(d, arr[i].launch_type, "serviceRevisions[%zu].launchType", i);
+        str_at(d, arr[i].platform_version, "serviceRevisions[%zu].platformVersion", i);
+        TS_AT(d, arr[i].created_ms / 1000.0, "serviceRevisions[%zu].createdAt", i);
+    }
+    OD_FREE_ARRAY(arr, n, service_revision_clear);
     od_error_clear(&err);
     return rc;
 }
@@ -782,6 +899,9 @@ dump_fixture(struct dump *d, const char *fixture, const char *body, size_t len)
         {"ecs_describe_tasks", dump_tasks},
         {"ecs_describe_container_instances", dump_container_instances},
         {"ecs_describe_task_definition", dump_task_definition},
+        {"ecs_list_service_deployments", dump_service_deployment_list},
+        {"ecs_describe_service_deployments", dump_service_deployments},
+        {"ecs_describe_service_revisions", dump_service_revisions},
         {"cw_get_metric_data", dump_metric_data},
         {"cw_describe_alarms", dump_alarms},
         {"elbv2_describe_target_groups", dump_target_groups},
