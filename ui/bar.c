@@ -80,7 +80,11 @@ bar_draw_status(struct ui *ui, int w)
     snprintf(calls, sizeof calls, "%u calls/min",
              ui->cur.poller != NULL ? poller_calls_per_minute(ui->cur.poller) : 0);
     x = status_item(x, w, NULL, calls, EL_STATUS);
+    /* Only the parts this view polls: a part another view asked for (the service view's scaling
+     * policies) is not refreshed here, and its old failure is not this screen's. */
     for (int p = 0; p < OD_PART__COUNT; p++) {
+        if (!(parts & POLL_PART(p)))
+            continue;
         if (wd->parts[p].stale && wd->parts[p].denied == NULL) {
             size_t n = strlen(stale);
 
@@ -90,7 +94,7 @@ bar_draw_status(struct ui *ui, int w)
     }
     /* A part refused for want of permission says which permission, not just "stale". */
     for (int p = 0, first = 1; p < OD_PART__COUNT; p++) {
-        if (wd->parts[p].stale && wd->parts[p].denied != NULL) {
+        if ((parts & POLL_PART(p)) && wd->parts[p].stale && wd->parts[p].denied != NULL) {
             size_t n = strlen(stale);
 
             snprintf(stale + n, sizeof stale - n, "%s%s",
