@@ -41,7 +41,7 @@ die() { say "error: $*"; exit 1; }
 
 usage()
 {
-    sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
