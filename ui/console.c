@@ -494,6 +494,7 @@ ui_free(struct ui *ui)
     free(ui->account);
     free(ui->arn);
     free(ui->message);
+    free(ui->pending_notice);
     free(ui->filter_before);
     palette_history_free(ui);
     theme_clear(&ui->theme);

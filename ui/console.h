@@ -48,6 +48,7 @@ struct ui {
     char *message;
     bool message_error;
     bool message_sticky; /* the start message: stays until the first key */
+    char *pending_notice; /* a failure notice that came while it was up */
     uint64_t message_at;
 
     enum prompt_mode pmode;

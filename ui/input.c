@@ -150,6 +150,10 @@ handle_key(struct ui *ui, int key)
     if (ui->message_sticky) {
         ui->message_sticky = false;
         ui->message_at = clock_mono_ms();
+        if (ui->pending_notice != NULL) {
+            ui_error(ui, "%s", ui->pending_notice);
+            xfree(&ui->pending_notice);
+        }
     }
     if (key == UI_KEY_CTRL('z')) {
         term_suspend();

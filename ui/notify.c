@@ -49,8 +49,18 @@ notify_check_failures(struct ui *ui)
                 fresh = true;
             }
         }
-        if (fresh)
-            ui_error(ui, "%s", buf_cstr(&msg)); /* everything new in one line */
+        /* Everything new in one line. While the start message is up (until the first key)
+         * the notices wait, so the hint of what to try is not lost to the first of them. */
+        if (fresh && ui->message_sticky) {
+            char *all = ui->pending_notice == NULL
+                            ? xstrdup(buf_cstr(&msg))
+                            : xasprintf("%s; %s", ui->pending_notice, buf_cstr(&msg));
+
+            free(ui->pending_notice);
+            ui->pending_notice = all;
+        } else if (fresh) {
+            ui_error(ui, "%s", buf_cstr(&msg));
+        }
         buf_free(&msg);
     }
     for (size_t i = 0; i < ui->nfailing; i++)

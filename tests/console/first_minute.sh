@@ -94,7 +94,7 @@ tmux_stop
 
 # ---- --cluster wins; the start message; k9s habits -------------------------------------------
 printf '%s\t%s\t%s\n' default us-east-1 legacy >"$state"
-printf '[console]\nstart_message = hello from the runbook: look at web first\n' \
+printf '[console]\nrefresh_seconds = 5\nstart_message = hello from the runbook: look at web first\n' \
     >"$XDG_CONFIG_HOME/ondeck/config"
 tmux_wrapper "$TAP_TMPDIR/run.sh"
 tmux_start 120 30 "$TAP_TMPDIR/run.sh" "$ONDECK" --cluster prod || tap_bail "tmux did not start"
@@ -102,6 +102,18 @@ tmux_wait_for '^worker ' 15
 tap_ok $? "--cluster wins over the remembered cluster"
 tmux_wait_for 'hello from the runbook: look at web first' 5
 tap_ok $? "[console] start_message is shown at start"
+# A notice that comes while it is up (api-5xx-high fires) waits for the first key.
+"$PYTHON3" - <<'PY'
+import os, boto3
+boto3.client("cloudwatch", endpoint_url=os.environ["MOTO_URL"], region_name="us-east-1").set_alarm_state(
+    AlarmName="web-cpu-high", StateValue="ALARM", StateReason="test: threshold crossed")
+PY
+tmux_wait_for '^web .*1 ALARM' 20
+tap_ok $? "web's alarm fires while the start message is up"
+tap_like "$(screen)" 'hello from the runbook: look at web first' "the start message is still there"
+tmux_send j
+tmux_wait_for 'alarm web-cpu-high is firing' 5
+tap_ok $? "the first key brings the notice that waited"
 
 # Aliases and history.
 tmux_send :
