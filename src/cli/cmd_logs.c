@@ -307,12 +307,20 @@ tasks_ok(struct logs_run *r)
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         const struct od_part_state *ps = &w->parts[parts[i]];
 
-        if (ps->stale && !ps->loaded) {
+        /* A part that failed on the first look holds nothing to go by (the commit of a
+         * failed part marks it loaded, empty, and stale); later, the sources found stay. */
+        if (ps->stale && (!ps->loaded || !r->resolved)) {
             if (!r->resolved) {
                 char *safe = sanitize_str(ps->error);
+                bool common = ps->cause == OD_E_CONFIG || ps->cause == OD_E_NO_CREDS ||
+                              ps->cause == OD_E_EXPIRED_CREDS;
 
-                fprintf(stderr, "ondeck: logs: %s: %s\n", part_name(parts[i]),
-                        safe[0] != '\0' ? safe : "failed");
+                /* One line, and a cause that is not the part's without its name. */
+                if (common)
+                    fprintf(stderr, "ondeck: logs: %s\n", safe[0] != '\0' ? safe : "failed");
+                else
+                    fprintf(stderr, "ondeck: logs: %s: %s\n", part_name(parts[i]),
+                            safe[0] != '\0' ? safe : "failed");
                 free(safe);
             }
             return false;

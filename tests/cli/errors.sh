@@ -34,8 +34,8 @@ done
 # No credentials; the endpoint is a closed loopback port, never reached.
 export AWS_REGION=eu-west-1 AWS_ENDPOINT_URL="http://127.0.0.1:$(od_free_port)"
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
-for cmd in "status --cluster prod" "clusters"; do
+for cmd in "status --cluster prod" "clusters" "logs --cluster prod --service web"; do
     # shellcheck disable=SC2086
-    one_line "credentials" "^ondeck: no credentials: set AWS_PROFILE \(or --profile\) to a configured profile, export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run 'aws sso login' \(tried env: " $cmd
+    one_line "credentials" "^ondeck: (logs: )?no credentials: set AWS_PROFILE \(or --profile\) to a configured profile, export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run 'aws sso login' \(tried env: " $cmd
 done
 tap_done
