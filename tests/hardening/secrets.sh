@@ -164,6 +164,9 @@ mkdir -p "$TAP_TMPDIR/crash"
 (
     cd "$TAP_TMPDIR/crash" || exit 1
     ulimit -c unlimited 2>"$TAP_TMPDIR/ulimit.err" || exit 99
+    # Under ASan its own SIGSEGV handler would report and exit 1: let the signal kill, as in
+    # a plain build (ASan still keeps its shadow memory out of any core).
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0"
     exec "$ONDECK" whoami >/dev/null 2>&1
 ) &
 pid=$!
