@@ -41,15 +41,6 @@ body_start(const char *token)
     return o;
 }
 
-static char *
-body_end(cJSON *o)
-{
-    char *s = json_print(o);
-
-    cJSON_Delete(o);
-    return s;
-}
-
 char *
 autoscaling_body_describe_targets(const char *cluster, const char *const *services, size_t n,
                                   const char *token)
@@ -63,7 +54,7 @@ autoscaling_body_describe_targets(const char *cluster, const char *const *servic
         free(id);
     }
     json_add_str(o, "ScalableDimension", DIMENSION);
-    return body_end(o);
+    return json_print_free(o);
 }
 
 static char *
@@ -75,7 +66,7 @@ one_resource_body(const char *cluster, const char *service, const char *token)
     json_add_str(o, "ResourceId", id);
     json_add_str(o, "ScalableDimension", DIMENSION);
     free(id);
-    return body_end(o);
+    return json_print_free(o);
 }
 
 char *
@@ -101,7 +92,7 @@ autoscaling_body_register(const char *cluster, const char *service, long min, lo
     json_add_num(o, "MinCapacity", (double)min);
     json_add_num(o, "MaxCapacity", (double)max);
     free(id);
-    return body_end(o);
+    return json_print_free(o);
 }
 
 /* ---- decoders ---------------------------------------------------------------------------- */

@@ -10,15 +10,6 @@
 #include "aws/proto_json.h"
 #include "util/xalloc.h"
 
-static char *
-finish(cJSON *o)
-{
-    char *s = json_print(o);
-
-    cJSON_Delete(o);
-    return s;
-}
-
 /* ---- GetMetricData --------------------------------------------------------------------- */
 
 char *
@@ -57,7 +48,7 @@ cw_body_get_metric_data(const struct od_metric_query *q, size_t n, time_t start,
         json_add_str(stat, "Stat", q[i].stat);
         json_add_bool(mq, "ReturnData", true);
     }
-    return finish(o);
+    return json_print_free(o);
 }
 
 struct point {
@@ -142,28 +133,6 @@ decode_series(const cJSON *j, struct od_series *s)
     free(pts);
 }
 
-/* botocore marks every output member optional and reads an absent (or null) list as none:
- * only a member that is there and is not a list makes the response malformed. */
-static bool
-list_absent_or_array(const cJSON *root, const char *key)
-{
-    const cJSON *m = cJSON_GetObjectItemCaseSensitive(root, key);
-
-    return m == NULL || cJSON_IsNull(m) || cJSON_IsArray(m);
-}
-
-static size_t
-count_objects(const cJSON *obj, const char *key)
-{
-    const cJSON *it;
-    size_t n = 0;
-
-    JSON_FOREACH(it, obj, key)
-        if (cJSON_IsObject(it))
-            n++;
-    return n;
-}
-
 enum od_err
 cw_decode_metric_data(const char *body, size_t len, struct od_series **out, size_t *n,
                       char **next_token, struct od_error *err)
@@ -178,13 +147,13 @@ cw_decode_metric_data(const char *body, size_t len, struct od_series **out, size
         *next_token = NULL;
     if ((root = json_parse(body, len, err)) == NULL)
         return OD_E_PARSE;
-    if (!list_absent_or_array(root, "MetricDataResults")) {
+    if (!json_list_absent_or_array(root, "MetricDataResults")) {
         od_error_set(err, OD_E_PARSE,
                      "GetMetricData response: \"MetricDataResults\" is not an array");
         cJSON_Delete(root);
         return OD_E_PARSE;
     }
-    if ((cap = count_objects(root, "MetricDataResults")) > 0) {
+    if ((cap = json_count_objects(root, "MetricDataResults")) > 0) {
         *out = xcalloc(cap, sizeof **out);
         JSON_FOREACH(it, root, "MetricDataResults")
             if (cJSON_IsObject(it))
@@ -207,7 +176,7 @@ cw_body_describe_alarms(const char *next_token)
     json_add_strs(o, "AlarmTypes", types, 1);
     json_add_num(o, "MaxRecords", 100);
     json_add_str(o, "NextToken", next_token);
-    return finish(o);
+    return json_print_free(o);
 }
 
 /* The Dimensions list of j (a MetricAlarm or a Metric), each {Name, Value}. */
@@ -217,7 +186,7 @@ decode_dimensions(const cJSON *j, struct od_dimension **out, size_t *n)
     const cJSON *it;
     size_t cap;
 
-    if ((cap = count_objects(j, "Dimensions")) == 0)
+    if ((cap = json_count_objects(j, "Dimensions")) == 0)
         return;
     *out = xcalloc(cap, sizeof **out);
     JSON_FOREACH(it, j, "Dimensions") {
@@ -239,7 +208,7 @@ decode_alarm_metrics(const cJSON *j, struct od_alarm *a)
     const cJSON *it;
     size_t cap;
 
-    if ((cap = count_objects(j, "Metrics")) == 0)
+    if ((cap = json_count_objects(j, "Metrics")) == 0)
         return;
     a->metrics = xcalloc(cap, sizeof *a->metrics);
     JSON_FOREACH(it, j, "Metrics") {
@@ -289,13 +258,13 @@ cw_decode_alarms(const char *body, size_t len, struct od_alarm **out, size_t *n,
     if ((root = json_parse(body, len, err)) == NULL)
         return OD_E_PARSE;
     /* Either list may be left out (a page of composite alarms only, or none at all). */
-    if (!list_absent_or_array(root, "MetricAlarms") ||
-        !list_absent_or_array(root, "CompositeAlarms")) {
+    if (!json_list_absent_or_array(root, "MetricAlarms") ||
+        !json_list_absent_or_array(root, "CompositeAlarms")) {
         od_error_set(err, OD_E_PARSE, "DescribeAlarms response: \"MetricAlarms\" is not an array");
         cJSON_Delete(root);
         return OD_E_PARSE;
     }
-    if ((cap = count_objects(root, "MetricAlarms")) > 0) {
+    if ((cap = json_count_objects(root, "MetricAlarms")) > 0) {
         *out = xcalloc(cap, sizeof **out);
         JSON_FOREACH(it, root, "MetricAlarms")
             if (cJSON_IsObject(it))

@@ -38,16 +38,6 @@ arn_list_free(char ***arns, size_t *n)
 
 /* ---- small readers --------------------------------------------------------------------- */
 
-static long
-get_long(const cJSON *obj, const char *key)
-{
-    int64_t v;
-
-    if (!json_int(obj, key, &v) || v < (int64_t)LONG_MIN || v > (int64_t)LONG_MAX)
-        return 0;
-    return (long)v;
-}
-
 static double
 get_double(const cJSON *obj, const char *key)
 {
@@ -64,29 +54,6 @@ get_bool(const cJSON *obj, const char *key)
     return json_bool(obj, key, &v) && v;
 }
 
-/* Number of object elements of the array member key. */
-static size_t
-count_objects(const cJSON *obj, const char *key)
-{
-    const cJSON *it;
-    size_t n = 0;
-
-    JSON_FOREACH(it, obj, key)
-        if (cJSON_IsObject(it))
-            n++;
-    return n;
-}
-
-/* botocore marks every output member optional and reads an absent (or null) list as none:
- * only a member that is there and is not a list makes the response malformed. */
-static bool
-list_absent_or_array(const cJSON *root, const char *key)
-{
-    const cJSON *m = cJSON_GetObjectItemCaseSensitive(root, key);
-
-    return m == NULL || cJSON_IsNull(m) || cJSON_IsArray(m);
-}
-
 /* Parse body, whose main array may be absent (none); OD_E_PARSE when the body is not a JSON
  * object or the member is not an array. */
 static cJSON *
@@ -97,7 +64,7 @@ parse_with(const char *body, size_t len, const char *key, const char *what,
 
     if (root == NULL)
         return NULL;
-    if (!list_absent_or_array(root, key)) {
+    if (!json_list_absent_or_array(root, key)) {
         od_error_set(err, OD_E_PARSE, "%s response: \"%s\" is not an array", what, key);
         cJSON_Delete(root);
         return NULL;
@@ -115,7 +82,7 @@ decode_failures(const cJSON *root, struct od_failure **out, size_t *n)
         return;
     *out = NULL;
     *n = 0;
-    if ((cap = count_objects(root, "failures")) == 0)
+    if ((cap = json_count_objects(root, "failures")) == 0)
         return;
     *out = xcalloc(cap, sizeof **out);
     JSON_FOREACH(it, root, "failures") {
@@ -132,15 +99,6 @@ decode_failures(const cJSON *root, struct od_failure **out, size_t *n)
 
 /* ---- request bodies -------------------------------------------------------------------- */
 
-static char *
-finish(cJSON *o)
-{
-    char *s = json_print(o);
-
-    cJSON_Delete(o);
-    return s;
-}
-
 static cJSON *
 list_body(const char *cluster, const char *next_token)
 {
@@ -155,13 +113,13 @@ list_body(const char *cluster, const char *next_token)
 char *
 ecs_body_list_clusters(const char *next_token)
 {
-    return finish(list_body(NULL, next_token));
+    return json_print_free(list_body(NULL, next_token));
 }
 
 char *
 ecs_body_list_services(const char *cluster, const char *next_token)
 {
-    return finish(list_body(cluster, next_token));
+    return json_print_free(list_body(cluster, next_token));
 }
 
 char *
@@ -170,13 +128,13 @@ ecs_body_list_tasks(const char *cluster, const char *desired_status, const char 
     cJSON *o = list_body(cluster, next_token);
 
     json_add_str(o, "desiredStatus", desired_status != NULL ? desired_status : "RUNNING");
-    return finish(o);
+    return json_print_free(o);
 }
 
 char *
 ecs_body_list_container_instances(const char *cluster, const char *next_token)
 {
-    return finish(list_body(cluster, next_token));
+    return json_print_free(list_body(cluster, next_token));
 }
 
 char *
@@ -188,7 +146,7 @@ ecs_body_list_task_definitions(const char *family_prefix, const char *sort, cons
     json_add_str(o, "familyPrefix", family_prefix);
     json_add_str(o, "sort", sort);
     json_add_str(o, "status", status != NULL ? status : "ACTIVE");
-    return finish(o);
+    return json_print_free(o);
 }
 
 char *
@@ -197,7 +155,7 @@ ecs_body_describe_clusters(const char *const *names, size_t n)
     cJSON *o = json_new_object();
 
     json_add_strs(o, "clusters", names, n);
-    return finish(o);
+    return json_print_free(o);
 }
 
 static char *
@@ -207,7 +165,7 @@ describe_body(const char *cluster, const char *key, const char *const *items, si
 
     json_add_str(o, "cluster", cluster);
     json_add_strs(o, key, items, n);
-    return finish(o);
+    return json_print_free(o);
 }
 
 char *
@@ -234,7 +192,7 @@ ecs_body_describe_task_definition(const char *task_definition)
     cJSON *o = json_new_object();
 
     json_add_str(o, "taskDefinition", task_definition);
-    return finish(o);
+    return json_print_free(o);
 }
 
 /* ---- List* ----------------------------------------------------------------------------- */
@@ -282,7 +240,7 @@ ecs_decode_clusters(const char *body, size_t len, struct od_cluster **out, size_
     *n = 0;
     if ((root = parse_with(body, len, "clusters", "DescribeClusters", err)) == NULL)
         return OD_E_PARSE;
-    if ((cap = count_objects(root, "clusters")) > 0)
+    if ((cap = json_count_objects(root, "clusters")) > 0)
         *out = xcalloc(cap, sizeof **out);
     JSON_FOREACH(it, root, "clusters") {
         struct od_cluster *c;
@@ -293,10 +251,10 @@ ecs_decode_clusters(const char *body, size_t len, struct od_cluster **out, size_
         c->arn = json_strdup(it, "clusterArn");
         c->name = json_strdup(it, "clusterName");
         c->status = json_strdup(it, "status");
-        c->running_tasks = get_long(it, "runningTasksCount");
-        c->pending_tasks = get_long(it, "pendingTasksCount");
-        c->active_services = get_long(it, "activeServicesCount");
-        c->container_instances = get_long(it, "registeredContainerInstancesCount");
+        c->running_tasks = json_long(it, "runningTasksCount");
+        c->pending_tasks = json_long(it, "pendingTasksCount");
+        c->active_services = json_long(it, "activeServicesCount");
+        c->container_instances = json_long(it, "registeredContainerInstancesCount");
     }
     cJSON_Delete(root);
     return OD_OK;
@@ -313,10 +271,10 @@ decode_deployment(const cJSON *j, struct od_deployment *d)
     d->rollout_state_reason = json_strdup(j, "rolloutStateReason");
     d->task_definition = json_strdup(j, "taskDefinition");
     d->launch_type = json_strdup(j, "launchType");
-    d->desired = get_long(j, "desiredCount");
-    d->running = get_long(j, "runningCount");
-    d->pending = get_long(j, "pendingCount");
-    d->failed = get_long(j, "failedTasks");
+    d->desired = json_long(j, "desiredCount");
+    d->running = json_long(j, "runningCount");
+    d->pending = json_long(j, "pendingCount");
+    d->failed = json_long(j, "failedTasks");
     d->created_at = get_double(j, "createdAt");
     d->updated_at = get_double(j, "updatedAt");
 }
@@ -343,7 +301,7 @@ decode_events(const cJSON *svc, struct od_service *s)
 {
     struct event_slot *slots;
     const cJSON *it;
-    size_t n = 0, cap = count_objects(svc, "events");
+    size_t n = 0, cap = json_count_objects(svc, "events");
 
     if (cap == 0)
         return;
@@ -383,9 +341,9 @@ decode_task_set(const cJSON *j, struct od_task_set *ts)
     ts->external_id = json_strdup(j, "externalId");
     ts->scale_unit = json_strdup(scale, "unit");
     ts->scale_value = get_double(scale, "value");
-    ts->computed_desired = get_long(j, "computedDesiredCount");
-    ts->running = get_long(j, "runningCount");
-    ts->pending = get_long(j, "pendingCount");
+    ts->computed_desired = json_long(j, "computedDesiredCount");
+    ts->running = json_long(j, "runningCount");
+    ts->pending = json_long(j, "pendingCount");
     ts->created_at = get_double(j, "createdAt");
     ts->updated_at = get_double(j, "updatedAt");
 }
@@ -400,7 +358,7 @@ decode_controller(const cJSON *j, struct od_service *s)
 
     s->deployment_controller = json_strdup(json_obj(j, "deploymentController"), "type");
     s->deployment_strategy = json_strdup(json_obj(j, "deploymentConfiguration"), "strategy");
-    if ((cap = count_objects(j, "taskSets")) == 0)
+    if ((cap = json_count_objects(j, "taskSets")) == 0)
         return;
     s->task_sets = xcalloc(cap, sizeof *s->task_sets);
     JSON_FOREACH(it, j, "taskSets")
@@ -421,19 +379,19 @@ decode_service(const cJSON *j, struct od_service *s)
     s->launch_type = json_strdup(j, "launchType");
     s->task_definition = json_strdup(j, "taskDefinition");
     s->scheduling_strategy = json_strdup(j, "schedulingStrategy");
-    s->desired = get_long(j, "desiredCount");
-    s->running = get_long(j, "runningCount");
-    s->pending = get_long(j, "pendingCount");
+    s->desired = json_long(j, "desiredCount");
+    s->running = json_long(j, "runningCount");
+    s->pending = json_long(j, "pendingCount");
     s->created_at = get_double(j, "createdAt");
 
     dc = json_obj(j, "deploymentConfiguration");
-    s->max_percent = get_long(dc, "maximumPercent");
-    s->min_healthy_percent = get_long(dc, "minimumHealthyPercent");
+    s->max_percent = json_long(dc, "maximumPercent");
+    s->min_healthy_percent = json_long(dc, "minimumHealthyPercent");
     cb = json_obj(dc, "deploymentCircuitBreaker");
     s->circuit_breaker = get_bool(cb, "enable");
     s->circuit_breaker_rollback = get_bool(cb, "rollback");
 
-    if ((cap = count_objects(j, "deployments")) > 0) {
+    if ((cap = json_count_objects(j, "deployments")) > 0) {
         s->deployments = xcalloc(cap, sizeof *s->deployments);
         JSON_FOREACH(it, j, "deployments")
             if (cJSON_IsObject(it))
@@ -441,7 +399,7 @@ decode_service(const cJSON *j, struct od_service *s)
     }
     decode_events(j, s);
     decode_controller(j, s);
-    if ((cap = count_objects(j, "loadBalancers")) > 0) {
+    if ((cap = json_count_objects(j, "loadBalancers")) > 0) {
         s->lbs = xcalloc(cap, sizeof *s->lbs);
         JSON_FOREACH(it, j, "loadBalancers") {
             struct od_lb_ref *lb;
@@ -452,7 +410,7 @@ decode_service(const cJSON *j, struct od_service *s)
             lb->target_group_arn = json_strdup(it, "targetGroupArn");
             lb->load_balancer_name = json_strdup(it, "loadBalancerName");
             lb->container_name = json_strdup(it, "containerName");
-            lb->container_port = get_long(it, "containerPort");
+            lb->container_port = json_long(it, "containerPort");
         }
     }
 }
@@ -473,7 +431,7 @@ ecs_decode_services(const char *body, size_t len, struct od_service **out, size_
     }
     if ((root = parse_with(body, len, "services", "DescribeServices", err)) == NULL)
         return OD_E_PARSE;
-    if ((cap = count_objects(root, "services")) > 0)
+    if ((cap = json_count_objects(root, "services")) > 0)
         *out = xcalloc(cap, sizeof **out);
     JSON_FOREACH(it, root, "services")
         if (cJSON_IsObject(it))
@@ -531,7 +489,7 @@ decode_container(const cJSON *j, struct od_container *c)
         c->has_exit_code = true;
         c->exit_code = (long)code;
     }
-    if ((cap = count_objects(j, "networkBindings")) == 0)
+    if ((cap = json_count_objects(j, "networkBindings")) == 0)
         return;
     c->bindings = xcalloc(cap, sizeof *c->bindings);
     JSON_FOREACH(it, j, "networkBindings") {
@@ -541,8 +499,8 @@ decode_container(const cJSON *j, struct od_container *c)
             continue;
         b = &c->bindings[c->nbindings++];
         b->bind_ip = json_strdup(it, "bindIP");
-        b->container_port = get_long(it, "containerPort");
-        b->host_port = get_long(it, "hostPort");
+        b->container_port = json_long(it, "containerPort");
+        b->host_port = json_long(it, "hostPort");
         b->protocol = json_strdup(it, "protocol");
         /* A port-range mapping is bound as ranges, with no containerPort/hostPort. */
         b->container_port_range = json_strdup(it, "containerPortRange");
@@ -579,7 +537,7 @@ decode_task(const cJSON *j, struct od_task *t)
     t->private_ip = eni_detail(j, "privateIPv4Address");
     if (t->private_ip == NULL)
         t->private_ip = container_ip(j);
-    if ((cap = count_objects(j, "containers")) == 0)
+    if ((cap = json_count_objects(j, "containers")) == 0)
         return;
     t->containers = xcalloc(cap, sizeof *t->containers);
     JSON_FOREACH(it, j, "containers")
@@ -603,7 +561,7 @@ ecs_decode_tasks(const char *body, size_t len, struct od_task **out, size_t *n,
     }
     if ((root = parse_with(body, len, "tasks", "DescribeTasks", err)) == NULL)
         return OD_E_PARSE;
-    if ((cap = count_objects(root, "tasks")) > 0)
+    if ((cap = json_count_objects(root, "tasks")) > 0)
         *out = xcalloc(cap, sizeof **out);
     JSON_FOREACH(it, root, "tasks")
         if (cJSON_IsObject(it))
@@ -629,7 +587,7 @@ ecs_decode_container_instances(const char *body, size_t len,
     root = parse_with(body, len, "containerInstances", "DescribeContainerInstances", err);
     if (root == NULL)
         return OD_E_PARSE;
-    if ((cap = count_objects(root, "containerInstances")) > 0)
+    if ((cap = json_count_objects(root, "containerInstances")) > 0)
         *out = xcalloc(cap, sizeof **out);
     JSON_FOREACH(it, root, "containerInstances") {
         struct od_container_instance *ci;
@@ -682,7 +640,7 @@ ecs_decode_task_definition(const char *body, size_t len, struct od_task_def *out
     }
     out->arn = json_strdup(td, "taskDefinitionArn");
     out->family = json_strdup(td, "family");
-    out->revision = get_long(td, "revision");
+    out->revision = json_long(td, "revision");
     if (out->revision == 0)
         out->revision = task_def_revision(out->arn);
     out->status = json_strdup(td, "status");
@@ -690,7 +648,7 @@ ecs_decode_task_definition(const char *body, size_t len, struct od_task_def *out
     out->cpu = json_strdup(td, "cpu");
     out->memory = json_strdup(td, "memory");
     out->registered_at = get_double(td, "registeredAt");
-    if ((cap = count_objects(td, "containerDefinitions")) > 0) {
+    if ((cap = json_count_objects(td, "containerDefinitions")) > 0) {
         out->containers = xcalloc(cap, sizeof *out->containers);
         JSON_FOREACH(it, td, "containerDefinitions")
             if (cJSON_IsObject(it))

@@ -2,7 +2,6 @@
  * ecs_deployments.h). A member of the wrong type reads as absent (proto_json getters). */
 #include "aws/ecs_deployments.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,31 +9,12 @@
 #include "aws/proto_json.h"
 #include "util/xalloc.h"
 
-static long
-get_long(const cJSON *obj, const char *key)
-{
-    int64_t v;
-
-    if (!json_int(obj, key, &v) || v < (int64_t)LONG_MIN || v > (int64_t)LONG_MAX)
-        return 0;
-    return (long)v;
-}
-
 static int64_t
 get_ms(const cJSON *obj, const char *key)
 {
     int64_t v;
 
     return json_time_ms(obj, key, &v) ? v : 0;
-}
-
-static char *
-finish(cJSON *o)
-{
-    char *s = json_print(o);
-
-    cJSON_Delete(o);
-    return s;
 }
 
 char *
@@ -46,7 +26,7 @@ ecs_body_list_service_deployments(const char *cluster, const char *service, int 
     json_add_str(o, "service", service);
     if (max > 0)
         json_add_num(o, "maxResults", max);
-    return finish(o);
+    return json_print_free(o);
 }
 
 static char *
@@ -55,7 +35,7 @@ arns_body(const char *key, const char *const *arns, size_t n)
     cJSON *o = json_new_object();
 
     json_add_strs(o, key, arns, n);
-    return finish(o);
+    return json_print_free(o);
 }
 
 char *
@@ -88,18 +68,6 @@ parse_root(const char *body, size_t len, const char *key, const char *what, stru
     return root;
 }
 
-static size_t
-count_objects(const cJSON *obj, const char *key)
-{
-    const cJSON *it;
-    size_t n = 0;
-
-    JSON_FOREACH(it, obj, key)
-        if (cJSON_IsObject(it))
-            n++;
-    return n;
-}
-
 enum od_err
 ecs_decode_service_deployment_list(const char *body, size_t len, char ***arns, size_t *n,
                                    char **next_token, struct od_error *err)
@@ -114,7 +82,7 @@ ecs_decode_service_deployment_list(const char *body, size_t len, char ***arns, s
         *next_token = NULL;
     if (root == NULL)
         return OD_E_PARSE;
-    if ((cap = count_objects(root, "serviceDeployments")) > 0)
+    if ((cap = json_count_objects(root, "serviceDeployments")) > 0)
         *arns = xcalloc(cap, sizeof **arns);
     JSON_FOREACH(it, root, "serviceDeployments") {
         const char *a = cJSON_IsObject(it) ? json_str(it, "serviceDeploymentArn") : NULL;
@@ -134,9 +102,9 @@ decode_revision_ref(const cJSON *j, struct od_sd_revision *r)
     double w;
 
     r->arn = json_strdup(j, "arn");
-    r->requested = get_long(j, "requestedTaskCount");
-    r->running = get_long(j, "runningTaskCount");
-    r->pending = get_long(j, "pendingTaskCount");
+    r->requested = json_long(j, "requestedTaskCount");
+    r->running = json_long(j, "runningTaskCount");
+    r->pending = json_long(j, "pendingTaskCount");
     if (json_num(j, "requestedProductionTrafficWeight", &w)) {
         r->has_weights = true;
         r->prod_weight = w;
@@ -161,19 +129,19 @@ decode_deployment(const cJSON *j, struct od_service_deployment *d)
     d->status_reason = json_strdup(j, "statusReason");
     d->stage = json_strdup(j, "lifecycleStage");
     d->strategy = json_strdup(cfg, "strategy");
-    d->bake_minutes = get_long(cfg, "bakeTimeInMinutes");
+    d->bake_minutes = json_long(cfg, "bakeTimeInMinutes");
     d->created_ms = get_ms(j, "createdAt");
     d->started_ms = get_ms(j, "startedAt");
     d->updated_ms = get_ms(j, "updatedAt");
     d->finished_ms = get_ms(j, "finishedAt");
     if (json_obj(j, "targetServiceRevision") != NULL)
         decode_revision_ref(json_obj(j, "targetServiceRevision"), &d->target);
-    if ((cap = count_objects(j, "sourceServiceRevisions")) > 0)
+    if ((cap = json_count_objects(j, "sourceServiceRevisions")) > 0)
         d->sources = xcalloc(cap, sizeof *d->sources);
     JSON_FOREACH(it, j, "sourceServiceRevisions")
         if (cJSON_IsObject(it))
             decode_revision_ref(it, &d->sources[d->nsources++]);
-    if ((cap = count_objects(j, "lifecycleHookDetails")) > 0)
+    if ((cap = json_count_objects(j, "lifecycleHookDetails")) > 0)
         d->hooks = xcalloc(cap, sizeof *d->hooks);
     JSON_FOREACH(it, j, "lifecycleHookDetails") {
         struct od_sd_hook *h;
@@ -188,8 +156,8 @@ decode_deployment(const cJSON *j, struct od_service_deployment *d)
         h->expires_ms = get_ms(it, "expiresAt");
     }
     d->breaker_status = json_strdup(cb, "status");
-    d->breaker_failures = get_long(cb, "failureCount");
-    d->breaker_threshold = get_long(cb, "threshold");
+    d->breaker_failures = json_long(cb, "failureCount");
+    d->breaker_threshold = json_long(cb, "threshold");
     d->alarms_status = json_strdup(al, "status");
     if ((cap = json_arr_len(al, "triggeredAlarmNames")) > 0)
         d->alarms_triggered = xcalloc(cap, sizeof *d->alarms_triggered);
@@ -213,7 +181,7 @@ ecs_decode_service_deployments(const char *body, size_t len, struct od_service_d
     *n = 0;
     if (root == NULL)
         return OD_E_PARSE;
-    if ((cap = count_objects(root, "serviceDeployments")) > 0)
+    if ((cap = json_count_objects(root, "serviceDeployments")) > 0)
         *out = xcalloc(cap, sizeof **out);
     JSON_FOREACH(it, root, "serviceDeployments")
         if (cJSON_IsObject(it))
@@ -248,7 +216,7 @@ decode_revision(const cJSON *j, struct od_service_revision *r)
     r->launch_type = json_strdup(j, "launchType");
     r->platform_version = json_strdup(j, "platformVersion");
     r->created_ms = get_ms(j, "createdAt");
-    if ((cap = count_objects(j, "containerImages")) > 0)
+    if ((cap = json_count_objects(j, "containerImages")) > 0)
         r->images = xcalloc(cap, sizeof *r->images);
     JSON_FOREACH(it, j, "containerImages") {
         const char *name, *image, *digest;
@@ -280,7 +248,7 @@ ecs_decode_service_revisions(const char *body, size_t len, struct od_service_rev
     *n = 0;
     if (root == NULL)
         return OD_E_PARSE;
-    if ((cap = count_objects(root, "serviceRevisions")) > 0)
+    if ((cap = json_count_objects(root, "serviceRevisions")) > 0)
         *out = xcalloc(cap, sizeof **out);
     JSON_FOREACH(it, root, "serviceRevisions")
         if (cJSON_IsObject(it))

@@ -58,15 +58,6 @@ add_group(cJSON *o, const char *group)
         json_add_str(o, "logGroupName", group);
 }
 
-static char *
-finish(cJSON *o)
-{
-    char *s = json_print(o);
-
-    cJSON_Delete(o);
-    return s;
-}
-
 char *
 logs_body_filter_log_events(const struct logs_filter_req *r)
 {
@@ -89,7 +80,7 @@ logs_body_filter_log_events(const struct logs_filter_req *r)
         json_add_num(o, "limit", r->limit > LOGS_MAX_LIMIT ? LOGS_MAX_LIMIT : r->limit);
     /* Ignored by AWS since 2019 (always interleaved), but moto sorts by time only with it. */
     json_add_bool(o, "interleaved", true);
-    return finish(o);
+    return json_print_free(o);
 }
 
 char *
@@ -109,7 +100,7 @@ logs_body_get_log_events(const char *group, const char *stream, int64_t start_ms
     json_add_bool(o, "startFromHead", start_from_head);
     if (limit > 0)
         json_add_num(o, "limit", limit > LOGS_MAX_LIMIT ? LOGS_MAX_LIMIT : limit);
-    return finish(o);
+    return json_print_free(o);
 }
 
 char *
@@ -129,7 +120,7 @@ logs_body_describe_log_streams(const char *group, const char *prefix, bool order
         json_add_str(o, "nextToken", next_token);
     if (limit > 0)
         json_add_num(o, "limit", limit > 50 ? 50 : limit);
-    return finish(o);
+    return json_print_free(o);
 }
 
 /* ---- decoders -------------------------------------------------------------------------- */

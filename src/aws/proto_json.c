@@ -1,6 +1,7 @@
 /* cJSON helpers: bounded parsing, null-as-absent getters, abort-on-OOM builders. */
 #include "aws/proto_json.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,16 @@ json_int(const cJSON *obj, const char *key, int64_t *out)
         return false;
     *out = (int64_t)d;
     return true;
+}
+
+long
+json_long(const cJSON *obj, const char *key)
+{
+    int64_t v;
+
+    if (!json_int(obj, key, &v) || v < (int64_t)LONG_MIN || v > (int64_t)LONG_MAX)
+        return 0;
+    return (long)v;
 }
 
 bool
@@ -293,4 +304,33 @@ json_print(const cJSON *item)
     copy = xstrdup(s);
     cJSON_free(s);
     return copy;
+}
+
+char *
+json_print_free(cJSON *item)
+{
+    char *s = json_print(item);
+
+    cJSON_Delete(item);
+    return s;
+}
+
+size_t
+json_count_objects(const cJSON *obj, const char *key)
+{
+    const cJSON *it;
+    size_t n = 0;
+
+    JSON_FOREACH(it, obj, key)
+        if (cJSON_IsObject(it))
+            n++;
+    return n;
+}
+
+bool
+json_list_absent_or_array(const cJSON *root, const char *key)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(root, key);
+
+    return m == NULL || cJSON_IsNull(m) || cJSON_IsArray(m);
 }

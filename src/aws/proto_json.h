@@ -38,6 +38,13 @@ const cJSON *json_arr(const cJSON *obj, const char *key); /* array member, borro
 const cJSON *json_obj(const cJSON *obj, const char *key); /* object member, borrowed */
 /* Number of elements of the array member key (0 when absent). */
 size_t json_arr_len(const cJSON *obj, const char *key);
+/* Number of object elements of the array member key (0 when absent). */
+size_t json_count_objects(const cJSON *obj, const char *key);
+/* An integral member that fits a long, else 0 (absent, fractional, out of range). */
+long json_long(const cJSON *obj, const char *key);
+/* botocore marks every output member optional and reads an absent (or null) list as none:
+ * only a member that is there and is not a list makes a response malformed. */
+bool json_list_absent_or_array(const cJSON *root, const char *key);
 
 /* awsJson timestamps: epoch seconds as a number, maybe fractional (ECS "createdAt":
  * 1795304678.894). json_time floors to whole seconds; json_time_ms keeps milliseconds. */
@@ -63,5 +70,7 @@ void json_push_str(cJSON *arr, const char *value);
 cJSON *json_push_object(cJSON *arr); /* returns the new element, borrowed */
 /* Compact text of item; malloc'd (free with free()). */
 char *json_print(const cJSON *item);
+/* The same, and item is deleted (a request body built and sent as text). */
+char *json_print_free(cJSON *item);
 
 #endif
