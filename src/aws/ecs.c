@@ -54,24 +54,6 @@ get_bool(const cJSON *obj, const char *key)
     return json_bool(obj, key, &v) && v;
 }
 
-/* Parse body, whose main array may be absent (none); OD_E_PARSE when the body is not a JSON
- * object or the member is not an array. */
-static cJSON *
-parse_with(const char *body, size_t len, const char *key, const char *what,
-           struct od_error *err)
-{
-    cJSON *root = json_parse(body, len, err);
-
-    if (root == NULL)
-        return NULL;
-    if (!json_list_absent_or_array(root, key)) {
-        od_error_set(err, OD_E_PARSE, "%s response: \"%s\" is not an array", what, key);
-        cJSON_Delete(root);
-        return NULL;
-    }
-    return root;
-}
-
 static void
 decode_failures(const cJSON *root, struct od_failure **out, size_t *n)
 {
@@ -209,7 +191,7 @@ ecs_decode_arn_list(const char *body, size_t len, const char *key, char ***arns,
     *n = 0;
     if (next_token != NULL)
         *next_token = NULL;
-    if ((root = parse_with(body, len, key, "List", err)) == NULL)
+    if ((root = json_parse_with_list(body, len, key, "List", err)) == NULL)
         return OD_E_PARSE;
     JSON_FOREACH(it, root, key)
         if (cJSON_IsString(it))
@@ -238,7 +220,7 @@ ecs_decode_clusters(const char *body, size_t len, struct od_cluster **out, size_
 
     *out = NULL;
     *n = 0;
-    if ((root = parse_with(body, len, "clusters", "DescribeClusters", err)) == NULL)
+    if ((root = json_parse_with_list(body, len, "clusters", "DescribeClusters", err)) == NULL)
         return OD_E_PARSE;
     if ((cap = json_count_objects(root, "clusters")) > 0)
         *out = xcalloc(cap, sizeof **out);
@@ -429,7 +411,7 @@ ecs_decode_services(const char *body, size_t len, struct od_service **out, size_
         *failures = NULL;
         *nfailures = 0;
     }
-    if ((root = parse_with(body, len, "services", "DescribeServices", err)) == NULL)
+    if ((root = json_parse_with_list(body, len, "services", "DescribeServices", err)) == NULL)
         return OD_E_PARSE;
     if ((cap = json_count_objects(root, "services")) > 0)
         *out = xcalloc(cap, sizeof **out);
@@ -559,7 +541,7 @@ ecs_decode_tasks(const char *body, size_t len, struct od_task **out, size_t *n,
         *failures = NULL;
         *nfailures = 0;
     }
-    if ((root = parse_with(body, len, "tasks", "DescribeTasks", err)) == NULL)
+    if ((root = json_parse_with_list(body, len, "tasks", "DescribeTasks", err)) == NULL)
         return OD_E_PARSE;
     if ((cap = json_count_objects(root, "tasks")) > 0)
         *out = xcalloc(cap, sizeof **out);
@@ -584,7 +566,7 @@ ecs_decode_container_instances(const char *body, size_t len,
 
     *out = NULL;
     *n = 0;
-    root = parse_with(body, len, "containerInstances", "DescribeContainerInstances", err);
+    root = json_parse_with_list(body, len, "containerInstances", "DescribeContainerInstances", err);
     if (root == NULL)
         return OD_E_PARSE;
     if ((cap = json_count_objects(root, "containerInstances")) > 0)

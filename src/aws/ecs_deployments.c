@@ -50,29 +50,11 @@ ecs_body_describe_service_revisions(const char *const *arns, size_t n)
     return arns_body("serviceRevisionArns", arns, n);
 }
 
-/* The body as an object whose member key, when there, is an array. */
-static cJSON *
-parse_root(const char *body, size_t len, const char *key, const char *what, struct od_error *err)
-{
-    cJSON *root = json_parse(body, len, err);
-    const cJSON *m;
-
-    if (root == NULL)
-        return NULL;
-    m = cJSON_GetObjectItemCaseSensitive(root, key);
-    if (m != NULL && !cJSON_IsNull(m) && !cJSON_IsArray(m)) {
-        od_error_set(err, OD_E_PARSE, "%s response: \"%s\" is not an array", what, key);
-        cJSON_Delete(root);
-        return NULL;
-    }
-    return root;
-}
-
 enum od_err
 ecs_decode_service_deployment_list(const char *body, size_t len, char ***arns, size_t *n,
                                    char **next_token, struct od_error *err)
 {
-    cJSON *root = parse_root(body, len, "serviceDeployments", "ListServiceDeployments", err);
+    cJSON *root = json_parse_with_list(body, len, "serviceDeployments", "ListServiceDeployments", err);
     const cJSON *it;
     size_t cap;
 
@@ -173,7 +155,7 @@ enum od_err
 ecs_decode_service_deployments(const char *body, size_t len, struct od_service_deployment **out,
                                size_t *n, struct od_error *err)
 {
-    cJSON *root = parse_root(body, len, "serviceDeployments", "DescribeServiceDeployments", err);
+    cJSON *root = json_parse_with_list(body, len, "serviceDeployments", "DescribeServiceDeployments", err);
     const cJSON *it;
     size_t cap;
 
@@ -240,7 +222,7 @@ enum od_err
 ecs_decode_service_revisions(const char *body, size_t len, struct od_service_revision **out,
                              size_t *n, struct od_error *err)
 {
-    cJSON *root = parse_root(body, len, "serviceRevisions", "DescribeServiceRevisions", err);
+    cJSON *root = json_parse_with_list(body, len, "serviceRevisions", "DescribeServiceRevisions", err);
     const cJSON *it;
     size_t cap;
 

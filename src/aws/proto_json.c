@@ -334,3 +334,19 @@ json_list_absent_or_array(const cJSON *root, const char *key)
 
     return m == NULL || cJSON_IsNull(m) || cJSON_IsArray(m);
 }
+
+cJSON *
+json_parse_with_list(const char *body, size_t len, const char *key, const char *what,
+                     struct od_error *err)
+{
+    cJSON *root = json_parse(body, len, err);
+
+    if (root == NULL)
+        return NULL;
+    if (!json_list_absent_or_array(root, key)) {
+        od_error_set(err, OD_E_PARSE, "%s response: \"%s\" is not an array", what, key);
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
+}

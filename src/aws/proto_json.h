@@ -45,6 +45,10 @@ long json_long(const cJSON *obj, const char *key);
 /* botocore marks every output member optional and reads an absent (or null) list as none:
  * only a member that is there and is not a list makes a response malformed. */
 bool json_list_absent_or_array(const cJSON *root, const char *key);
+/* Parse a response whose main list key may be absent (none); NULL with OD_E_PARSE when the
+ * body is not a JSON object or key is there and not a list ("WHAT response: ..."). */
+cJSON *json_parse_with_list(const char *body, size_t len, const char *key, const char *what,
+                            struct od_error *err);
 
 /* awsJson timestamps: epoch seconds as a number, maybe fractional (ECS "createdAt":
  * 1795304678.894). json_time floors to whole seconds; json_time_ms keeps milliseconds. */
