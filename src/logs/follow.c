@@ -82,6 +82,8 @@ struct query {
     char *group;
     char *region;
     bool whole_group;
+    char *label; /* a whole group's source label (streams carry their own), or NULL */
+    int origin;
     struct od_log_source *src; /* explicit streams, sorted by stream name */
     size_t nsrc;
 
@@ -111,7 +113,8 @@ struct query {
 struct pend {
     struct od_log_record rec;
     struct query *q;
-    char *task_id, *container;
+    char *task_id, *container, *label;
+    int origin;
 };
 
 /* A stream that did not exist when it was asked for: looked for again with backoff and, once
@@ -200,6 +203,7 @@ query_free(struct query *q)
     free(q->src);
     free(q->group);
     free(q->region);
+    free(q->label);
     free(q->next_token);
     od_error_clear(&q->probe_err);
     seen_free(&q->seen);
@@ -212,6 +216,7 @@ pend_clear(struct pend *p)
     log_record_clear(&p->rec);
     free(p->task_id);
     free(p->container);
+    free(p->label);
 }
 
 static void
@@ -457,8 +462,12 @@ follow_add_sources(struct od_follow *f, const struct od_log_source *src, size_t 
             continue;
         for (size_t k = 0; k < f->nqs && !have; k++)
             have = f->qs[k]->whole_group && same_place(f->qs[k], &src[i]);
-        if (!have)
-            new_query(f, src[i].group, src[i].region, true);
+        if (!have) {
+            struct query *q = new_query(f, src[i].group, src[i].region, true);
+
+            q->label = src[i].label != NULL ? xstrdup(src[i].label) : NULL;
+            q->origin = src[i].origin;
+        }
     }
     for (size_t i = 0; i < n; i++)
         if (src[i].stream != NULL)
@@ -519,6 +528,8 @@ release(struct od_follow *f, int64_t upto)
         ev[i].stream = p->rec.stream != NULL ? p->rec.stream : "";
         ev[i].task_id = p->task_id;
         ev[i].container = p->container;
+        ev[i].label = p->label;
+        ev[i].origin = p->origin;
         ev[i].message = p->rec.message;
         ev[i].message_len = p->rec.message_len;
         if (f->last_delivered_ts != NO_TIME && p->rec.timestamp < f->last_delivered_ts)
@@ -751,6 +762,14 @@ take_records(struct query *q, struct od_log_record *recs, size_t n)
             p->container = src->container != NULL ? xstrdup(src->container) : NULL;
         } else {
             sources_parse_stream(p->rec.stream, &p->task_id, &p->container);
+        }
+        /* The stream's own source label, else its whole group's. */
+        if (src != NULL && src->label != NULL) {
+            p->label = xstrdup(src->label);
+            p->origin = src->origin;
+        } else {
+            p->label = q->label != NULL ? xstrdup(q->label) : NULL;
+            p->origin = q->origin;
         }
     }
 }

@@ -63,6 +63,8 @@ struct follow_event {
     const char *stream;
     const char *task_id;   /* NULL when the stream is not PREFIX/CONTAINER/TASK */
     const char *container; /* likewise */
+    const char *label;     /* the source asked for (od_log_source.label), or NULL */
+    int origin;            /* its index among several sources (colour), else 0 */
     const char *message;   /* raw bytes, may hold NUL */
     size_t message_len;
 };
