@@ -198,6 +198,11 @@ on_status(const struct follow_status *st, void *ud)
     case FOLLOW_FAILED: {
         /* Several sources: name the ones this group costs (the others go on). */
         char *who = r->m.n > 1 ? logs_merge_who(&r->m, st->group) : NULL;
+
+        if (who != NULL && str_eq(who, st->group)) {
+            free(who); /* a --log-group source: its name says it already */
+            who = NULL;
+        }
         char *safe_who = who != NULL ? sanitize_str(who) : NULL;
 
         if (safe_who != NULL)
@@ -274,8 +279,6 @@ got_sources(struct logs_run *r)
     struct od_log_sources src = {0};
     struct od_error err = {0};
 
-    if (opt_all)
-        logs_merge_add_all_services(&r->m, r->world); /* services created later join */
     if (logs_merge_build(&r->m, r->world, &src, &err) != OD_OK) {
         if (!r->resolved) {
             note(err.message != NULL ? err.message : od_strerror(err.err));
@@ -369,6 +372,8 @@ on_refreshed(void *ud)
         }
         return;
     }
+    if (opt_all)
+        logs_merge_add_all_services(&r->m, r->world); /* services created later join */
     logs_merge_missing_task_defs(&r->m, r->world, &arns, &n);
     r->fetch = sources_fetch_task_defs(r->cli->aws, r->world, arns, n, on_task_defs, r);
     arn_list_free(&arns, &n);
