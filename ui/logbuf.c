@@ -30,6 +30,19 @@ logbuf_free(struct logbuf *b)
 void
 logbuf_add(struct logbuf *b, int64_t time_ms, const char *tag, const char *text, size_t len)
 {
+    logbuf_add_source(b, time_ms, NULL, 0, tag, text, len);
+}
+
+size_t
+logbuf_tag_start(const struct logbuf_entry *e)
+{
+    return e->time_len + 1 + (e->source_len > 0 ? e->source_len + 1 : 0);
+}
+
+void
+logbuf_add_source(struct logbuf *b, int64_t time_ms, const char *source, int colour,
+                  const char *tag, const char *text, size_t len)
+{
     struct logbuf_entry *e;
     struct od_buf out;
     char stamp[32];
@@ -56,6 +69,14 @@ logbuf_add(struct logbuf *b, int64_t time_ms, const char *tag, const char *text,
     buf_puts(&out, stamp);
     e->time_len = out.len;
     buf_putc(&out, ' ');
+    if (!str_empty(source)) {
+        size_t before = out.len;
+
+        sanitize_append_capped(&out, source, strlen(source), 128, NULL);
+        e->source_len = out.len - before;
+        e->source_colour = colour;
+        buf_putc(&out, ' ');
+    }
     if (!str_empty(tag)) {
         size_t before = out.len;
 

@@ -11,9 +11,11 @@
 
 struct logbuf_entry {
     int64_t time_ms;
-    char *line;      /* "HH:MM:SS.mmm TAG text", inert */
+    char *line;      /* "HH:MM:SS.mmm [SOURCE ]TAG text", inert */
     size_t time_len; /* bytes of the time part */
-    size_t tag_len;  /* bytes of the tag part after the time and a space (0 = none) */
+    size_t source_len; /* bytes of the source part after the time and a space (0 = none) */
+    int source_colour; /* which source it is (several sources: its colour), else 0 */
+    size_t tag_len;  /* bytes of the tag part after the time (and source) and a space */
 };
 
 struct logbuf {
@@ -27,6 +29,11 @@ void logbuf_init(struct logbuf *b, size_t max_lines);
 void logbuf_free(struct logbuf *b);
 /* Append one line; text is raw bytes (len bytes, NUL allowed), made inert and capped. */
 void logbuf_add(struct logbuf *b, int64_t time_ms, const char *tag, const char *text, size_t len);
+/* The same, prefixed by the source it came from (several sources in one pane), or NULL. */
+void logbuf_add_source(struct logbuf *b, int64_t time_ms, const char *source, int colour,
+                       const char *tag, const char *text, size_t len);
+/* Where the entry's tag part starts in its line. */
+size_t logbuf_tag_start(const struct logbuf_entry *e);
 /* Sequence numbers: valid ones are [logbuf_first(b), logbuf_end(b)). */
 uint64_t logbuf_first(const struct logbuf *b);
 uint64_t logbuf_end(const struct logbuf *b);
