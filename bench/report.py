@@ -437,7 +437,11 @@ class Report:
               f"{fmt_s(r['cpu'])} | {r['rss_kb'] / 1024:.1f} MiB | {r['lines_s']:,.0f} |")
         a("")
         a("All sources share one FilterLogEvents budget (5 calls/s by default), so more "
-          "groups mean more calls in the same budget, not more calls per second.")
+          "groups mean more calls in the same budget, not more calls per second. `wall` (and "
+          "so `lines/s`) is bound by the round trips: the pages of one group follow each "
+          "other (nextToken), the groups of several sources are read concurrently, so more "
+          "sources may well be faster. `CPU` is ondeck's own cost of reading, merging in "
+          "timestamp order and printing.")
         a("")
 
     def md_targets(self, a):
