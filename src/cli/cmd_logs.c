@@ -1,6 +1,7 @@
-/* ondeck logs: print (or follow) the CloudWatch logs of a service, a task or a log group,
- * one line per event: time, task/container, message. The same engine as the console's
- * pane: the poller finds the tasks, logs/sources.c the streams, logs/follow.c the events. */
+/* ondeck logs: print (or follow) the CloudWatch logs of services, a task or log groups,
+ * one line per event: time, [source,] task/container, message. The same engine as the
+ * console's pane: the poller finds the tasks, logs/merge.c and logs/sources.c the streams of
+ * each source, logs/follow.c the events of all of them in one stream. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
