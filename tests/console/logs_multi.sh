@@ -2,8 +2,9 @@
 # Several services in one logs pane, driven in tmux: Space marks rows of the services view
 # (a "*" after the name, the count in the title), `l` then follows every marked service in
 # one pane, each line prefixed by its service and container/task; a line written later to one
-# of them appears with its prefix, escapes inert; Space again unmarks, and `l` without marks
-# is the selected service's pane as before.
+# of them appears with its prefix, escapes inert; Space again unmarks, and `l` with one mark
+# follows that service alone; a marked service whose group is denied is named in the status
+# line while the other's lines come.
 . "$ONDECK_SRCDIR/tests/lib/tap.sh"
 . "$ONDECK_SRCDIR/tests/lib/moto.sh"
 . "$ONDECK_SRCDIR/tests/lib/tmux.sh"
@@ -65,6 +66,22 @@ tmux_send l
 wait_ok 'Logs · service api' "one marked service: l follows it (not the selected row)"
 wait_ok "app/${A1:0:8} api: GET /health 200 1ms" "its lines, without a source prefix" 15
 tap_ok "$(tmux_capture | grep -q ' api app/'; echo $((!$?)))" "one source: no prefix"
+
+# A marked service whose log group is denied (an explicit IAM deny on /ecs/web): the pane's
+# status line names it, and the other service's lines come all the same.
+proxy_config '{"behaviours": "+iam", "emu": {"iam": {"allow": ["*"], "deny": [{"action": "logs:FilterLogEvents",
+               "resource": "arn:aws:logs:*:log-group:/ecs/web:*"}]}}}' >/dev/null
+tmux_send q
+tmux_wait_for '^api \*' 5
+tmux_send g
+tmux_send Down
+tmux_send Space
+wait_ok '· 2 marked' "web marked again"
+tmux_send l
+wait_ok 'Logs · services api, web' "l follows both"
+wait_ok 'web \(/ecs/web\): .*not authorized' "the status line names the service whose group is denied" 20
+wait_ok "api app/${A1:0:8} api: GET /health 200 1ms" "the other service's lines come all the same" 15
+tap_ok "$(tmux_capture | grep -q ' web app/'; echo $((!$?)))" "and nothing of the denied one"
 tmux_send q
 tmux_send ':'
 tmux_type 'q'
