@@ -100,8 +100,8 @@ recalc(struct view *v)
                   services != NULL ? EL_ROW : EL_DIM);
         free(services);
         if (a->metric_name == NULL && a->nmetrics > 0)
-            table_setf(&st->table, row, C_METRIC, 0, EL_ROW, "metric math (%zu metric%s)",
-                       a->nmetrics, a->nmetrics == 1 ? "" : "s");
+            table_setf(&st->table, row, C_METRIC, 0, EL_ROW, "metric math (%zu quer%s)",
+                       a->nmetrics, a->nmetrics == 1 ? "y" : "ies");
         else
             table_setf(&st->table, row, C_METRIC, 0, EL_ROW, "%s %s",
                        a->namespace_ != NULL ? a->namespace_ : "-",
