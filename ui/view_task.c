@@ -7,6 +7,7 @@
 
 #include "poller/poller.h"
 #include "ui/present.h"
+#include "ui/task_tail.h"
 #include "ui/ui.h"
 #include "ui/widget_doc.h"
 #include "util/sanitize.h"
@@ -22,6 +23,7 @@ struct task_view {
     char *id;
     char *service; /* remembered for the target once known */
     struct ui_doc doc;
+    struct task_tail *tail; /* the last log lines, once the task is stopped */
 };
 
 static const struct od_task *
@@ -120,6 +122,35 @@ deployment_fields(struct ui_doc *d, const struct od_world *w, const struct od_ta
         doc_add(d, EL_LABEL, 18, "service deployment");
         doc_add(d, EL_ROW, 0, str_last_segment(sd->arn));
         doc_addf(d, EL_DIM, 0, "  %s (created during it)", sd->status != NULL ? sd->status : "-");
+    }
+}
+
+/* A stopped task's last log lines (ui/task_tail.c), read once. */
+static void
+last_lines(struct ui_doc *d, const struct task_tail *tt)
+{
+    bool error = false;
+    const char *status = task_tail_status(tt, &error);
+
+    if (status == NULL)
+        return;
+    doc_line(d, 0, NULL);
+    doc_line(d, 0, NULL);
+    doc_add(d, EL_SECTION, 0, "Last log lines");
+    doc_line(d, 0, NULL);
+    doc_add(d, error ? EL_STATE_FAILED : EL_DIM, 0, "  ");
+    doc_add(d, error ? EL_STATE_FAILED : EL_DIM, 0, status);
+    for (size_t i = 0; i < task_tail_count(tt); i++) {
+        int64_t ms;
+        const char *container;
+        const char *text = task_tail_line(tt, i, &ms, &container);
+        char when[32];
+
+        present_time((double)ms / 1000.0, when, sizeof when);
+        doc_line(d, 0, NULL);
+        doc_addf(d, EL_DIM, 0, "  %s ", when + (strlen(when) > 11 ? 11 : 0)); /* HH:MM:SS */
+        doc_add(d, EL_DIM, 8, container != NULL ? container : "-");
+        doc_add(d, EL_ROW, 0, text);
     }
 }
 
@@ -227,6 +258,12 @@ recalc(struct view *v)
         doc_line(d, 0, NULL);
         doc_add(d, EL_DIM, 0, "  no containers reported");
     }
+    if (stopped || str_eq(t->last_status, "STOPPED")) {
+        if (st->tail == NULL)
+            st->tail = task_tail_new(v->ui, v, st->id);
+        task_tail_poke(st->tail, t);
+        last_lines(d, st->tail);
+    }
     doc_end(d);
 }
 
@@ -280,6 +317,7 @@ destroy(struct view *v)
 {
     struct task_view *st = v->st;
 
+    task_tail_free(&st->tail);
     doc_free(&st->doc);
     free(st->id);
     free(st->service);

@@ -11,11 +11,14 @@ moto), and print the AWS-behaviour layer's settings for the deaths as JSON.
   * alarms: `web-latency-math`, metric math on web's target group (TargetGroup and
     LoadBalancer dimensions in Metrics[].MetricStat only), set to ALARM; `alb-elb-5xx` on the
     load balancer alone (HTTPCode_ELB_5XX_Count), which web and api share.
+  * logs: the crashed task's streams in /ecs/web (app and redis), its last lines before it
+    stopped, and one line written long before.
 
 Output: {"emu": {...}, "crash_task": ID, "pull_tasks": [IDs], "web_tg_dim": ..., "alb_dim": ...}
 """
 import json
 import sys
+import time
 
 import boto3
 
@@ -35,7 +38,7 @@ for t in tasks:
 
 PULL = ("CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to "
         "resolve ref public.ecr.aws/nginx/nginx:9.99: not found")
-T0 = 1796000000.0
+T0 = float(int(time.time()) - 1800)  # the pull failures: 30 to 24 minutes ago
 deaths = {}
 for i, tid in enumerate(ids[:4]):
     at = T0 + 120 * i
@@ -46,11 +49,11 @@ for i, tid in enumerate(ids[:4]):
         "containers": [{"name": "app", "image": "public.ecr.aws/nginx/nginx:9.99",
                         "reason": PULL},
                        {"name": "redis", "image": "public.ecr.aws/docker/library/redis:7"}]}
-at = T0 - 600
+at = T0 - 1800  # the crash: created 60 minutes ago, stopped 25 minutes later
 deaths[ids[4]] = {
     "stopCode": "EssentialContainerExited", "stoppedReason": "Essential container in task exited",
     "createdAt": at, "pullStartedAt": at + 1, "pullStoppedAt": at + 4, "startedAt": at + 6,
-    "stoppingAt": at + 300, "stoppedAt": at + 312,
+    "stoppingAt": at + 1500, "stoppedAt": at + 1512,
     "containers": [
         {"name": "app", "image": "public.ecr.aws/nginx/nginx:1.27", "exitCode": 1,
          "imageDigest": "sha256:4c0fdaa8b6341bfdeca5f18f7837462c80cff90527ee35ef185571e1c327beac"},
@@ -78,5 +81,17 @@ cw.put_metric_alarm(
     Statistic="Sum", Period=60, EvaluationPeriods=1, Threshold=10.0,
     ComparisonOperator="GreaterThanThreshold", ActionsEnabled=False,
     Dimensions=[{"Name": "LoadBalancer", "Value": alb_dim}])
+# The crashed task's last words, in its awslogs stream (web/app/TASK, web/redis/TASK), and
+# one line long before the quarter hour the task view reads.
+logs = boto3.client("logs")
+for container, lines in (("app", [(at + 10, "listening on :80"),
+                                  (at + 1490, "redis: connection refused (redis:6379)"),
+                                  (at + 1499, "panic: cannot reach the cache, exiting")]),
+                         ("redis", [(at + 7, "Ready to accept connections tcp"),
+                                    (at + 1480, "Out of memory allocating 1048576 bytes")])):
+    stream = f"web/{container}/{ids[4]}"
+    logs.create_log_stream(logGroupName="/ecs/web", logStreamName=stream)
+    logs.put_log_events(logGroupName="/ecs/web", logStreamName=stream,
+                        logEvents=[{"timestamp": int(t * 1000), "message": m} for t, m in lines])
 print(json.dumps({"emu": {"ecs-stopped-tasks": {"tasks": deaths}}, "crash_task": ids[4],
                   "pull_tasks": ids[:4], "web_tg_dim": tg_dim, "alb_dim": alb_dim}))

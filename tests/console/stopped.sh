@@ -27,7 +27,7 @@ screen() { tmux_capture; }
 line_of() { screen | grep -nE "$1" | head -1 | cut -d: -f1; }
 
 tmux_wrapper "$TAP_TMPDIR/run.sh"
-tmux_start 160 50 "$TAP_TMPDIR/run.sh" "$ONDECK" --cluster prod || tap_bail "tmux did not start"
+tmux_start 160 64 "$TAP_TMPDIR/run.sh" "$ONDECK" --cluster prod || tap_bail "tmux did not start"
 
 # ---- the services table: ALARMS counts every alarm of the service ------------------------
 wait_ok '^web .* 1 ALARM/3 *' "web: 1 of its 3 alarms fires (ECS, metric math on its target group, its load balancer)" 20
@@ -71,9 +71,16 @@ tap_grep "$s" 'reason: OutOfMemoryError: Container killed due to memory usage' "
 tap_grep "$s" 'digest: sha256:4c0fdaa8b634' "and the image digest"
 tap_grep "$s" '^ *pull started +[0-9-]+ [0-9:]+ UTC +\+1s' "pull started, 1 s after creation"
 tap_grep "$s" '^ *pull stopped +[0-9-]+ [0-9:]+ UTC +\+4s' "pull stopped"
-tap_grep "$s" '^ *stopped +[0-9-]+ [0-9:]+ UTC +\+312s' "stopped, 312 s after creation"
+tap_grep "$s" '^ *stopped +[0-9-]+ [0-9:]+ UTC +\+1512s' "stopped, 1512 s after creation"
 tap_grep "$s" "^ *deployment +${DEPLOYMENT} +PRIMARY" "the deployment it belonged to (startedBy)"
 tap_grep "$s" '^ *revision +3' "the task definition's revision"
+# its last log lines: the quarter hour before it stopped, from both containers' streams
+wait_ok 'panic: cannot reach the cache, exiting' "the task's last log lines (CloudWatch Logs)" 15
+s=$(screen)
+tap_grep "$s" 'Last log lines' "under their own heading"
+tap_grep "$s" '[0-9:]{8} app +redis: connection refused' "each with its time and container"
+tap_grep "$s" '[0-9:]{8} redis +Out of memory allocating' "redis's too"
+tap_nogrep "$s" 'listening on :80' "not the line written long before it stopped"
 tmux_send q
 wait_ok 'Service web · cluster prod' "q goes back to the service" 5
 
