@@ -18,7 +18,8 @@ bool alarm_of_service(const struct od_world *w, const struct od_alarm *a,
                       const struct od_service *s);
 
 /* The services of w the alarm belongs to, in w's order: up to max names (pointers into w,
- * valid until w changes) in names; returns how many belong, which may exceed max. */
+ * valid until w changes) in names (NULL when max is 0); returns how many belong, which may
+ * exceed max. */
 size_t alarm_services(const struct od_world *w, const struct od_alarm *a, const char **names,
                       size_t max);
 

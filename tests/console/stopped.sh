@@ -99,6 +99,14 @@ tmux_send 'g'
 tmux_send Enter
 wait_ok 'Service (api|web) · cluster prod' "Enter on an alarm opens the service it belongs to" 5
 
+# ---- :clusters counts the open cluster's firing alarms by the same attribution -----------
+tmux_send ':'
+tmux_type 'clusters'
+tmux_send Enter
+wait_ok '^prod +ACTIVE' ":clusters lists the clusters" 10
+tap_grep "$(screen)" '^prod +ACTIVE +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +2( |$)' \
+    "prod: 2 alarms firing (api's target group's and web's metric-math one)"
+
 tmux_send q q
 tmux_stop
 tap_done
