@@ -82,6 +82,10 @@ timings(struct ui_doc *d, const struct od_task *t)
     timing(d, "pull started", t->pull_started_at, t->created_at, false);
     timing(d, "pull stopped", t->pull_stopped_at, t->created_at, false);
     timing(d, "started", t->started_at, t->created_at, false);
+    if (t->started_at > 0 && t->stopped_at <= 0) { /* running: for how long */
+        present_ago(t->started_at, ago, sizeof ago);
+        doc_addf(d, EL_DIM, 0, " (%s)", ago);
+    }
     if (t->started_at <= 0 && t->stopped_at > 0)
         field(d, "started", EL_STATE_FAILED, "never");
     timing(d, "stopping", t->stopping_at, t->created_at, true);

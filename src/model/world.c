@@ -1,10 +1,10 @@
 #include "model/world.h"
-#include "model/alarm_attr.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/alarm_attr.h"
 #include "model/task_set.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
