@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/alarm_attr.h"
 #include "model/task_set.h"
 #include "ui/present_deployment.h"
 #include "util/clock.h"
@@ -52,7 +53,7 @@ static const struct table_col cols[C_COUNT] = {
     [C_MEM] = {"MEM%", 6, SPARK_W + 5, false, true, false},
     [C_5XX] = {"5XX", 6, SPARK_W + 5, false, true, false},
     [C_UNHEALTHY] = {"UNHEALTHY", 9, 9, true, true, false},
-    [C_ALARMS] = {"ALARMS", 6, 8, false, true, false},
+    [C_ALARMS] = {"ALARMS", 6, 11, false, true, false},
     [C_TARGETS] = {"TARGETS", 7, 24, false, false, true, true},
 };
 
@@ -210,7 +211,8 @@ recalc(struct view *v)
         double *err5 = NULL;
         size_t n5 = present_tg_series_sum(w, s, "HTTPCode_Target_5XX_Count", &err5);
         struct od_target_counts tc;
-        size_t unhealthy, firing = world_alarms_firing(w, s);
+        size_t unhealthy;
+        struct od_alarm_count ac;
         char note[128];
         const char *state = d != NULL && d->rollout_state != NULL ? d->rollout_state : "-";
         char *bar;
@@ -264,11 +266,21 @@ recalc(struct view *v)
         else
             table_setf(&st->table, row, C_UNHEALTHY, (double)unhealthy,
                        unhealthy > 0 ? EL_TARGET_UNHEALTHY : EL_ROW, "%zu", unhealthy);
-        if (firing > 0)
-            table_setf(&st->table, row, C_ALARMS, (double)firing, EL_ALARM_FIRING, "%zu ALARM",
-                       firing);
+        /* The service's alarms (model/alarm_attr.h): "1 ALARM" when all of them fire,
+         * "1 ALARM/3" when one of three does, "3 ok", "-" when none belongs to it. Sorted
+         * by firing first, then by how many. */
+        service_alarm_counts(w, s, &ac);
+        if (ac.firing > 0 && ac.firing == ac.total)
+            table_setf(&st->table, row, C_ALARMS, (double)ac.firing * 1000 + (double)ac.total,
+                       EL_ALARM_FIRING, "%zu ALARM", ac.firing);
+        else if (ac.firing > 0)
+            table_setf(&st->table, row, C_ALARMS, (double)ac.firing * 1000 + (double)ac.total,
+                       EL_ALARM_FIRING, "%zu ALARM/%zu", ac.firing, ac.total);
+        else if (ac.total > 0)
+            table_setf(&st->table, row, C_ALARMS, (double)ac.total, EL_ALARM_OK, "%zu ok",
+                       ac.total);
         else
-            table_set(&st->table, row, C_ALARMS, "ok", 0, EL_ALARM_OK);
+            table_set(&st->table, row, C_ALARMS, "-", -1, EL_DIM);
     }
     table_end(&st->table);
 }
