@@ -7,6 +7,7 @@ tests/unit/data/history/ (see its README).
                                    behind target group blue:80 in subnet A, sg A, no public IP
   history_drive.py move            UpdateService web to the next task definition, the other
                                    subnet, security group and target group, public IP on
+  history_drive.py moves N         N moves in a row (each stops the one before it)
   history_drive.py stop            StopServiceDeployment ROLLBACK of the newest deployment
   history_drive.py capture DIR     DescribeServiceRevisions of the newest deployment's target
                                    and source, saved as DIR/ecs_describe_service_revisions_moved_layer.json
@@ -65,6 +66,9 @@ def main(argv, st_path):
                            deploymentConfiguration={"strategy": "BLUE_GREEN",
                                                     "bakeTimeInMinutes": 1})
         json.dump({"subnets": subnets, "sgs": sgs, "tgs": tgs, "n": 0}, open(st_path, "w"))
+    elif what == "moves":
+        for _ in range(int(argv[1])):
+            main(["move"], st_path)
     elif what == "move":
         st = json.load(open(st_path))
         st["n"] += 1
