@@ -87,5 +87,40 @@ order=$(grep -oE '(IN_PROGRESS|ROLLBACK_SUCCESSFUL|SUCCESSFUL|STOPPED) +B/G +[^ 
 tap_is "$order" "SUCCESSFUL web:3 -> web:1;ROLLBACK_SUCCESSFUL web:3 -> web:1;SUCCESSFUL web:2 -> web:3;SUCCESSFUL web:1 -> web:2;STOPPED (created) web:1;" \
     "newest first: each deployment's outcome and the revisions it moved between"
 
+# ---- the rollback picker offers service revisions -----------------------------------------
+# web runs web:1 (the newest deployment), whose family has newer task definitions only (and
+# none older); the service revision on web:2 that ran two deployments ago is offered, with
+# what a rollback by task definition would not restore (its network and target group).
+tmux_send Escape
+wait_ok 'Service deployment' "back in the service view of web" 10
+tmux_send R
+wait_ok 'Service revisions, newest first' "R: the picker lists the service revisions" 20
+wait_ok '^ +[0-9]+ +web:1 +.*SUCCESSFUL \[current\]' "the current one marked"
+found=no
+for _ in $(seq 1 40); do
+    if tmux_capture | grep -qE '▶ +[0-9]+ +web:2 '; then found=yes; break; fi
+    tmux_send Down
+    sleep 0.2
+done
+tap_is "$found" yes "the cursor selects the service revision on web:2"
+wait_ok 'Service-revision diff \(current -> selected\)' "its diff from the current one follows the cursor"
+wait_ok '^ +task definition web:1 -> web:2$' "the diff: task definition"
+wait_ok 'public IP DISABLED -> ENABLED +\(not restored\)' "the network change is marked as not restored"
+wait_ok 'load balancers blue/[0-9a-f]+ app:80 -> green/[0-9a-f]+ app:8080 +\(not restored\)' \
+    "so is the target group"
+wait_ok 'sets the task definition only \(UpdateService taskDefinition\)' "and the picker says why"
+wait_ok '^ +task definition web:1 -> web:2$' "the planned change: its task definition (described on demand)" 10
+wait_ok 'Planned change' "a change is planned"
+tmux_send Enter
+wait_ok 'Cancel' "Enter: the confirmation" 10
+tmux_send Tab Enter
+td=""
+for _ in $(seq 1 50); do
+    td=$(AWS_ENDPOINT_URL=$MOTO_URL "$PYTHON3" -c 'import boto3; print(boto3.client("ecs").describe_services(cluster="hist", services=["web"])["services"][0]["taskDefinition"].rsplit("/")[-1])')
+    [ "$td" = web:2 ] && break
+    sleep 0.2
+done
+tap_is "$td" web:2 "boto3: the service is on the chosen service revision's task definition"
+
 tmux_stop
 tap_done
