@@ -111,17 +111,12 @@ print_text(const struct od_deploy_history *h, const char *cluster, const char *s
         const struct od_service_deployment *d = &h->deps[i];
         struct od_revision_change *c;
         size_t nc;
-        char *mv = moved(h, d);
+        char *mv = moved(h, d), *st;
 
+        st = sanitize_str(d->status != NULL ? d->status : "-");
         put_time(d->created_ms);
-        printf(" ");
-        {
-            char *st = sanitize_str(d->status != NULL ? d->status : "-");
-
-            printf("%-20s ", st);
-            free(st);
-        }
-        printf("%-10s ", d->strategy != NULL ? service_deployment_strategy_short(d->strategy) : "ROLL");
+        printf(" %-20s %-10s ", st, service_deployment_strategy_short(d->strategy));
+        free(st);
         put_duration(deploy_history_duration_s(d, now));
         printf(" ");
         put(mv);
