@@ -40,6 +40,8 @@ struct act_flow {
     bool (*before_confirm)(struct op *op);
     /* The plan view's choices, and Enter on one of them (row kind and index, -1 if none). */
     void (*build)(struct ui_doc *d, const struct od_plan *plan);
+    /* More rows after build, from what the op gathered itself (may be NULL). */
+    void (*build_more)(struct ui_doc *d, const struct op *op);
     void (*choose)(struct view *v, struct op *op, int kind, long index);
     /* The cursor moved in the plan view (may be NULL). */
     void (*cursor_moved)(struct view *v, struct op *op);
@@ -67,10 +69,16 @@ struct op {
     char *cluster, *service, *task, *distribution;
     long revision;
     size_t prompt_container; /* deploy: which container the image prompt is for */
+    /* rollback: the service's deployment history (its service revisions), read beside the
+     * plan (ui/act_rollback_revisions.c); the service revision row chosen, -1 none */
+    struct od_history_fetch *history_fetch;
+    struct od_deploy_history *history;
+    long service_revision;
+    bool td_describing; /* a DescribeTaskDefinition for a service revision's row is out */
 };
 
 /* Link kinds of the plan view's rows. */
-enum { ROW_IMAGE = 1, ROW_FORCE, ROW_TAG, ROW_REVISION };
+enum { ROW_IMAGE = 1, ROW_FORCE, ROW_TAG, ROW_REVISION, ROW_SERVICE_REVISION };
 
 /* ui/act_flow.c */
 /* An action environment for the console's current AWS client and settings (the caller

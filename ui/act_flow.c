@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "model/world.h"
+#include "poller/deploy_history.h"
 #include "ui/keys.h"
 #include "ui/view_rollout.h"
 #include "util/buf.h"
@@ -77,6 +78,10 @@ act_release(struct op *op)
         }
     }
     plan_free(&op->plan);
+    deploy_history_cancel(&op->history_fetch);
+    if (op->td_describing && op->env.aws != NULL)
+        aws_cancel_ud(op->env.aws, op); /* act_rollback_revisions.c's describe */
+    deploy_history_free(&op->history);
     action_env_clear(&op->env);
     free(op->cluster);
     free(op->service);

@@ -65,6 +65,8 @@ plan_recalc(struct view *v)
     doc_add(d, EL_SECTION, 0, "Plan");
     act_doc_lines(d, plan->description, EL_ROW, "  ");
     st->op->flow->build(d, plan);
+    if (st->op->flow->build_more != NULL)
+        st->op->flow->build_more(d, st->op);
     doc_line(d, 0, NULL);
     doc_line(d, 0, NULL);
     doc_add(d, EL_DIM, 0, "Enter chooses · the confirmation names the change · q cancels");

@@ -7,6 +7,7 @@
 
 #include "model/entities.h"
 #include "ui/act.h"
+#include "ui/act_rollback_revisions.h"
 #include "ui/present.h"
 #include "ui/view_rollout.h"
 
@@ -18,6 +19,7 @@ start(struct op *op)
     op->revision = view_rollout_rollback_revision(ui_top(op->ui));
     op->direct = op->revision > 0;
     act_params(op, &p);
+    act_rollback_revisions_start(op);
     act_plan(op, &p);
 }
 
@@ -75,6 +77,10 @@ cursor_moved(struct view *v, struct op *op)
     struct od_error err = {0};
     long i;
 
+    if (act_plan_view_row(v, &i) == ROW_SERVICE_REVISION) {
+        act_rollback_revisions_cursor(v, op, i);
+        return;
+    }
     if (act_plan_view_row(v, &i) != ROW_REVISION || i < 0 || (size_t)i >= plan->nrevisions ||
         (size_t)i == plan->selected || plan->revisions[i].current ||
         plan->revisions[i].td_json == NULL)
@@ -90,6 +96,10 @@ choose(struct view *v, struct op *op, int kind, long i)
     struct od_plan *plan = op->plan;
     struct od_error err = {0};
 
+    if (kind == ROW_SERVICE_REVISION) {
+        act_rollback_revisions_choose(v, op, i);
+        return;
+    }
     if (kind != ROW_REVISION) {
         if (plan->ready)
             act_confirm(op);
@@ -121,6 +131,7 @@ const struct act_flow act_rollback_flow = {
     .start = start,
     .wants_view = wants_view,
     .build = build,
+    .build_more = act_rollback_revisions_build,
     .choose = choose,
     .cursor_moved = cursor_moved,
     .applied = act_open_rollout,

@@ -16,6 +16,7 @@
 #include "ui/draw.h"
 #include "ui/present.h"
 #include "ui/ui.h"
+#include "ui/view_history.h"
 #include "ui/view_rollout.h"
 #include "ui/widget_doc.h"
 #include "ui/widget_spark.h"
@@ -28,6 +29,7 @@
 static const enum ui_action actions[] = {
     ACT_UP,   ACT_DOWN,   ACT_TOP,      ACT_BOTTOM, ACT_PAGE_UP,   ACT_PAGE_DOWN, ACT_ENTER,
     ACT_FILTER, ACT_LOGS, ACT_WATCH, ACT_DEPLOY, ACT_ROLLBACK, ACT_SCALE, ACT_STOP_TASK,
+    ACT_HISTORY,
 };
 
 struct service_view {
@@ -573,6 +575,10 @@ key(struct view *v, enum ui_action a)
     if (a == ACT_ENTER) {
         if (doc_link(&st->doc, &link) == LINK_TASK && link != NULL)
             ui_push(v->ui, view_task_new(v->ui, link));
+        return true;
+    }
+    if (a == ACT_HISTORY) {
+        ui_push(v->ui, view_history_new(v->ui, ui_cluster(v->ui), st->name));
         return true;
     }
     if (a == ACT_WATCH) {

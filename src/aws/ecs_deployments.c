@@ -172,18 +172,57 @@ ecs_decode_service_deployments(const char *body, size_t len, struct od_service_d
     return OD_OK;
 }
 
-void
-service_revision_clear(struct od_service_revision *r)
+/* The strings of array key of obj (members of another type skipped). */
+static char **
+decode_strs(const cJSON *obj, const char *key, size_t *n)
 {
-    free(r->arn);
-    free(r->service_arn);
-    free(r->task_definition);
-    free(r->launch_type);
-    free(r->platform_version);
-    for (size_t i = 0; i < r->nimages; i++)
-        free(r->images[i]);
-    free(r->images);
-    memset(r, 0, sizeof *r);
+    size_t cap = json_arr_len(obj, key);
+    char **out = cap > 0 ? xcalloc(cap, sizeof *out) : NULL;
+    const cJSON *it;
+
+    *n = 0;
+    JSON_FOREACH(it, obj, key)
+        if (cJSON_IsString(it) && *n < cap)
+            out[(*n)++] = xstrdup(it->valuestring);
+    return out;
+}
+
+/* Network configuration, load balancers and capacity provider strategy of a revision. */
+static void
+decode_revision_placement(const cJSON *j, struct od_service_revision *r)
+{
+    const cJSON *vpc = json_obj(json_obj(j, "networkConfiguration"), "awsvpcConfiguration");
+    const cJSON *it;
+    size_t cap;
+
+    r->subnets = decode_strs(vpc, "subnets", &r->nsubnets);
+    r->security_groups = decode_strs(vpc, "securityGroups", &r->nsecurity_groups);
+    r->assign_public_ip = json_strdup(vpc, "assignPublicIp");
+    if ((cap = json_count_objects(j, "loadBalancers")) > 0)
+        r->lbs = xcalloc(cap, sizeof *r->lbs);
+    JSON_FOREACH(it, j, "loadBalancers") {
+        struct od_sr_lb *lb;
+
+        if (!cJSON_IsObject(it))
+            continue;
+        lb = &r->lbs[r->nlbs++];
+        lb->target_group_arn = json_strdup(it, "targetGroupArn");
+        lb->load_balancer_name = json_strdup(it, "loadBalancerName");
+        lb->container_name = json_strdup(it, "containerName");
+        lb->container_port = json_long(it, "containerPort");
+    }
+    if ((cap = json_count_objects(j, "capacityProviderStrategy")) > 0)
+        r->capacity = xcalloc(cap, sizeof *r->capacity);
+    JSON_FOREACH(it, j, "capacityProviderStrategy") {
+        struct od_sr_capacity *c;
+
+        if (!cJSON_IsObject(it))
+            continue;
+        c = &r->capacity[r->ncapacity++];
+        c->provider = json_strdup(it, "capacityProvider");
+        c->weight = json_long(it, "weight");
+        c->base = json_long(it, "base");
+    }
 }
 
 static void
@@ -197,6 +236,8 @@ decode_revision(const cJSON *j, struct od_service_revision *r)
     r->task_definition = json_strdup(j, "taskDefinition");
     r->launch_type = json_strdup(j, "launchType");
     r->platform_version = json_strdup(j, "platformVersion");
+    r->platform_family = json_strdup(j, "platformFamily");
+    decode_revision_placement(j, r);
     r->created_ms = get_ms(j, "createdAt");
     if ((cap = json_count_objects(j, "containerImages")) > 0)
         r->images = xcalloc(cap, sizeof *r->images);

@@ -8,16 +8,11 @@
 
 #include "aws/ecs.h"
 #include "model/service_deployment.h"
+#include "model/service_revision.h"
 
 /* The most DescribeServiceDeployments and DescribeServiceRevisions take at once. */
 #define DESCRIBE_SERVICE_DEPLOYMENTS_MAX 20
 
-struct od_service_revision {
-    char *arn, *service_arn, *task_definition, *launch_type, *platform_version;
-    char **images;  /* "containerName image@digest" per container */
-    size_t nimages;
-    int64_t created_ms;
-};
 
 char *ecs_body_list_service_deployments(const char *cluster, const char *service, int max);
 char *ecs_body_describe_service_deployments(const char *const *arns, size_t n);
@@ -33,6 +28,5 @@ enum od_err ecs_decode_service_deployments(const char *body, size_t len,
 enum od_err ecs_decode_service_revisions(const char *body, size_t len,
                                          struct od_service_revision **out, size_t *n,
                                          struct od_error *err);
-void service_revision_clear(struct od_service_revision *r);
 
 #endif

@@ -23,6 +23,7 @@ static const struct od_command *const commands[] = {
     &cmd_deploy,
     &cmd_rollback,
     &cmd_revisions,
+    &cmd_deployments,
     &cmd_scale,
     &cmd_stop_task,
     &cmd_invalidate,

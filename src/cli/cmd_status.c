@@ -50,6 +50,9 @@ take_snapshot(struct od_cli *cli, struct snapshot *snap, const char *cluster, un
         poller_set_metric_services(snap->poller, &opt_service, 1);
         poller_set_scaling_detail(snap->poller, opt_service);
         poller_set_rolling_deployments(snap->poller, true);
+    } else {
+        /* Every BLUE_GREEN, LINEAR and CANARY service's short form (PAUSED, B/G BAKE 12m). */
+        poller_set_all_service_deployments(snap->poller, true);
     }
     poller_refresh(snap->poller, on_refreshed, snap);
     loop_run_until(cli->loop, &snap->done);
@@ -216,8 +219,16 @@ print_task_sets_text(const struct od_service *s)
 }
 
 static const char *
-rollout_summary(const struct od_service *s, char *buf, size_t len)
+rollout_summary(const struct od_world *w, const struct od_service *s, char *buf, size_t len)
 {
+    const struct od_service_deployment *sd = world_service_deployment(w, s->arn);
+
+    /* A service deployment in flight says more (PAUSED, B/G BAKE 12m) than rolloutState. */
+    if (sd != NULL) {
+        service_deployment_short(sd, clock_wall_ms(), buf, len);
+        if (buf[0] != '\0')
+            return buf;
+    }
     if (task_set_controlled(s)) {
         const struct od_task_set *p = task_set_primary(s);
 
@@ -316,7 +327,7 @@ print_status_text(const struct od_world *w, const char *filter)
     char num[32], roll[32];
 
     printf("cluster %s  region %s\n\n", w->cluster, w->region != NULL ? w->region : "-");
-    printf("%-32s %-8s %4s %4s %4s %-13s %-24s %5s %5s  %s\n", "SERVICE", "LAUNCH", "DES",
+    printf("%-32s %-8s %4s %4s %4s %-15s %-24s %5s %5s  %s\n", "SERVICE", "LAUNCH", "DES",
            "RUN", "PEN", "ROLLOUT", "TASKDEF", "UNHLT", "ALARM", "TARGETS");
     for (size_t i = 0; i < w->nservices; i++) {
         const struct od_service *s = &w->services[i];
@@ -328,7 +339,7 @@ print_status_text(const struct od_world *w, const char *filter)
         cell(s->name, 32, false);
         cell(s->launch_type, 8, false);
         printf("%4ld %4ld %4ld ", s->desired, s->running, s->pending);
-        cell(rollout_summary(s, roll, sizeof roll), 13, false);
+        cell(rollout_summary(w, s, roll, sizeof roll), 15, false);
         cell(td, 24, false);
         snprintf(num, sizeof num, "%zu", world_unhealthy_targets(w, s));
         printf("%5s ", num);
@@ -337,7 +348,7 @@ print_status_text(const struct od_world *w, const char *filter)
         free(td);
         if (task_set_controlled(s))
             print_task_sets_text(s);
-        if (world_service_deployment(w, s->arn) != NULL) {
+        if (world_service_deployment(w, s->arn) != NULL && filter != NULL) {
             status_print_service_deployment(world_service_deployment(w, s->arn), clock_wall_ms());
         } else if (filter != NULL && w->parts[OD_PART_SERVICE_DEPLOYMENTS].stale) {
             printf("  service deployment not read: ");
@@ -435,11 +446,11 @@ run_status(struct od_cli *cli)
         return cli_usage_error(cli, "unexpected argument '%s'", cli->args[0]);
     if (str_empty(cli->g.cluster))
         return cli_usage_error(cli, "--cluster is required");
-    /* One service: also its task definition (containers, images, log configuration) and its
-     * newest service deployment. */
+    /* One service: also its task definition (containers, images, log configuration). Every
+     * service: its newest service deployment (with --service also a ROLLING one's). */
     if (!take_snapshot(cli, &snap, cli->g.cluster,
-                       opt_service != NULL ? parts | one | POLL_PART(OD_PART_SERVICE_DEPLOYMENTS)
-                                           : parts))
+                       (opt_service != NULL ? parts | one : parts) |
+                           POLL_PART(OD_PART_SERVICE_DEPLOYMENTS)))
         return OD_EXIT_ERROR;
     rc = report_stale(snap.world, POLL_PART(OD_PART_SERVICES));
     if (report_metric_errors(snap.world, opt_service) != OD_EXIT_OK)

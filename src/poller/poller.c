@@ -182,6 +182,12 @@ poller_set_rolling_deployments(struct od_poller *p, bool on)
     p->rolling_deployments = on;
 }
 
+void
+poller_set_all_service_deployments(struct od_poller *p, bool on)
+{
+    p->all_service_deployments = on;
+}
+
 bool
 poller_metrics_scoped(const struct od_poller *p)
 {

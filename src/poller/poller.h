@@ -78,6 +78,10 @@ bool poller_metrics_scoped(const struct od_poller *p);
 /* Ask the service deployments of ROLLING services too (the console asks only those of
  * BLUE_GREEN, LINEAR and CANARY services: a rolling one is in DescribeServices already). */
 void poller_set_rolling_deployments(struct od_poller *p, bool on);
+/* Ask the service deployments of every service, not only those metrics are scoped to (plain
+ * `ondeck status`: the services table's short form; ROLLING ones only with
+ * poller_set_rolling_deployments). */
+void poller_set_all_service_deployments(struct od_poller *p, bool on);
 /* Whether metrics are asked for every one of these services. */
 bool poller_metrics_cover(const struct od_poller *p, const char *const *names, size_t n);
 /* The one service whose Application Auto Scaling policies and latest activities are read

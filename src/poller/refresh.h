@@ -163,6 +163,7 @@ struct od_poller {
     size_t nmetric_services;
     bool metric_scoped;
     bool rolling_deployments; /* service deployments of ROLLING services too (status) */
+    bool all_service_deployments; /* of every service, not only the scoped ones */
     uint64_t throttles_seen[OD_SVC__COUNT];  /* aws->throttles_by_svc at the last refresh */
     struct refresh *current;
     bool again; /* a refresh was asked for while one ran */

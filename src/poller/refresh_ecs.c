@@ -306,15 +306,17 @@ service_deployment_list_done(struct refresh *r, struct job *j, const struct od_a
 }
 
 /* Service deployments only for the services asked for by name (those on screen, or status
- * --service), and in the console only for BLUE_GREEN, LINEAR and CANARY services: two calls
- * per service per refresh. */
+ * --service; every one for plain status), and, but for status --service, only for
+ * BLUE_GREEN, LINEAR and CANARY services: two calls per service per refresh. */
 static void
 fetch_service_deployment(struct refresh *r, const struct od_service *s, int depth)
 {
     struct job *j;
 
-    if (!refresh_want(r, OD_PART_SERVICE_DEPLOYMENTS) || !poller_metrics_scoped(r->p) ||
-        !poller_metric_service(r->p, s->name) || task_set_controlled(s))
+    if (!refresh_want(r, OD_PART_SERVICE_DEPLOYMENTS) || task_set_controlled(s))
+        return;
+    if (!r->p->all_service_deployments &&
+        (!poller_metrics_scoped(r->p) || !poller_metric_service(r->p, s->name)))
         return;
     if (!r->p->rolling_deployments &&
         (s->deployment_strategy == NULL || str_eq(s->deployment_strategy, "ROLLING")))

@@ -4,7 +4,7 @@
 # lists are read from the doc itself by tests/cli/json_doc_keys.py, so a key documented but
 # not printed (or printed under another name) fails here. Checked on the seeded world for
 # whoami, clusters, status (services, tasks, targets, alarms, distributions), distributions,
-# metrics, revisions and invalidations.
+# metrics, revisions, invalidations and deployments.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$ONDECK_SRCDIR/tests/lib/tap.sh"
 . "$ONDECK_SRCDIR/tests/lib/moto.sh"
@@ -65,6 +65,7 @@ check metrics "metrics --json (web, with a load balancer)" metrics --cluster pro
 check metrics "metrics --json (worker, no load balancer)" metrics --cluster prod --service worker
 check revisions "revisions --json" revisions --cluster prod --service web
 check invalidations "invalidations --json" invalidations --distribution "$DIST"
+check deployments "deployments --json" deployments --cluster prod --service web
 
 # The check would see a key gone or a null dropped: remove one of each from real output.
 "$PYTHON3" - "$TAP_TMPDIR/status-prod.json" "$TAP_TMPDIR/broken.json" <<'PY'

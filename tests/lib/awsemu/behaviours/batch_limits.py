@@ -14,6 +14,12 @@ LIMITS = [
      "clusters can have at most 100 items."),
     ("ecs", "DescribeContainerInstances", "containerInstances", 100, 400,
      "InvalidParameterException", "containerInstances can have at most 100 items."),
+    # The message in the form of ECS's other list limits (the API Reference gives the limit,
+    # "You can specify a maximum of 20 ARNs", not the error text).
+    ("ecs", "DescribeServiceDeployments", "serviceDeploymentArns", 20, 400,
+     "InvalidParameterException", "serviceDeploymentArns can have at most 20 items."),
+    ("ecs", "DescribeServiceRevisions", "serviceRevisionArns", 20, 400,
+     "InvalidParameterException", "serviceRevisionArns can have at most 20 items."),
     ("cloudwatch", "GetMetricData", "MetricDataQueries", 500, 400, "ValidationError",
      "The collection MetricDataQueries must not have a size greater than 500."),
     ("elbv2", "DescribeTargetGroups", "TargetGroupArns", 20, 400, "ValidationError",
@@ -26,7 +32,8 @@ LIMITS = [
 class BatchLimits(Behaviour):
     """AWS refuses a Describe call that names more resources than the operation takes at
     once: ECS DescribeServices 10 services, DescribeTasks, DescribeClusters and
-    DescribeContainerInstances 100, CloudWatch GetMetricData 500 queries, ELBv2
+    DescribeContainerInstances 100, DescribeServiceDeployments and DescribeServiceRevisions 20
+    ARNs, CloudWatch GetMetricData 500 queries, ELBv2
     DescribeTargetGroups and DescribeLoadBalancers 20 ARNs; the limits are in the API
     references' text, not in the botocore model's constraints, so botocore sends such a
     request. moto answers every one of them. The layer answers AWS's error (ECS
@@ -37,7 +44,8 @@ class BatchLimits(Behaviour):
     order = 20
     cite = ("ECS API Reference DescribeServices 'You may specify up to 10 services', "
             "DescribeTasks/DescribeContainerInstances 'A list of up to 100', DescribeClusters "
-            "'up to 100 cluster names'; CloudWatch API Reference GetMetricData 'A single "
+            "'up to 100 cluster names', DescribeServiceDeployments and DescribeServiceRevisions 'You "
+            "can specify a maximum of 20 ARNs'; CloudWatch API Reference GetMetricData 'A single "
             "GetMetricData call can include as many as 500 MetricDataQuery structures'; ELBv2 "
             "DescribeLoadBalancers 'You can specify up to 20 load balancers in a single call' "
             "(target groups likewise, ValidationError); botocore ecs-2014-11-13 and "

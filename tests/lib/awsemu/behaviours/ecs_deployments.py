@@ -252,8 +252,22 @@ class ServiceDeployments(Behaviour):
                            "service deployment started.", stoppedAt=self._now(),
                            finishedAt=self._now())
         if before is not None:
-            sources = [self._revision(call, before)]
+            sources = [self._running_revision(arn, before) or self._revision(call, before)]
         self._start(call, svc, sources, now=self._now())
+
+    def _running_revision(self, arn, before):
+        """The service revision the service runs: a service revision is created once, by the
+        deployment that targets it, and the next deployment names it as its source (ECS
+        Developer Guide, 'Amazon ECS service revisions'); after a rollback, the source the
+        deployment went back to. None when moto's service is no longer on it (changed behind
+        the layer's back)."""
+        if not self.order.get(arn):
+            return None
+        prev = self.deps[self.order[arn][-1]]
+        ra = prev["sources"][0] if prev["status"].startswith("ROLLBACK") and prev["sources"] \
+            else prev["target"]
+        rev = self.revs.get(ra)
+        return rev if rev and rev.get("taskDefinition") == before.get("taskDefinition") else None
 
     def _settled(self, call, svc):
         """One SUCCESSFUL deployment to the service's state (a service seeded behind the
@@ -572,6 +586,11 @@ class ServiceDeployments(Behaviour):
 
     def _op_ListServiceDeployments(self, call):
         p = call.params
+        # ECS API Reference, ListServiceDeployments maxResults: "This value can be between 1
+        # and 100" (the botocore model has no range for it).
+        if "maxResults" in p and not 1 <= p["maxResults"] <= 100:
+            raise AwsError(400, "InvalidParameterException",
+                           "maxResults must be between 1 and 100.")
         arn = self._service_arn(call)
         rows = []
         for darn in reversed(self.order.get(arn, [])):
