@@ -63,6 +63,10 @@
     X(EL_LOG_TIME, "log.time", "brightblack", "default", "", "dim")                                \
     X(EL_LOG_TAG, "log.tag", "cyan", "default", "", "")                                            \
     X(EL_LOG_MATCH, "log.match", "black", "#ffd75f", "", "reverse")                                \
+    X(EL_LOG_ERROR, "log.error", "#ff5f5f", "default", "bold", "bold")                             \
+    X(EL_LOG_WARN, "log.warn", "#ffaf00", "default", "", "underline")                              \
+    X(EL_LOG_INFO, "log.info", "#87d787", "default", "", "")                                       \
+    X(EL_LOG_DEBUG, "log.debug", "brightblack", "default", "", "dim")                              \
     X(EL_TOO_SMALL, "too-small", "#ffd75f", "default", "bold", "bold")
 
 enum ui_el {

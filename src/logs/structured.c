@@ -108,6 +108,14 @@ word_char(unsigned char c)
 enum log_level
 structured_plain_level(const char *text, size_t len)
 {
+    size_t at, n;
+
+    return structured_plain_level_at(text, len, &at, &n);
+}
+
+enum log_level
+structured_plain_level_at(const char *text, size_t len, size_t *at, size_t *n)
+{
     size_t scan = len < 120 ? len : 120; /* the level sits near the start; "no errors" later
                                           * in a sentence is not one */
 
@@ -127,18 +135,25 @@ structured_plain_level(const char *text, size_t len)
                 k++;
             for (e = k; e < len && word_char((unsigned char)text[e]); e++)
                 ;
-            if ((l = level_word(text + k, e - k)) != LOG_LEVEL_NONE)
+            if ((l = level_word(text + k, e - k)) != LOG_LEVEL_NONE) {
+                *at = k;
+                *n = e - k;
                 return l;
+            }
         } else {
             bool upper = true;
 
             for (size_t k = i; k < j && upper; k++)
                 upper = !islower((unsigned char)text[k]);
-            if (upper && (l = level_word(text + i, j - i)) != LOG_LEVEL_NONE)
+            if (upper && (l = level_word(text + i, j - i)) != LOG_LEVEL_NONE) {
+                *at = i;
+                *n = j - i;
                 return l;
+            }
         }
         i = j;
     }
+    *at = *n = 0;
     return LOG_LEVEL_NONE;
 }
 

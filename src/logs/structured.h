@@ -54,6 +54,8 @@ void structured_format(const char *text, size_t len, const struct structured_fie
 
 /* The level of a plain (non-JSON) line, LOG_LEVEL_NONE when it names none. */
 enum log_level structured_plain_level(const char *text, size_t len);
+/* The same, with where the level word is (*at, *n bytes of text; 0, 0 when none). */
+enum log_level structured_plain_level_at(const char *text, size_t len, size_t *at, size_t *n);
 /* "ERROR", "WARN"... ("" for NONE). */
 const char *structured_level_name(enum log_level l);
 
