@@ -119,8 +119,24 @@ append_plain(struct logbuf_entry *e, struct od_buf *out, const char *text, size_
     sanitize_append_capped(out, text, len, SANITIZE_LINE_MAX, NULL);
 }
 
+static void add(struct logbuf *b, int64_t time_ms, const char *tag, const char *text, size_t len,
+                bool group);
+
 void
 logbuf_add(struct logbuf *b, int64_t time_ms, const char *tag, const char *text, size_t len)
+{
+    add(b, time_ms, tag, text, len, true);
+}
+
+void
+logbuf_add_alone(struct logbuf *b, int64_t time_ms, const char *tag, const char *text,
+                 size_t len)
+{
+    add(b, time_ms, tag, text, len, false);
+}
+
+static void
+add(struct logbuf *b, int64_t time_ms, const char *tag, const char *text, size_t len, bool group)
 {
     struct logbuf_entry *e;
     struct od_buf out;
@@ -129,7 +145,7 @@ logbuf_add(struct logbuf *b, int64_t time_ms, const char *tag, const char *text,
     struct tm tm;
     size_t prefix;
 
-    if (text != NULL && add_continuation(b, tag, text, len))
+    if (group && text != NULL && add_continuation(b, tag, text, len))
         return;
     if (b->count == b->max) {
         /* Full: the oldest line goes. */

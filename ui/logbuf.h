@@ -50,6 +50,9 @@ void logbuf_free(struct logbuf *b);
 /* Append one line; text is raw bytes (len bytes, NUL allowed), made inert and capped. A
  * stack-trace continuation of the last line of the same tag goes into that line's entry. */
 void logbuf_add(struct logbuf *b, int64_t time_ms, const char *tag, const char *text, size_t len);
+/* The same, never taken as a continuation (a record of its own: an Insights row). */
+void logbuf_add_alone(struct logbuf *b, int64_t time_ms, const char *tag, const char *text,
+                      size_t len);
 /* Sequence numbers: valid ones are [logbuf_first(b), logbuf_end(b)). */
 uint64_t logbuf_first(const struct logbuf *b);
 uint64_t logbuf_end(const struct logbuf *b);

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "logs/insights_run.h"
 #include "ui/draw.h"
 #include "ui/logbuf.h"
 #include "ui/logs_glue.h"
@@ -41,6 +42,7 @@ struct logs_view {
     int page;
     struct logs_glue *glue;
     bool raw;                         /* J: JSON lines as they came */
+    struct insights_run *insights;    /* :insights, while it runs */
     struct structured_fields fields;  /* [logs] fields */
 };
 
@@ -53,13 +55,33 @@ view_logs_feed(struct view *v, const struct od_log_line *lines, size_t n)
         const struct od_log_line *l = &lines[i];
         size_t len = l->text_len != 0 ? l->text_len : (l->text != NULL ? strlen(l->text) : 0);
 
-        logbuf_add(&st->buf, l->time_ms, l->tag, l->text, len);
+        if (l->alone)
+            logbuf_add_alone(&st->buf, l->time_ms, l->tag, l->text, len);
+        else
+            logbuf_add(&st->buf, l->time_ms, l->tag, l->text, len);
         if (!st->follow || st->paused)
             st->unseen++;
     }
     if (st->anchor < logbuf_first(&st->buf))
         st->anchor = logbuf_first(&st->buf);
     ui_dirty(v->ui);
+}
+
+struct logs_glue *
+view_logs_glue(struct view *v)
+{
+    if (v == NULL || !str_eq(v->ops->name, "logs"))
+        return NULL;
+    return ((struct logs_view *)v->st)->glue;
+}
+
+void
+view_logs_set_insights(struct view *v, struct insights_run *run)
+{
+    struct logs_view *st = v->st;
+
+    insights_run_free(&st->insights);
+    st->insights = run;
 }
 
 void
@@ -532,6 +554,7 @@ destroy(struct view *v)
 {
     struct logs_view *st = v->st;
 
+    insights_run_free(&st->insights);
     logs_glue_stop(&st->glue);
     logbuf_free(&st->buf);
     structured_fields_clear(&st->fields);
