@@ -13,6 +13,7 @@
 
 #include "aws/logs_insights.h"
 #include "cli/cli.h"
+#include "logs/insights_run.h"
 #include "logs/since.h"
 #include "loop/signals.h"
 #include "util/buf.h"
@@ -27,21 +28,17 @@
 static const char *opt_since, *opt_start, *opt_end, *opt_limit, *opt_poll;
 static const char **opt_groups;
 
-enum query_phase { PH_STARTING, PH_POLLING, PH_STOPPING, PH_DONE };
+enum query_phase { PH_RUNNING, PH_STOPPING, PH_DONE };
 
 struct query_run {
     struct od_cli *cli;
+    struct insights_run *run;
     enum query_phase phase;
     bool done;
-    bool interrupted;
-    bool stop_after_start; /* interrupted before StartQuery answered */
-    char *query_id;
     const char *query;
     int64_t start_s, end_s;
-    uint64_t poll_ms, timer;
-    unsigned polls;
+    uint64_t poll_ms;
     int rc;
-    struct insights_results res;
 };
 
 static const struct od_opt *
@@ -67,12 +64,6 @@ static void
 say(const char *text)
 {
     fprintf(stderr, "ondeck: query: %s\n", text);
-}
-
-static void
-say_error(struct query_run *r, const char *what, const struct od_error *err)
-{
-    cli_print_error(r->cli, what, err);
 }
 
 /* ---- output ---------------------------------------------------------------------------- */
@@ -250,9 +241,8 @@ json_str_member(struct od_buf *b, const char *key, const char *v, size_t len)
 }
 
 static void
-print_json(const struct query_run *r)
+print_json(const struct query_run *r, const struct insights_results *res)
 {
-    const struct insights_results *res = &r->res;
     const char **cols = NULL;
     size_t ncols = collect_fields(res, &cols, true);
     struct od_buf b;
@@ -260,8 +250,8 @@ print_json(const struct query_run *r)
 
     buf_init(&b, 0);
     buf_puts(&b, "{");
-    json_str_member(&b, "queryId", r->query_id != NULL ? r->query_id : "",
-                    r->query_id != NULL ? strlen(r->query_id) : 0);
+    json_str_member(&b, "queryId", insights_run_query_id(r->run),
+                    strlen(insights_run_query_id(r->run)));
     buf_putc(&b, ',');
     json_str_member(&b, "status", status, strlen(status));
     buf_putc(&b, ',');
@@ -307,66 +297,14 @@ print_json(const struct query_run *r)
     free(cols);
 }
 
-/* ---- the query's life ------------------------------------------------------------------ */
-
-static void poll_results(void *ud);
+/* ---- the query's life (logs/insights_run.c) -------------------------------------------- */
 
 static void
 finish(struct query_run *r, int rc)
 {
-    loop_timer_cancel(r->cli->loop, r->timer);
-    r->timer = 0;
     r->rc = rc;
     r->phase = PH_DONE;
     r->done = true;
-}
-
-static void
-on_stopped(const struct od_aws_response *resp, const struct od_error *err, void *ud)
-{
-    struct query_run *r = ud;
-    bool ok = false;
-
-    /* An error here mostly means the query ended meanwhile ("not running"): nothing is left
-     * running either way, but say what AWS said. */
-    if (err != NULL && err->err != OD_OK)
-        say_error(r, "query: StopQuery", err);
-    else if (resp != NULL)
-        insights_decode_stop_query(resp->body, resp->body_len, &ok, NULL);
-    if (r->interrupted)
-        say(ok ? "interrupted; the query was stopped (StopQuery)"
-               : "interrupted; StopQuery did not confirm the stop");
-    finish(r, OD_EXIT_ERROR);
-}
-
-/* Stop the query on AWS's side before leaving. */
-static void
-stop_query(struct query_run *r)
-{
-    struct od_error err = {0};
-    char *body;
-
-    loop_timer_cancel(r->cli->loop, r->timer);
-    r->timer = 0;
-    if (r->query_id == NULL) {
-        finish(r, OD_EXIT_ERROR);
-        return;
-    }
-    r->phase = PH_STOPPING;
-    body = insights_body_query_id(r->query_id);
-    if (aws_call_json(r->cli->aws, OD_SVC_LOGS, "StopQuery", body, 0, on_stopped, r, &err) !=
-        OD_OK) {
-        say_error(r, "query: StopQuery", &err);
-        od_error_clear(&err);
-        finish(r, OD_EXIT_ERROR);
-    }
-    free(body);
-}
-
-static void
-schedule_poll(struct query_run *r)
-{
-    r->timer = loop_timer_add(r->cli->loop, r->poll_ms, poll_results, r);
 }
 
 static void
@@ -380,14 +318,13 @@ say_status(const char *word)
 
 /* The query ended: print what it gave, say how it ended. */
 static void
-ended(struct query_run *r)
+ended(struct query_run *r, const struct insights_results *res)
 {
-    const struct insights_results *res = &r->res;
     bool json = cli_json(r->cli);
     int rc = OD_EXIT_ERROR;
 
     if (json)
-        print_json(r);
+        print_json(r, res);
     else
         print_table(res);
     fflush(stdout);
@@ -421,73 +358,37 @@ ended(struct query_run *r)
 }
 
 static void
-on_results(const struct od_aws_response *resp, const struct od_error *err, void *ud)
+on_query(const struct insights_results *res, const struct od_error *err, bool done, void *ud)
 {
     struct query_run *r = ud;
-    struct od_error perr = {0};
 
-    if (r->phase != PH_POLLING)
-        return; /* stopping or done: this answer no longer matters */
+    if (!done)
+        return; /* partial rows while Running: only the final answer is printed */
     if (err != NULL && err->err != OD_OK) {
-        say_error(r, "query: GetQueryResults", err);
-        stop_query(r);
-        return;
-    }
-    r->polls++;
-    insights_results_clear(&r->res);
-    if (insights_decode_results(resp->body, resp->body_len, &r->res, &perr) != OD_OK) {
-        say_error(r, "query: GetQueryResults", &perr);
-        od_error_clear(&perr);
-        stop_query(r);
-        return;
-    }
-    if (insights_status_pending(r->res.status)) {
-        schedule_poll(r); /* partial rows while Running: only the final answer is printed */
-        return;
-    }
-    ended(r);
-}
+        /* The run has sent StopQuery if the query may still be running; run_query waits
+         * for the calls in flight before it returns. */
+        char *what = xasprintf("query: %s", insights_run_failed_op(r->run));
 
-static void
-poll_results(void *ud)
-{
-    struct query_run *r = ud;
-    struct od_error err = {0};
-    char *body = insights_body_query_id(r->query_id);
-
-    r->timer = 0;
-    if (aws_call_json(r->cli->aws, OD_SVC_LOGS, "GetQueryResults", body, 0, on_results, r,
-                      &err) != OD_OK) {
-        say_error(r, "query: GetQueryResults", &err);
-        od_error_clear(&err);
-        stop_query(r);
-    }
-    free(body);
-}
-
-static void
-on_started(const struct od_aws_response *resp, const struct od_error *err, void *ud)
-{
-    struct query_run *r = ud;
-    struct od_error perr = {0};
-
-    if (err != NULL && err->err != OD_OK) {
-        say_error(r, "query: StartQuery", err);
+        cli_print_error(r->cli, what, err);
+        free(what);
         finish(r, OD_EXIT_ERROR);
         return;
     }
-    if (insights_decode_start_query(resp->body, resp->body_len, &r->query_id, &perr) != OD_OK) {
-        say_error(r, "query: StartQuery", &perr);
-        od_error_clear(&perr);
-        finish(r, OD_EXIT_ERROR);
-        return;
-    }
-    if (r->stop_after_start) {
-        stop_query(r);
-        return;
-    }
-    r->phase = PH_POLLING;
-    schedule_poll(r);
+    ended(r, res);
+}
+
+static void
+on_stopped(bool stopped, const struct od_error *err, void *ud)
+{
+    struct query_run *r = ud;
+
+    /* An error here mostly means the query ended meanwhile ("not running"): nothing is left
+     * running either way, but say what AWS said. */
+    if (err != NULL)
+        cli_print_error(r->cli, "query: StopQuery", err);
+    say(stopped ? "interrupted; the query was stopped (StopQuery)"
+                : "interrupted; StopQuery did not confirm the stop");
+    finish(r, OD_EXIT_ERROR);
 }
 
 static void
@@ -496,16 +397,14 @@ on_signal(int signo, void *ud)
     struct query_run *r = ud;
 
     (void)signo;
-    r->interrupted = true;
     switch (r->phase) {
-    case PH_STARTING:
-        r->stop_after_start = true; /* its id is not known yet */
+    case PH_RUNNING:
+        r->phase = PH_STOPPING;
+        if (!insights_run_stop(r->run, on_stopped, r))
+            finish(r, OD_EXIT_ERROR);
         break;
-    case PH_POLLING:
-        stop_query(r);
-        break;
-    case PH_STOPPING: /* a second Ctrl-C: stop waiting for StopQuery's answer */
-        say("interrupted again; not waiting for StopQuery's answer");
+    case PH_STOPPING: /* a second Ctrl-C: leave as soon as StopQuery is answered */
+        say("interrupted again; leaving once StopQuery is answered (Ctrl-C again quits now)");
         finish(r, OD_EXIT_ERROR);
         break;
     case PH_DONE:
@@ -581,11 +480,10 @@ static int
 run_query(struct od_cli *cli)
 {
     struct query_run r = {0};
-    struct insights_start_req req = {0};
+    struct insights_run_opts o = {0};
     struct od_error err = {0};
     long limit;
     size_t ngroups = 0;
-    char *body;
     int rc = check_args(cli, &r, &limit);
 
     if (rc != OD_EXIT_OK)
@@ -605,29 +503,26 @@ run_query(struct od_cli *cli)
     signals_on(SIGTERM, on_signal, &r);
     signal(SIGPIPE, SIG_IGN);
 
-    req.groups = opt_groups;
-    req.ngroups = ngroups;
-    req.start_s = r.start_s;
-    req.end_s = r.end_s;
-    req.query = r.query;
-    req.limit = (int)limit;
-    body = insights_body_start_query(&req);
-    /* Not retried unless AWS provably did not take it: a second StartQuery is a second
-     * query scanning (and billing) the same logs. */
-    if (aws_call_json(cli->aws, OD_SVC_LOGS, "StartQuery", body, OD_CALL_MUTATES, on_started, &r,
-                      &err) != OD_OK) {
+    o.groups = opt_groups;
+    o.ngroups = ngroups;
+    o.start_s = r.start_s;
+    o.end_s = r.end_s;
+    o.query = r.query;
+    o.limit = (int)limit;
+    o.poll_ms = r.poll_ms;
+    r.run = insights_run_start(cli->aws, &o, on_query, &r, &err);
+    if (r.run == NULL) {
         cli_print_error(cli, "query: StartQuery", &err);
         od_error_clear(&err);
         finish(&r, OD_EXIT_ERROR);
     }
-    free(body);
     loop_run_until(cli->loop, &r.done);
 
-    loop_timer_cancel(cli->loop, r.timer);
-    aws_cancel_ud(cli->aws, &r);
     signals_uninstall();
-    insights_results_clear(&r.res);
-    free(r.query_id);
+    insights_run_free(&r.run);
+    /* A StopQuery the run sent on its way out (a failed poll, or a Ctrl-C that did not wait
+     * for the answer) goes out before the process does. */
+    aws_wait_idle(cli->aws);
     free(opt_groups);
     opt_groups = NULL;
     return r.rc;

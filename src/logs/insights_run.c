@@ -16,6 +16,11 @@ struct insights_run {
     bool starting;  /* StartQuery in flight */
     bool ended;     /* the final callback ran */
     bool orphan;    /* freed while StartQuery was in flight: stop the query it starts */
+    bool stop_on_start; /* insights_run_stop while StartQuery was in flight */
+    bool stop_in_flight; /* a waited StopQuery has not answered yet */
+    const char *failed_op; /* the call that ended the run with an error */
+    insights_stop_cb stop_cb;
+    void *stop_ud;
     struct insights_results res;
 };
 
@@ -43,9 +48,64 @@ send_stop(struct od_aws *aws, const char *query_id)
 }
 
 static void
-end_with(struct insights_run *r, const struct od_error *err)
+on_stopped(const struct od_aws_response *resp, const struct od_error *err, void *ud)
+{
+    struct insights_run *r = ud;
+    bool ok = false;
+
+    r->stop_in_flight = false;
+    if (r->orphan) { /* freed meanwhile: the StopQuery went out, nobody waits for it */
+        insights_results_clear(&r->res);
+        free(r->query_id);
+        free(r);
+        return;
+    }
+    if ((err == NULL || err->err == OD_OK) && resp != NULL)
+        insights_decode_stop_query(resp->body, resp->body_len, &ok, NULL);
+    r->stop_cb(ok, err != NULL && err->err != OD_OK ? err : NULL, r->stop_ud);
+}
+
+/* StopQuery, answered to the run's stop callback. */
+static void
+send_stop_waited(struct insights_run *r)
+{
+    char *body = insights_body_query_id(r->query_id);
+    struct od_error err = {0};
+
+    if (aws_call_json(r->aws, OD_SVC_LOGS, "StopQuery", body, 0, on_stopped, r, &err) != OD_OK) {
+        r->stop_cb(false, &err, r->stop_ud);
+        od_error_clear(&err);
+    } else {
+        r->stop_in_flight = true;
+    }
+    free(body);
+}
+
+bool
+insights_run_stop(struct insights_run *r, insights_stop_cb done, void *ud)
+{
+    if (r == NULL || r->ended)
+        return false;
+    r->ended = true; /* no results callback from now on, and free sends nothing more */
+    r->stop_cb = done;
+    r->stop_ud = ud;
+    if (r->timer != 0)
+        loop_timer_cancel(r->aws->loop, r->timer);
+    r->timer = 0;
+    if (r->starting) {
+        r->stop_on_start = true; /* on_started sends it with the id */
+        return true;
+    }
+    aws_cancel_ud(r->aws, r); /* a GetQueryResults in flight no longer matters */
+    send_stop_waited(r);
+    return true;
+}
+
+static void
+end_with(struct insights_run *r, const char *op, const struct od_error *err)
 {
     r->ended = true;
+    r->failed_op = err != NULL ? op : NULL;
     r->cb(&r->res, err, true, r->ud);
 }
 
@@ -59,13 +119,13 @@ on_results(const struct od_aws_response *resp, const struct od_error *err, void 
 
     if (err != NULL && err->err != OD_OK) {
         send_stop(r->aws, r->query_id); /* it may still be running: do not leave it */
-        end_with(r, err);
+        end_with(r, "GetQueryResults", err);
         return;
     }
     insights_results_clear(&r->res);
     if (insights_decode_results(resp->body, resp->body_len, &r->res, &perr) != OD_OK) {
         send_stop(r->aws, r->query_id);
-        end_with(r, &perr);
+        end_with(r, "GetQueryResults", &perr);
         od_error_clear(&perr);
         return;
     }
@@ -74,7 +134,7 @@ on_results(const struct od_aws_response *resp, const struct od_error *err, void 
         r->timer = loop_timer_add(r->aws->loop, r->poll_ms, poll_now, r);
         return;
     }
-    end_with(r, NULL);
+    end_with(r, "GetQueryResults", NULL);
 }
 
 static void
@@ -88,7 +148,7 @@ poll_now(void *ud)
     if (aws_call_json(r->aws, OD_SVC_LOGS, "GetQueryResults", body, 0, on_results, r, &err) !=
         OD_OK) {
         send_stop(r->aws, r->query_id);
-        end_with(r, &err);
+        end_with(r, "GetQueryResults", &err);
         od_error_clear(&err);
     }
     free(body);
@@ -109,12 +169,23 @@ on_started(const struct od_aws_response *resp, const struct od_error *err, void 
         free(r);
         return;
     }
+    if (r->stop_on_start) {
+        if (err != NULL && err->err != OD_OK)
+            r->stop_cb(false, err, r->stop_ud); /* nothing was started */
+        else if (insights_decode_start_query(resp->body, resp->body_len, &r->query_id, &perr) ==
+                 OD_OK)
+            send_stop_waited(r);
+        else
+            r->stop_cb(false, &perr, r->stop_ud);
+        od_error_clear(&perr);
+        return;
+    }
     if (err != NULL && err->err != OD_OK) {
-        end_with(r, err);
+        end_with(r, "StartQuery", err);
         return;
     }
     if (insights_decode_start_query(resp->body, resp->body_len, &r->query_id, &perr) != OD_OK) {
-        end_with(r, &perr);
+        end_with(r, "StartQuery", &perr);
         od_error_clear(&perr);
         return;
     }
@@ -152,6 +223,18 @@ insights_run_start(struct od_aws *aws, const struct insights_run_opts *o, insigh
     return r;
 }
 
+const char *
+insights_run_failed_op(const struct insights_run *r)
+{
+    return r != NULL && r->failed_op != NULL ? r->failed_op : "";
+}
+
+const char *
+insights_run_query_id(const struct insights_run *r)
+{
+    return r != NULL && r->query_id != NULL ? r->query_id : "";
+}
+
 void
 insights_run_free(struct insights_run **rp)
 {
@@ -162,8 +245,10 @@ insights_run_free(struct insights_run **rp)
     *rp = NULL;
     if (r->timer != 0)
         loop_timer_cancel(r->aws->loop, r->timer);
-    if (r->starting) {
-        r->orphan = true; /* on_started stops what it started, then frees */
+    if (r->starting || r->stop_in_flight) {
+        /* on_started stops what it started, on_stopped lets the StopQuery finish; then
+         * they free it. */
+        r->orphan = true;
         return;
     }
     aws_cancel_ud(r->aws, r);

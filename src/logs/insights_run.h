@@ -32,6 +32,19 @@ struct insights_run_opts {
 /* NULL with err set when the call could not be started. */
 struct insights_run *insights_run_start(struct od_aws *aws, const struct insights_run_opts *o,
                                         insights_run_cb cb, void *ud, struct od_error *err);
+/* After insights_run_stop: stopped says AWS confirmed (StopQuery's success); err is its
+ * error (mostly "not running": the query ended meanwhile). */
+typedef void (*insights_stop_cb)(bool stopped, const struct od_error *err, void *ud);
+
+/* Stop a query that may still run and say when AWS answered (the CLI waits for that before
+ * it exits). No results callback comes after it. A run whose StartQuery is still in flight
+ * stops the query once its id arrives. False (and no callback) when there is nothing to
+ * stop: the final callback already ran. */
+bool insights_run_stop(struct insights_run *r, insights_stop_cb done, void *ud);
+/* The call whose error ended the run ("StartQuery", "GetQueryResults"; "" otherwise). */
+const char *insights_run_failed_op(const struct insights_run *r);
+/* The query's id ("" until StartQuery answered). */
+const char *insights_run_query_id(const struct insights_run *r);
 /* Stop (StopQuery when it may still run) and free; no callback after it. NULL is fine. */
 void insights_run_free(struct insights_run **rp);
 

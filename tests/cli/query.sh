@@ -108,6 +108,24 @@ tap_is "$(ops StopQuery)" 1 "StopQuery sent once"
 tap_is "$(emu logs-insights:stopped)" 1 "and it stopped the running query"
 tap_like "$(cat "$TAP_TMPDIR/err")" "interrupted; the query was stopped \\(StopQuery\\)" "it says so"
 
+# GetQueryResults failing for good (HTTP 500 after the retries): the query is stopped too.
+proxy_config '{"emu": {"logs-insights": {"scheduled_polls": 1, "running_polls": 100000, "outcome": "Complete"}}, "fault_500": 1.0, "only": "GetQueryResults"}' >/dev/null
+proxy_reset
+"$ONDECK" query --log-group /ecs/web --since 1h --poll-interval 100ms "$Q" \
+    >"$TAP_TMPDIR/out" 2>"$TAP_TMPDIR/err"
+tap_is $? 1 "GetQueryResults failing for good: exit 1"
+tap_like "$(cat "$TAP_TMPDIR/err")" "ondeck: query: GetQueryResults: " "it says which call failed"
+tap_is "$(ops StopQuery)" 1 "and the query it leaves is stopped (one StopQuery)"
+tap_is "$(emu logs-insights:stopped)" 1 "while it was running"
+proxy_config '{"fault_500": 0, "only": null}' >/dev/null
+
+# A policy without logs:StartQuery: AWS's AccessDeniedException, nothing started.
+proxy_config '{"emu": {"iam": {"allow": ["logs:FilterLogEvents", "logs:GetQueryResults", "logs:StopQuery"]}}}' >/dev/null
+"$ONDECK" query --log-group /ecs/web --since 1h "$Q" >/dev/null 2>"$TAP_TMPDIR/err"
+tap_is $? 1 "no logs:StartQuery permission: exit 1"
+tap_like "$(cat "$TAP_TMPDIR/err")" "AccessDenied" "with AWS's refusal"
+proxy_config '{"emu": {"iam": {"allow": ["*"]}}}' >/dev/null
+
 # StopQuery on a query that ended: AWS's error (the layer, straight through boto3).
 fast Complete
 got=$("$PYTHON3" - "$PROXY_URL" <<'EOF'
