@@ -134,7 +134,8 @@ run_insights(struct ui *ui, const char *rest)
     int64_t now = (clock_wall_ms() + clock_skew_ms()) / 1000;
 
     if (glue == NULL) {
-        ui_error(ui, "insights: open the logs of a service or task first (l), then :insights QUERY");
+        ui_error(ui, "insights: open the logs of a service or task first (l), then "
+                     ":insights QUERY");
         return;
     }
     if (str_empty(rest)) {

@@ -190,6 +190,25 @@ append_value(struct od_buf *raw, const cJSON *v, size_t cap)
     }
 }
 
+/* What may follow the object: white space, and the line end a logger wrote (raw, or as the
+ * pane's inert "\x0a" / "\x0d" when it was made inert before). */
+static bool
+only_line_end(const char *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')
+            i++;
+        else if (n - i >= 4 &&
+                 (memcmp(s + i, "\\x0a", 4) == 0 || memcmp(s + i, "\\x0d", 4) == 0))
+            i += 4;
+        else
+            return false;
+    }
+    return true;
+}
+
 static bool
 format_json(const char *text, size_t len, const struct structured_fields *f, struct od_buf *raw,
             struct structured_info *info)
@@ -197,15 +216,16 @@ format_json(const char *text, size_t len, const struct structured_fields *f, str
     size_t i = 0;
     cJSON *o;
     const cJSON *lv, *msg;
+    const char *end = NULL;
 
     while (i < len && (text[i] == ' ' || text[i] == '\t'))
         i++;
     if (i >= len || text[i] != '{' || len > STRUCTURED_MAX_JSON || memchr(text, '\0', len))
         return false;
-    o = cJSON_ParseWithLength(text, len);
-    if (o == NULL || !cJSON_IsObject(o)) {
+    o = cJSON_ParseWithLengthOpts(text, len, &end, false);
+    if (o == NULL || !cJSON_IsObject(o) || !only_line_end(end, (size_t)(text + len - end))) {
         cJSON_Delete(o);
-        return false;
+        return false; /* "{...} and more" is not a record: shown as it came */
     }
     lv = first_member(o, level_keys, sizeof level_keys / sizeof level_keys[0]);
     msg = first_member(o, msg_keys, sizeof msg_keys / sizeof msg_keys[0]);

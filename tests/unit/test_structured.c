@@ -103,6 +103,15 @@ test_json(void)
     s = fmt(LIT("{\"level\":\"info\",\"msg\":\"cut"), &in);
     CHECK_STR(s, "{\"level\":\"info\",\"msg\":\"cut", "broken JSON: the raw line");
     free(s);
+    s = fmt(LIT("{\"level\":\"info\",\"msg\":\"m\"}\n"), &in);
+    CHECK(in.json && strcmp(s, "INFO m") == 0, "a trailing newline is the line's end");
+    free(s);
+    s = fmt(LIT("{\"level\":\"info\",\"msg\":\"m\"}\\x0d\\x0a"), &in);
+    CHECK(in.json && strcmp(s, "INFO m") == 0, "and so is one already made inert (\\x0d\\x0a)");
+    free(s);
+    s = fmt(LIT("{\"level\":\"info\",\"msg\":\"m\"} and more"), &in);
+    CHECK(!in.json, "text after the object: not a record, shown raw");
+    free(s);
     s = fmt(LIT("[1,2]"), &in);
     CHECK(!in.json, "an array is not a record");
     free(s);
