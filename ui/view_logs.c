@@ -85,6 +85,13 @@ view_logs_set_insights(struct view *v, struct insights_run *run)
 }
 
 void
+view_logs_stop_insights(struct view *v)
+{
+    if (v != NULL && str_eq(v->ops->name, "logs"))
+        insights_run_free(&((struct logs_view *)v->st)->insights);
+}
+
+void
 view_logs_set_status(struct view *v, const char *status, bool error)
 {
     struct logs_view *st = v->st;

@@ -33,6 +33,9 @@ struct logs_glue *view_logs_glue(struct view *v);
 /* Hand the pane a running Logs Insights query (:insights): it is freed (and stopped) with
  * the pane or when the next one replaces it. */
 void view_logs_set_insights(struct view *v, struct insights_run *run);
+/* Stop the pane's Logs Insights query, if any (the console, before it drains its calls at
+ * exit); harmless for any other view. */
+void view_logs_stop_insights(struct view *v);
 /* A short status shown in the pane's title line ("following 3 streams", an error...). */
 void view_logs_set_status(struct view *v, const char *status, bool error);
 

@@ -127,12 +127,33 @@ tmux_send ':'
 tmux_type 'insights'
 tmux_send Enter
 wait_ok 'insights: say the query' ":insights without a query says what it wants"
+stops() { proxy_stats | "$PYTHON3" -c 'import json,sys; print(json.load(sys.stdin)["by_operation"].get("logs:StopQuery", 0))'; }
+running() { proxy_stats | "$PYTHON3" -c 'import json,sys; print(json.load(sys.stdin)["emu"].get("logs-insights:status:Running", 0))'; }
+# A query still running when the pane closes is stopped.
+proxy_config '{"emu": {"logs-insights": {"scheduled_polls": 1, "running_polls": 100000, "outcome": "Complete"}}}' >/dev/null
+proxy_reset
+tmux_send ':'
+tmux_type 'insights fields @message'
+tmux_send Enter
+wait_ok 'insights: Running' "a long query is running" 15
 tmux_send q
 tmux_send ':'
 tmux_type 'insights fields @message'
 tmux_send Enter
 wait_ok 'insights: open the logs of a service or task first' ":insights outside a logs pane says where it works"
+for _ in $(seq 50); do [ "$(stops)" -ge 1 ] && break; sleep 0.1; done
+tap_is "$(stops)" 1 "closing the pane stopped its running query (one StopQuery)"
+tap_is "$(proxy_stats | "$PYTHON3" -c 'import json,sys; print(json.load(sys.stdin)["emu"].get("logs-insights:stopped", 0))')" 1 \
+    "and the layer saw it stop a running query"
+# Quitting the console while a pane's query runs stops it too.
+tmux_send l
+wait_ok 'live · 4 streams' "the pane again" 15
+tmux_send ':'
+tmux_type 'insights fields @message'
+tmux_send Enter
+wait_ok 'insights: Running' "another long query is running" 15
 
 tmux_send C-c
 tap_is "$(tmux_wait_exit 5)" 0 "the console exits 0"
+tap_is "$(stops)" 2 "quitting stopped the query the pane still ran"
 tap_done
