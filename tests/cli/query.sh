@@ -108,6 +108,23 @@ tap_is "$(ops StopQuery)" 1 "StopQuery sent once"
 tap_is "$(emu logs-insights:stopped)" 1 "and it stopped the running query"
 tap_like "$(cat "$TAP_TMPDIR/err")" "interrupted; the query was stopped \\(StopQuery\\)" "it says so"
 
+# Ctrl-C before StartQuery has answered (its answer held 1.5 s at the proxy): the query is
+# stopped as soon as its id arrives.
+proxy_config '{"delay_ms": 1500, "only": "StartQuery"}' >/dev/null
+proxy_reset
+"$ONDECK" query --log-group /ecs/web --since 1h --poll-interval 100ms "$Q" \
+    >"$TAP_TMPDIR/out" 2>"$TAP_TMPDIR/err" &
+pid=$!
+for _ in $(seq 50); do [ "$(proxy_stats | "$PYTHON3" -c 'import json,sys; print(json.load(sys.stdin)["requests"])')" -ge 1 ] && break; sleep 0.05; done
+sleep 0.3
+kill -INT "$pid"
+wait "$pid"
+tap_is $? 1 "interrupted before StartQuery answered: exit 1"
+tap_is "$(ops GetQueryResults)" 0 "no poll was sent"
+tap_is "$(ops StopQuery)" 1 "the query was stopped once its id came"
+tap_is "$(emu logs-insights:stopped)" 1 "while it was still to run"
+proxy_config '{"delay_ms": 0, "only": null}' >/dev/null
+
 # GetQueryResults failing for good (HTTP 500 after the retries): the query is stopped too.
 proxy_config '{"emu": {"logs-insights": {"scheduled_polls": 1, "running_polls": 100000, "outcome": "Complete"}}, "fault_500": 1.0, "only": "GetQueryResults"}' >/dev/null
 proxy_reset
