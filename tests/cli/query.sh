@@ -2,8 +2,10 @@
 # ondeck query (CloudWatch Logs Insights) against moto and the logs-insights behaviour: what
 # moto runs (fields, sort, limit) gives real rows as a table and as --json, with the query's
 # statistics; the query goes Scheduled -> Running -> its end, and each end (Complete,
-# Failed, Cancelled, Timeout, Unknown) has its message and exit code; Ctrl-C while it runs
-# sends StopQuery (counted at the proxy) and exits 1; hostile log text stays inert; usage.
+# Failed, Cancelled, Timeout, Unknown) has its message and exit code; Ctrl-C while it runs,
+# or before StartQuery answered, sends StopQuery (counted at the proxy) and exits 1, as does
+# a GetQueryResults failing for good; a missing permission; StopQuery on an ended query and
+# an unknown id refused as AWS does; hostile log text stays inert; usage.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$ONDECK_SRCDIR/tests/lib/tap.sh"
 . "$ONDECK_SRCDIR/tests/lib/moto.sh"
