@@ -6,6 +6,7 @@ the byte meter, seeds the worlds, and calls these subcommands; each prints one J
   bench.py status  --cluster C --runs N            cold `ondeck status --json --stats` runs
   bench.py cli     --cluster C --budget S --sample N   bench/cli_gather.sh, sampled if needed
   bench.py logs    --events N                       log follow: ondeck vs the AWS CLI
+  bench.py logs-multi --events N --sources "1 4"    one pass over 1 vs k log groups at once
   bench.py console --cluster C --idle S --presses N the console in tmux: idle CPU/RSS, keys
   bench.py report  --results DIR --out FILE         the table (stdout) and doc/performance.md
 
@@ -484,6 +485,67 @@ def cmd_logs(args):
     emit(res)
 
 
+# -- several sources -------------------------------------------------------------------------
+
+def seed_multi(n, k, now_ms):
+    """n events over k groups (/bench/multi-K-I, two streams each), interleaved in time."""
+    import boto3
+    from botocore.config import Config
+    c = boto3.client("logs", endpoint_url=os.environ["MOTO_URL"], region_name="us-east-1",
+                     aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],
+                     aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"],
+                     config=Config(disable_request_compression=True))
+    groups = [f"/bench/multi-{k}-{g}" for g in range(k)]
+    per = {(g, s): [] for g in range(k) for s in range(2)}
+    pad = "x" * 60
+    for i in range(n):
+        # Event i goes to group i % k: the groups' events alternate in time.
+        g, s = i % k, (i // k) % 2
+        per[(g, s)].append({"timestamp": now_ms - 120000 + (i * 120000) // n,
+                            "message": f"bench-event {i:08d} {pad}"})
+    for g, name in enumerate(groups):
+        try:
+            c.create_log_group(logGroupName=name)
+        except c.exceptions.ResourceAlreadyExistsException:
+            pass
+        for s in range(2):
+            stream = f"bench/app/multi-{s}"
+            try:
+                c.create_log_stream(logGroupName=name, logStreamName=stream)
+            except c.exceptions.ResourceAlreadyExistsException:
+                pass
+            evs = per[(g, s)]
+            for j in range(0, len(evs), 5000):
+                c.put_log_events(logGroupName=name, logStreamName=stream,
+                                 logEvents=evs[j:j + 5000])
+    return groups
+
+
+def cmd_logs_multi(args):
+    """One `ondeck logs` pass over the same number of events in 1 or k log groups: the cost
+    of merging several sources into one ordered stream (lines/s and CPU)."""
+    res = {"events": args.events, "rows": []}
+    now_ms = int(time.time() * 1000)
+    for k in [int(x) for x in args.sources.split()]:
+        groups = seed_multi(args.events, k, now_ms)
+        argv = [ondeck(), "logs", "--since", "10m"]
+        for g in groups:
+            argv += ["--log-group", g]
+        best = None
+        for _ in range(args.runs):
+            rc, wall, cpu, rss, text, err = run_timed(argv)
+            seqs = [int(m.group(1)) for m in SEQ_RE.finditer(text.encode())]
+            row = {"sources": k, "rc": rc, "wall": wall, "cpu": cpu, "rss_kb": rss,
+                   "lines": len(seqs), "lost": args.events - len(set(seqs)),
+                   "duplicates": len(seqs) - len(set(seqs)),
+                   "in_order": seqs == sorted(seqs),
+                   "lines_s": len(seqs) / max(wall, 1e-6), "stderr": err[-300:]}
+            if best is None or row["wall"] < best["wall"]:
+                best = row
+        res["rows"].append(best)
+    emit(res)
+
+
 # -- console ----------------------------------------------------------------------------------
 
 class Tmux:
@@ -713,6 +775,10 @@ def main():
     s.add_argument("--timeout", type=float, default=300.0)
     s.add_argument("--live-timeout", type=float, default=30.0,
                    help="how long to wait for the live events (several poll intervals)")
+    s = sub.add_parser("logs-multi")
+    s.add_argument("--events", type=int, default=20000)
+    s.add_argument("--sources", default="1 4")
+    s.add_argument("--runs", type=int, default=1)
     s = sub.add_parser("console")
     s.add_argument("--cluster", default="prod")
     s.add_argument("--idle", type=float, default=60.0)
@@ -727,7 +793,7 @@ def main():
         import report
         return report.main(args.results, args.out)
     {"sysinfo": cmd_sysinfo, "status": cmd_status, "cli": cmd_cli, "logs": cmd_logs,
-     "console": cmd_console}[args.cmd](args)
+     "logs-multi": cmd_logs_multi, "console": cmd_console}[args.cmd](args)
     return 0
 
 

@@ -100,6 +100,7 @@ class Report:
                 "cli": load(os.path.join(results, f"cli-{n}.json")),
             })
         self.logs = load(os.path.join(results, "logs.json"))
+        self.logs_multi = load(os.path.join(results, "logs-multi.json"))
         cons = sorted(glob.glob(os.path.join(results, "console-*.json")))
         self.console = load(cons[-1]) if cons else None
         self.console_n = int(os.path.basename(cons[-1])[8:-5]) if cons else None
@@ -171,6 +172,12 @@ class Report:
                             else "not available"))
         else:
             lines.append("logs: not measured")
+        for r in (self.logs_multi or {}).get("rows", []):
+            lines.append(f"logs, {r['sources']} source{'s' if r['sources'] != 1 else ''}: "
+                         f"{r['lines_s']:,.0f} lines/s, CPU {r['cpu']:.2f} s "
+                         f"({r['lines']}/{self.logs_multi['events']} printed, {r['lost']} lost, "
+                         f"{r['duplicates']} repeated, "
+                         f"{'in order' if r['in_order'] else 'OUT OF ORDER'})")
         return "\n".join(lines)
 
     # -- markdown ---------------------------------------------------------------------------
@@ -226,6 +233,7 @@ class Report:
         self.md_cost(a)
         self.md_console(a)
         self.md_logs(a)
+        self.md_logs_multi(a)
         self.md_targets(a)
         return "\n".join(md) + "\n"
 
@@ -405,6 +413,35 @@ class Report:
           f"available here: {cli.get('tail_available', 'n/a')}), so the CLI figure is one "
           "`filter-log-events` run that pages through the same events — what `tail --follow` "
           "repeats every 5 s.")
+        a("")
+
+    def md_logs_multi(self, a):
+        a("## Several sources in one stream")
+        a("")
+        lm = self.logs_multi
+        if not lm or not lm.get("rows"):
+            a("Not measured (phase skipped).")
+            a("")
+            return
+        a(f"One pass (`ondeck logs --log-group G1 [--log-group G2 ...] --since 10m`, no "
+          f"follow) over the same {lm['events']:,} events, stored in one log group or spread "
+          "over several (two streams each, their events alternating in time), read through "
+          "the delay proxy: what merging several sources into one ordered stream costs.")
+        a("")
+        a("| sources | events printed | lost | repeated | in order | wall | CPU | max RSS "
+          "| lines/s |")
+        a("|---:|---:|---:|---:|---|---:|---:|---:|---:|")
+        for r in lm["rows"]:
+            a(f"| {r['sources']} | {r['lines']:,} | {r['lost']} | {r['duplicates']} | "
+              f"{'yes' if r['in_order'] else '**no**'} | {fmt_s(r['wall'])} | "
+              f"{fmt_s(r['cpu'])} | {r['rss_kb'] / 1024:.1f} MiB | {r['lines_s']:,.0f} |")
+        a("")
+        a("All sources share one FilterLogEvents budget (5 calls/s by default), so more "
+          "groups mean more calls in the same budget, not more calls per second. `wall` (and "
+          "so `lines/s`) is bound by the round trips: the pages of one group follow each "
+          "other (nextToken), the groups of several sources are read concurrently, so more "
+          "sources may well be faster. `CPU` is ondeck's own cost of reading, merging in "
+          "timestamp order and printing.")
         a("")
 
     def md_targets(self, a):

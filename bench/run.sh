@@ -4,7 +4,8 @@
 #
 #   bench/run.sh [--sizes "10 300 1500"] [--delay-ms 50] [--runs 3] [--cli-budget 300]
 #                [--cli-sample N] [--idle 60] [--presses 20] [--log-events 100000]
-#                [--log-live 10000] [--skip console,logs,cli] [--results DIR] [--out FILE]
+#                [--log-live 10000] [--log-multi 20000] [--skip console,logs,logs-multi,cli]
+#                [--results DIR] [--out FILE]
 #                [--quick]
 #
 # One moto for everything (reset between worlds), the loopback delay proxy
@@ -29,6 +30,7 @@ idle=60
 presses=20
 log_events=100000
 log_live=10000
+log_multi=20000
 skip=""
 results=""
 out="$srcdir/doc/performance.md"
@@ -45,6 +47,7 @@ while [ $# -gt 0 ]; do
     --presses) presses=$2; shift ;;
     --log-events) log_events=$2; shift ;;
     --log-live) log_live=$2; shift ;;
+    --log-multi) log_multi=$2; shift ;;
     --skip) skip=$2; shift ;;
     --results) results=$2; shift ;;
     --out) out=$2; shift ;;
@@ -138,6 +141,11 @@ PY
         say "log follow ($log_events events + $log_live live)"
         bench_py logs --events "$log_events" --live "$log_live" \
             >"$results/logs.json" || say "logs phase failed"
+    fi
+    if [ "$first" = 1 ] && ! skipped logs-multi; then
+        say "logs of several sources ($log_multi events in 1, then 4 log groups)"
+        bench_py logs-multi --events "$log_multi" --sources "1 4" --runs "$runs" \
+            >"$results/logs-multi.json" || say "logs-multi phase failed"
     fi
     if [ "$n" = "$largest" ] && ! skipped console; then
         say "console on $n services: idle ${idle}s, $presses key presses"

@@ -543,3 +543,13 @@ color_is_mono(void)
 {
     return mono_mode;
 }
+
+enum ui_el
+color_log_source(int i)
+{
+    static const enum ui_el slots[] = {EL_LOG_SOURCE1, EL_LOG_SOURCE2, EL_LOG_SOURCE3,
+                                       EL_LOG_SOURCE4, EL_LOG_SOURCE5, EL_LOG_SOURCE6};
+    int n = (int)(sizeof slots / sizeof slots[0]);
+
+    return slots[((i % n) + n) % n];
+}

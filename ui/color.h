@@ -29,6 +29,7 @@
     X(EL_HEADER, "header", "black", "#5fafd7", "bold", "bold underline")                           \
     X(EL_ROW, "row", "default", "default", "", "")                                                 \
     X(EL_ROW_SELECTED, "row.selected", "black", "#87d7ff", "", "reverse")                          \
+    X(EL_ROW_MARKED, "row.marked", "#ffd75f", "default", "bold", "bold underline")                 \
     X(EL_DIM, "dim", "brightblack", "default", "", "dim")                                          \
     X(EL_LABEL, "label", "#8a8a8a", "default", "", "")                                             \
     X(EL_SECTION, "section", "#ffd75f", "default", "bold", "bold underline")                       \
@@ -62,6 +63,12 @@
     X(EL_HELP_KEY, "help.key", "#ffd75f", "default", "bold", "bold")                               \
     X(EL_LOG_TIME, "log.time", "brightblack", "default", "", "dim")                                \
     X(EL_LOG_TAG, "log.tag", "cyan", "default", "", "")                                            \
+    X(EL_LOG_SOURCE1, "log.source1", "#5fafff", "default", "", "bold")                             \
+    X(EL_LOG_SOURCE2, "log.source2", "#d787ff", "default", "", "underline")                        \
+    X(EL_LOG_SOURCE3, "log.source3", "#87d75f", "default", "", "bold")                             \
+    X(EL_LOG_SOURCE4, "log.source4", "#ffaf5f", "default", "", "underline")                        \
+    X(EL_LOG_SOURCE5, "log.source5", "#5fd7d7", "default", "", "bold")                             \
+    X(EL_LOG_SOURCE6, "log.source6", "#ff87af", "default", "", "underline")                        \
     X(EL_LOG_MATCH, "log.match", "black", "#ffd75f", "", "reverse")                                \
     X(EL_LOG_ERROR, "log.error", "#ff5f5f", "default", "bold", "bold")                             \
     X(EL_LOG_WARN, "log.warn", "#ffaf00", "default", "", "underline")                              \
@@ -136,6 +143,9 @@ int color_resolve(const struct ui_color *c, int ncolors, bool *bold);
 void color_apply(const struct ui_theme *t, bool mono);
 /* The curses attributes of an element (pair and attributes), for attrset/wattrset. */
 int color_attr(enum ui_el el);
+/* The element of the i-th source's prefix in a logs pane of several (log.source1..6, then
+ * round again). */
+enum ui_el color_log_source(int i);
 bool color_is_mono(void);
 
 #endif

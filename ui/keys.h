@@ -39,7 +39,8 @@ enum {
     X(ACT_COMMAND, "command", ":", "command palette", KF_GLOBAL)                                   \
     X(ACT_HELP, "help", "?", "help for this view", KF_GLOBAL)                                      \
     X(ACT_REFRESH, "refresh", "r", "refresh now", KF_GLOBAL)                                       \
-    X(ACT_LOGS, "logs", "l", "logs of the selected service or task", 0)                            \
+    X(ACT_LOGS, "logs", "l", "logs of the selected service or task (or every marked one)", 0)      \
+    X(ACT_MARK, "mark", "Space", "mark or unmark the service (l follows all marked)", 0)           \
     X(ACT_SORT_NEXT, "sort-next", ">", "sort by the next column", 0)                               \
     X(ACT_SORT_PREV, "sort-prev", "<", "sort by the previous column", 0)                           \
     X(ACT_SORT_REVERSE, "sort-reverse", "!", "reverse the sort order", 0)                          \

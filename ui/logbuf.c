@@ -119,25 +119,40 @@ append_plain(struct logbuf_entry *e, struct od_buf *out, const char *text, size_
     sanitize_append_capped(out, text, len, SANITIZE_LINE_MAX, NULL);
 }
 
-static void add(struct logbuf *b, int64_t time_ms, const char *tag, const char *text, size_t len,
-                bool group);
+static void add(struct logbuf *b, int64_t time_ms, const char *source, int colour,
+                const char *tag, const char *text, size_t len, bool group);
 
 void
 logbuf_add(struct logbuf *b, int64_t time_ms, const char *tag, const char *text, size_t len)
 {
-    add(b, time_ms, tag, text, len, true);
+    add(b, time_ms, NULL, 0, tag, text, len, true);
+}
+
+void
+logbuf_add_source(struct logbuf *b, int64_t time_ms, const char *source, int colour,
+                  const char *tag, const char *text, size_t len)
+{
+    add(b, time_ms, source, colour, tag, text, len, true);
 }
 
 void
 logbuf_add_alone(struct logbuf *b, int64_t time_ms, const char *tag, const char *text,
                  size_t len)
 {
-    add(b, time_ms, tag, text, len, false);
+    add(b, time_ms, NULL, 0, tag, text, len, false);
+}
+
+size_t
+logbuf_tag_start(const struct logbuf_entry *e)
+{
+    return e->time_len + 1 + (e->source_len > 0 ? e->source_len + 1 : 0);
 }
 
 static void
-add(struct logbuf *b, int64_t time_ms, const char *tag, const char *text, size_t len, bool group)
+add(struct logbuf *b, int64_t time_ms, const char *source, int colour, const char *tag,
+    const char *text, size_t len, bool group)
 {
+    char *key;
     struct logbuf_entry *e;
     struct od_buf out;
     char stamp[32];
@@ -145,8 +160,12 @@ add(struct logbuf *b, int64_t time_ms, const char *tag, const char *text, size_t
     struct tm tm;
     size_t prefix;
 
-    if (group && text != NULL && add_continuation(b, tag, text, len))
+    /* Continuations join the last line of the same source and tag. */
+    key = xasprintf("%s\x1f%s", source != NULL ? source : "", tag != NULL ? tag : "");
+    if (group && text != NULL && add_continuation(b, key, text, len)) {
+        free(key);
         return;
+    }
     if (b->count == b->max) {
         /* Full: the oldest line goes. */
         entry_clear(&b->ring[b->head]);
@@ -167,6 +186,14 @@ add(struct logbuf *b, int64_t time_ms, const char *tag, const char *text, size_t
     buf_puts(&out, stamp);
     e->time_len = out.len;
     buf_putc(&out, ' ');
+    if (!str_empty(source)) {
+        size_t before = out.len;
+
+        sanitize_append_capped(&out, source, strlen(source), 128, NULL);
+        e->source_len = out.len - before;
+        e->source_colour = colour;
+        buf_putc(&out, ' ');
+    }
     if (!str_empty(tag)) {
         size_t before = out.len;
 
@@ -195,7 +222,8 @@ add(struct logbuf *b, int64_t time_ms, const char *tag, const char *text, size_t
     else if (text != NULL)
         sanitize_append_capped(&out, text, len, SANITIZE_LINE_MAX, NULL);
     e->line = buf_steal(&out);
-    open_for(b, tag)->seq = b->first_seq + b->count;
+    open_for(b, key)->seq = b->first_seq + b->count;
+    free(key);
     b->count++;
 }
 

@@ -18,9 +18,11 @@
 
 struct logbuf_entry {
     int64_t time_ms;
-    char *line;      /* "HH:MM:SS.mmm TAG text", inert */
+    char *line;      /* "HH:MM:SS.mmm [SOURCE ]TAG text", inert */
     size_t time_len; /* bytes of the time part */
-    size_t tag_len;  /* bytes of the tag part after the time and a space (0 = none) */
+    size_t source_len; /* bytes of the source part after the time and a space (0 = none) */
+    int source_colour; /* which source it is (several sources: its colour), else 0 */
+    size_t tag_len;  /* bytes of the tag part after the time (and source) and a space */
     char *pretty;    /* the same with a JSON message shown as level, message, fields; NULL
                       * when it is not one (then line is shown either way) */
     enum log_level level;
@@ -30,7 +32,7 @@ struct logbuf_entry {
 };
 
 struct logbuf_open {
-    char *tag;
+    char *tag;     /* source and tag */
     uint64_t seq;  /* the entry continuations go to */
     int state;     /* structured_continues' */
 };
@@ -50,7 +52,13 @@ void logbuf_free(struct logbuf *b);
 /* Append one line; text is raw bytes (len bytes, NUL allowed), made inert and capped. A
  * stack-trace continuation of the last line of the same tag goes into that line's entry. */
 void logbuf_add(struct logbuf *b, int64_t time_ms, const char *tag, const char *text, size_t len);
-/* The same, never taken as a continuation (a record of its own: an Insights row). */
+/* The same, prefixed by the source it came from (several sources in one pane), or NULL. */
+void logbuf_add_source(struct logbuf *b, int64_t time_ms, const char *source, int colour,
+                       const char *tag, const char *text, size_t len);
+/* Where the entry's tag part starts in its line. */
+size_t logbuf_tag_start(const struct logbuf_entry *e);
+/* The same as logbuf_add, never taken as a continuation (a record of its own: an Insights
+ * row). */
 void logbuf_add_alone(struct logbuf *b, int64_t time_ms, const char *tag, const char *text,
                       size_t len);
 /* Sequence numbers: valid ones are [logbuf_first(b), logbuf_end(b)). */

@@ -1,5 +1,6 @@
 /* The logs pane's source: the logs engine (src/logs/) following a service's or a task's
- * CloudWatch logs (all containers with the awslogs driver).
+ * CloudWatch logs (all containers with the awslogs driver), or those of several services
+ * (rows marked in the services view) in one stream (src/logs/merge.h).
  *
  *   start:  wait for the world's task list, fetch the task definitions it lacks
  *           (sources_missing_task_defs -> sources_fetch_task_defs), sources_build, then
@@ -21,6 +22,7 @@
 
 #include "aws/ecs.h"
 #include "logs/follow.h"
+#include "logs/merge.h"
 #include "logs/sources.h"
 #include "model/world.h"
 #include "ui/ui.h"
@@ -40,15 +42,14 @@ struct logs_glue {
     struct ui *ui;
     struct view *pane;
     struct od_aws *aws;
-    char *service, *task;
-    struct sources_query q;
+    struct logs_merge m; /* the service(s) or the task */
     struct sources_fetch *fetch;
     struct od_follow *follow;
     uint64_t timer;
     char *notes;      /* inert, joined with "; " */
     size_t nsources;
     bool problem;     /* the status shows a retry, throttling or failure */
-    struct od_buf text, tag;
+    struct od_buf text, tag, source;
     char **groups;    /* the distinct log groups of the last sources (for :insights) */
     size_t ngroups;
 };
@@ -94,12 +95,19 @@ on_events(const struct follow_event *ev, size_t n, void *ud)
 
         buf_reset(&g->text);
         buf_reset(&g->tag);
+        buf_reset(&g->source);
         sanitize_append_capped(&g->text, ev[i].message, ev[i].message_len, SANITIZE_LINE_MAX,
                                NULL);
         if (ev[i].container != NULL && ev[i].task_id != NULL)
             buf_printf(&g->tag, "%s/%.*s", ev[i].container, TAG_TASK_CHARS, ev[i].task_id);
         else if (ev[i].stream != NULL)
             buf_printf(&g->tag, "%s", ev[i].stream);
+        if (g->m.n > 1 && ev[i].label != NULL) {
+            /* Several services: the prefix is its own field, coloured per source. */
+            sanitize_append(&g->source, ev[i].label, strlen(ev[i].label));
+            line.source = buf_cstr(&g->source);
+            line.source_colour = ev[i].origin;
+        }
         line.time_ms = ev[i].timestamp;
         line.tag = g->tag.len > 0 ? buf_cstr(&g->tag) : NULL;
         line.text = buf_cstr(&g->text);
@@ -135,10 +143,18 @@ on_status(const struct follow_status *st, void *ud)
     case FOLLOW_WINDOW_SHRUNK:
         set_status(g, true, "very busy streams: events arriving much later may be missed");
         break;
-    case FOLLOW_FAILED:
+    case FOLLOW_FAILED: {
+        /* Several services: say whose logs stopped; the others go on. */
+        char *who = g->m.n > 1 ? logs_merge_who(&g->m, st->group) : NULL;
+
         g->problem = true;
-        set_status(g, true, "%s: %s", group, e != NULL ? e : "failed");
+        if (who != NULL)
+            set_status(g, true, "%s (%s): %s", who, group, e != NULL ? e : "failed");
+        else
+            set_status(g, true, "%s: %s", group, e != NULL ? e : "failed");
+        free(who);
         break;
+    }
     case FOLLOW_DONE:
         set_status(g, st->any_failed, "stopped%s", st->any_failed ? ": no log group could be read" : "");
         break;
@@ -200,7 +216,7 @@ got_sources(struct logs_glue *g)
     struct od_error err = {0};
 
     schedule(g, RESOLVE_MS);
-    if (sources_build(ui_world(g->ui), &g->q, &src, &err) != OD_OK) {
+    if (logs_merge_build(&g->m, ui_world(g->ui), &src, &err) != OD_OK) {
         if (g->follow == NULL) {
             char *m = od_error_format(&err);
 
@@ -285,7 +301,7 @@ resolve(void *ud)
         schedule(g, WAIT_TASKS_MS);
         return;
     }
-    sources_missing_task_defs(w, &g->q, &arns, &n);
+    logs_merge_missing_task_defs(&g->m, w, &arns, &n);
     g->fetch = sources_fetch_task_defs(g->aws, ui_world(g->ui), arns, n, on_task_defs, g);
     arn_list_free(&arns, &n);
 }
@@ -302,14 +318,16 @@ logs_glue_start(struct ui *ui, struct view *pane, const struct ui_target *t)
     g->aws = ui_aws(ui);
     buf_init(&g->text, 0);
     buf_init(&g->tag, 0);
+    buf_init(&g->source, 0);
+    logs_merge_init(&g->m);
     if (t->kind == TARGET_TASK && t->task_id != NULL) {
-        g->task = xstrdup(t->task_id);
-        g->q.task = g->task;
-    } else {
-        g->service = t->service != NULL ? xstrdup(t->service) : NULL;
-        g->q.service = g->service;
+        logs_merge_add(&g->m, MERGE_TASK, t->task_id);
+    } else if (t->nservices > 0) {
+        for (size_t i = 0; i < t->nservices; i++)
+            logs_merge_add(&g->m, MERGE_SERVICE, t->services[i]);
+    } else if (t->service != NULL) {
+        logs_merge_add(&g->m, MERGE_SERVICE, t->service);
     }
-    g->q.include_stopped = true;
     set_status(g, false, "finding the log streams…");
     schedule(g, 0); /* from the loop, after the pane is on the stack */
     return g;
@@ -346,9 +364,9 @@ logs_glue_stop(struct logs_glue **gp)
     follow_free(&g->follow);
     buf_free(&g->text);
     buf_free(&g->tag);
+    buf_free(&g->source);
     free(g->notes);
     free_groups(g);
-    free(g->service);
-    free(g->task);
+    logs_merge_free(&g->m);
     free(g);
 }

@@ -28,6 +28,8 @@ struct ui_target {
     const char *service;
     const char *task_id;
     const char *distribution_id;
+    const char *const *services; /* several services (marked rows) for one logs pane, or NULL */
+    size_t nservices;
 };
 
 /* Whose metrics a view shows (GetMetricData is billed per metric): the services on screen

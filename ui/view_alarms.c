@@ -1,10 +1,12 @@
-/* Every alarm with its state and reason, firing ones first; Enter jumps to the service,
- * target group (its service) or distribution that the alarm's dimensions name. */
+/* Every alarm with its state and reason, firing ones first, and the services of the open
+ * cluster it belongs to (model/alarm_attr.h); Enter jumps to that service, else to the
+ * service, target group (its service) or distribution that the alarm's dimensions name. */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/alarm_attr.h"
 #include "poller/poller.h"
 #include "ui/draw.h"
 #include "ui/present.h"
@@ -15,11 +17,12 @@
 #include "util/str.h"
 #include "util/xalloc.h"
 
-enum { C_STATE, C_NAME, C_METRIC, C_OWNER, C_UPDATED, C_REASON, C_COUNT };
+enum { C_STATE, C_NAME, C_SERVICE, C_METRIC, C_OWNER, C_UPDATED, C_REASON, C_COUNT };
 
 static const struct table_col cols[C_COUNT] = {
     [C_STATE] = {"STATE", 5, 17, false, true, false},
     [C_NAME] = {"ALARM", 8, 36, false, false, false},
+    [C_SERVICE] = {"SERVICE", 7, 24, false, false, false},
     [C_METRIC] = {"METRIC", 8, 40, false, false, false},
     [C_OWNER] = {"NAMES", 8, 36, false, false, false},
     [C_UPDATED] = {"UPDATED", 7, 9, false, true, false},
@@ -43,6 +46,11 @@ dim(const struct od_alarm *a, const char *name)
     for (size_t i = 0; i < a->ndimensions; i++)
         if (str_eq(a->dimensions[i].name, name))
             return a->dimensions[i].value;
+    /* metric math: no dimensions of its own, its metrics' (the first that has it) */
+    for (size_t m = 0; a->ndimensions == 0 && m < a->nmetrics; m++)
+        for (size_t i = 0; i < a->metrics[m].ndimensions; i++)
+            if (str_eq(a->metrics[m].dimensions[i].name, name))
+                return a->metrics[m].dimensions[i].value;
     return NULL;
 }
 
@@ -80,15 +88,24 @@ recalc(struct view *v)
     for (size_t i = 0; i < w->nalarms; i++) {
         const struct od_alarm *a = &w->alarms[i];
         size_t row = table_add(&st->table, a->name, EL_ROW);
-        char *owner = owner_text(w, a), ago[32];
+        char *owner = owner_text(w, a), ago[32], *services;
 
         present_ago(a->updated_at, ago, sizeof ago);
         table_set(&st->table, row, C_STATE, a->state, state_rank(a->state),
                   present_alarm_el(a->state));
         table_set(&st->table, row, C_NAME, a->name, 0, EL_ROW);
-        table_setf(&st->table, row, C_METRIC, 0, EL_ROW, "%s %s",
-                   a->namespace_ != NULL ? a->namespace_ : "-",
-                   a->metric_name != NULL ? a->metric_name : "-");
+        /* The services of the open cluster it belongs to (model/alarm_attr.h). */
+        services = alarm_services_text(w, a);
+        table_set(&st->table, row, C_SERVICE, services != NULL ? services : "-", 0,
+                  services != NULL ? EL_ROW : EL_DIM);
+        free(services);
+        if (a->metric_name == NULL && a->nmetrics > 0)
+            table_setf(&st->table, row, C_METRIC, 0, EL_ROW, "metric math (%zu quer%s)",
+                       a->nmetrics, a->nmetrics == 1 ? "y" : "ies");
+        else
+            table_setf(&st->table, row, C_METRIC, 0, EL_ROW, "%s %s",
+                       a->namespace_ != NULL ? a->namespace_ : "-",
+                       a->metric_name != NULL ? a->metric_name : "-");
         table_set(&st->table, row, C_OWNER, owner, 0, EL_ROW);
         table_set(&st->table, row, C_UPDATED, ago, a->updated_at, EL_DIM);
         table_set(&st->table, row, C_REASON, a->reason, 0, EL_DIM);
@@ -126,6 +143,20 @@ jump(struct view *v, const char *name)
             a = &w->alarms[i];
     if (a == NULL)
         return;
+    {
+        /* A service of the open cluster it belongs to (by any of its dimensions, metric
+         * math included) is where Enter goes. */
+        const char *mine[1];
+
+        if (ui_cluster(ui) != NULL && alarm_services(w, a, mine, 1) > 0) {
+            char *n = xstrdup(mine[0]);
+
+            ui_set_root(ui, view_services_new(ui, n));
+            ui_push(ui, view_service_new(ui, n));
+            free(n);
+            return;
+        }
+    }
     svc = dim(a, "ServiceName");
     cluster = dim(a, "ClusterName");
     dist = dim(a, "DistributionId");

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/alarm_attr.h"
 #include "poller/poller.h"
 #include "ui/draw.h"
 #include "ui/present.h"
@@ -50,11 +51,14 @@ cluster_alarms(const struct od_world *w, const char *cluster)
         for (size_t d = 0; d < a->ndimensions && !mine; d++)
             mine = str_eq(a->dimensions[d].name, "ClusterName") &&
                    str_eq(a->dimensions[d].value, cluster);
-        /* Target-group alarms are known for the selected cluster only. */
+        for (size_t m = 0; m < a->nmetrics && !mine; m++) /* metric math */
+            for (size_t d = 0; d < a->metrics[m].ndimensions && !mine; d++)
+                mine = str_eq(a->metrics[m].dimensions[d].name, "ClusterName") &&
+                       str_eq(a->metrics[m].dimensions[d].value, cluster);
+        /* Target-group and load-balancer alarms are known for the selected cluster only
+         * (model/alarm_attr.h); an alarm of two services counts once. */
         if (!mine && str_eq(w->cluster, cluster))
-            for (size_t s = 0; s < w->nservices && !mine; s++)
-                for (size_t k = 0; k < w->services[s].nlbs && !mine; k++)
-                    mine = alarm_names_target_group(a, w->services[s].lbs[k].target_group_arn);
+            mine = alarm_services(w, a, NULL, 0) > 0;
         if (mine)
             n++;
     }

@@ -17,6 +17,7 @@
 #include "ui/palette.h"
 #include "ui/ui.h"
 #include "settings.h"
+#include "util/buf.h"
 #include "util/fs.h"
 #include "util/sanitize.h"
 #include "util/str.h"
@@ -58,7 +59,8 @@ view_logs_feed(struct view *v, const struct od_log_line *lines, size_t n)
         if (l->alone)
             logbuf_add_alone(&st->buf, l->time_ms, l->tag, l->text, len);
         else
-            logbuf_add(&st->buf, l->time_ms, l->tag, l->text, len);
+            logbuf_add_source(&st->buf, l->time_ms, l->source, l->source_colour, l->tag,
+                              l->text, len);
         if (!st->follow || st->paused)
             st->unseen++;
     }
@@ -159,14 +161,22 @@ draw_chunk(const struct logs_view *st, const struct logbuf_entry *e, size_t from
         if (i < e->time_len) {
             el = EL_LOG_TIME;
             j = e->time_len < to ? e->time_len : to;
-        } else if (e->tag_len > 0 && i >= e->time_len + 1 && i < e->time_len + 1 + e->tag_len) {
+        } else if (e->source_len > 0 && i >= e->time_len + 1 &&
+                   i < e->time_len + 1 + e->source_len) {
+            /* Several sources: each its own colour, from the theme's log.source slots. */
+            el = color_log_source(e->source_colour);
+            j = e->time_len + 1 + e->source_len < to ? e->time_len + 1 + e->source_len : to;
+        } else if (e->tag_len > 0 && i >= logbuf_tag_start(e) &&
+                   i < logbuf_tag_start(e) + e->tag_len) {
             el = EL_LOG_TAG;
-            j = e->time_len + 1 + e->tag_len < to ? e->time_len + 1 + e->tag_len : to;
+            j = logbuf_tag_start(e) + e->tag_len < to ? logbuf_tag_start(e) + e->tag_len : to;
         } else if (lvl_len > 0 && i >= lvl_at && i < lvl_at + lvl_len) {
             el = level_el(e->level);
             j = lvl_at + lvl_len < to ? lvl_at + lvl_len : to;
-        } else if (e->tag_len > 0 && i < e->time_len + 1 && e->time_len + 1 < to) {
-            j = e->time_len + 1; /* the space before the tag: the tag is a run of its own */
+        } else if (e->source_len > 0 && i < e->time_len + 1 && e->time_len + 1 < to) {
+            j = e->time_len + 1; /* the space before the source: a run of its own */
+        } else if (e->tag_len > 0 && i < logbuf_tag_start(e) && logbuf_tag_start(e) < to) {
+            j = logbuf_tag_start(e); /* the space before the tag: the tag is a run of its own */
         } else if (lvl_len > 0 && i < lvl_at && lvl_at < to) {
             j = lvl_at; /* plain text up to the level word */
         }
@@ -592,9 +602,17 @@ view_logs_new(struct ui *ui, const struct ui_target *t)
     struct logs_view *st = xcalloc(1, sizeof *st);
     struct view *v;
     st->follow = true;
-    if (t->kind == TARGET_TASK)
+    if (t->kind == TARGET_TASK) {
         st->what = xasprintf("task %s", t->task_id);
-    else
+    } else if (t->nservices > 1) {
+        struct od_buf b;
+
+        buf_init(&b, 0);
+        buf_puts(&b, "services ");
+        for (size_t i = 0; i < t->nservices; i++)
+            buf_printf(&b, "%s%s", i > 0 ? ", " : "", t->services[i]);
+        st->what = buf_steal(&b);
+    } else
         st->what = xasprintf("service %s", t->service != NULL ? t->service : "?");
     {
         char *safe = sanitize_str(st->what);

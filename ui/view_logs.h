@@ -14,6 +14,8 @@
 struct od_log_line {
     int64_t time_ms;  /* event time, epoch milliseconds */
     const char *tag;  /* where it came from ("app/1a2b3c4d": container/task), or NULL */
+    const char *source; /* several sources in one pane: which one ("api"), else NULL */
+    int source_colour;  /* its index: the colour of its prefix */
     const char *text; /* raw bytes: made inert and capped by the pane */
     size_t text_len;  /* bytes of text (it may hold NUL); 0 = strlen(text) */
     bool alone;       /* a record of its own: never joined to a stack trace before it */

@@ -1,11 +1,14 @@
 /* One service: a failed rollout first (with its reason, visible on opening), then
  * deployments with progress, metrics with current values, targets per target group with
- * the task each belongs to, alarms, tasks, recently stopped tasks and the latest events. */
+ * the task each belongs to, alarms, tasks, recently stopped tasks (grouped by why they
+ * stopped, on top while a deployment fails or rolls) and the latest events. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/alarm_attr.h"
+#include "model/stop_groups.h"
 #include "model/task_set.h"
 #include "ui/present_deployment.h"
 #include "util/clock.h"
@@ -334,6 +337,8 @@ targets(struct ui_doc *d, const struct od_world *w, const struct od_service *s)
     }
 }
 
+/* Every alarm that belongs to the service (model/alarm_attr.h: its ECS dimensions, its target
+ * groups', its load balancers', metric math included): state, name, last change, reason. */
 static void
 alarms(struct ui_doc *d, const struct od_world *w, const struct od_service *s)
 {
@@ -342,18 +347,18 @@ alarms(struct ui_doc *d, const struct od_world *w, const struct od_service *s)
     section(d, "Alarms");
     for (size_t i = 0; i < w->nalarms; i++) {
         const struct od_alarm *a = &w->alarms[i];
-        bool mine = alarm_names_service(a, w->cluster, s->name);
+        char ago[32];
 
-        for (size_t k = 0; !mine && k < s->nlbs; k++)
-            mine = alarm_names_target_group(a, s->lbs[k].target_group_arn);
-        if (!mine)
+        if (!alarm_of_service(w, a, s))
             continue;
         any = true;
+        present_ago(a->updated_at, ago, sizeof ago);
         doc_line(d, 0, NULL);
         doc_add(d, EL_ROW, 0, "  ");
         doc_add(d, present_alarm_el(a->state), 0, a->state != NULL ? a->state : "-");
         doc_add(d, EL_ROW, 0, " ");
         doc_add(d, EL_ROW, 28, a->name);
+        doc_addf(d, EL_DIM, 10, "%s", a->updated_at > 0 ? ago : "-");
         doc_add(d, EL_DIM, 0, a->reason != NULL ? a->reason : "");
     }
     if (!any) {
@@ -367,6 +372,46 @@ alarms(struct ui_doc *d, const struct od_world *w, const struct od_service *s)
                                                     : "  loading…");
         }
     }
+}
+
+/* The service's stopped tasks grouped by stop code and reason, with their containers' exit
+ * codes: "4 × TaskFailedToStart: CannotPullContainerError: …  exit: no exit code". Enter on a
+ * group opens its newest task. */
+static void
+stop_groups(struct ui_doc *d, const struct od_world *w, const struct od_service *s,
+            bool on_top)
+{
+    struct od_stop_group *g;
+    size_t n = stop_groups_of_service(w, s->name, &g);
+
+    if (n == 0) {
+        if (on_top && w->parts[OD_PART_STOPPED_TASKS].stale) {
+            section(d, "Why tasks stopped");
+            doc_line(d, 0, NULL);
+            doc_add(d, EL_DIM, 0, "  ");
+            doc_add(d, EL_DIM, 0, w->parts[OD_PART_STOPPED_TASKS].error);
+        }
+        return;
+    }
+    section(d, "Why tasks stopped");
+    for (size_t i = 0; i < n; i++) {
+        char *exits = stop_group_exits_text(&g[i]), ago[32];
+
+        present_ago(g[i].last_stopped_at, ago, sizeof ago);
+        doc_line(d, LINK_TASK, g[i].newest_task_id);
+        doc_addf(d, EL_STATE_FAILED, 0, "  %zu × ", g[i].count);
+        if (g[i].stop_code != NULL) {
+            doc_add(d, EL_STATE_FAILED, 0, g[i].stop_code);
+            doc_add(d, EL_STATE_FAILED, 0, ": ");
+        }
+        doc_add(d, EL_STATE_FAILED, 0, g[i].reason != NULL ? g[i].reason : "no reason given");
+        doc_line(d, LINK_TASK, g[i].newest_task_id);
+        doc_add(d, EL_DIM, 0, "      exit: ");
+        doc_add(d, g[i].nexits > 0 ? EL_ROW : EL_DIM, 0, exits);
+        doc_addf(d, EL_DIM, 0, " · last %s", g[i].last_stopped_at > 0 ? ago : "-");
+        free(exits);
+    }
+    stop_groups_free(g, n);
 }
 
 static void
@@ -392,7 +437,7 @@ task_line(struct ui_doc *d, const struct od_task *t)
 }
 
 static void
-tasks(struct ui_doc *d, const struct od_world *w, const struct od_service *s)
+tasks(struct ui_doc *d, const struct od_world *w, const struct od_service *s, bool groups_on_top)
 {
     size_t n = 0;
 
@@ -411,6 +456,8 @@ tasks(struct ui_doc *d, const struct od_world *w, const struct od_service *s)
     for (size_t i = 0; i < w->nstopped; i++)
         if (str_eq(task_service_name(&w->stopped[i]), s->name))
             n++;
+    if (n > 0 && !groups_on_top)
+        stop_groups(d, w, s, false);
     if (n > 0) {
         section(d, "Recently stopped");
         for (size_t i = 0; i < w->nstopped; i++)
@@ -447,6 +494,7 @@ recalc(struct view *v)
     const struct od_world *w = ui_world(v->ui);
     const struct od_service *s = world_service(w, st->name);
     struct ui_doc *d = &st->doc;
+    bool on_top;
 
     /* the open service's scaling policies and activities are read (two calls a refresh) */
     if (ui_poller(v->ui) != NULL)
@@ -489,6 +537,11 @@ recalc(struct view *v)
                  s->circuit_breaker_rollback ? " (rollback)" : "", s->min_healthy_percent,
                  s->max_percent);
     }
+    /* While a deployment is failing or rolling, why its tasks stop is the first question:
+     * the groups go on top, visible on opening. */
+    on_top = service_failed(s) || service_rolling(s);
+    if (on_top)
+        stop_groups(d, w, s, true);
     if (task_set_controlled(s))
         task_sets(d, s);
     else
@@ -498,7 +551,7 @@ recalc(struct view *v)
     autoscaling(d, w, s);
     targets(d, w, s);
     alarms(d, w, s);
-    tasks(d, w, s);
+    tasks(d, w, s, on_top);
     events(d, s);
     doc_end(d);
 }

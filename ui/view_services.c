@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/alarm_attr.h"
 #include "model/task_set.h"
 #include "ui/present_deployment.h"
 #include "util/clock.h"
@@ -52,18 +53,21 @@ static const struct table_col cols[C_COUNT] = {
     [C_MEM] = {"MEM%", 6, SPARK_W + 5, false, true, false},
     [C_5XX] = {"5XX", 6, SPARK_W + 5, false, true, false},
     [C_UNHEALTHY] = {"UNHEALTHY", 9, 9, true, true, false},
-    [C_ALARMS] = {"ALARMS", 6, 8, false, true, false},
+    [C_ALARMS] = {"ALARMS", 6, 11, false, true, false},
     [C_TARGETS] = {"TARGETS", 7, 24, false, false, true, true},
 };
 
 static const enum ui_action actions[] = {
     ACT_UP,        ACT_DOWN,         ACT_TOP,        ACT_BOTTOM,     ACT_PAGE_UP,
     ACT_PAGE_DOWN, ACT_ENTER,        ACT_FILTER,     ACT_SORT_NEXT,  ACT_SORT_PREV,
-    ACT_SORT_REVERSE, ACT_LOGS,      ACT_DEPLOY,     ACT_ROLLBACK,   ACT_SCALE,
+    ACT_SORT_REVERSE, ACT_LOGS,      ACT_MARK,       ACT_DEPLOY,     ACT_ROLLBACK,
+    ACT_SCALE,
 };
 
 struct services {
     struct ui_table table;
+    char **marked; /* services marked with Space: `l` follows them all in one pane */
+    size_t nmarked;
 };
 _Static_assert(offsetof(struct services, table) == 0, "table_view_* need the table first");
 
@@ -137,12 +141,66 @@ service_deployment_cell(struct ui_table *t, size_t row, const struct od_service_
         table_set(t, row, C_ROLLOUT, brief, 0, present_service_deployment_el(sd));
 }
 
+static bool
+is_marked(const struct services *st, const char *name, size_t *at)
+{
+    for (size_t i = 0; i < st->nmarked; i++)
+        if (str_eq(st->marked[i], name)) {
+            if (at != NULL)
+                *at = i;
+            return true;
+        }
+    return false;
+}
+
+/* Space: mark or unmark the selected service, then move down (marking a run of rows). */
+static void
+toggle_mark(struct view *v, struct services *st)
+{
+    const char *sel = table_selected(&st->table);
+    size_t at;
+
+    if (sel == NULL)
+        return;
+    if (is_marked(st, sel, &at)) {
+        free(st->marked[at]);
+        memmove(&st->marked[at], &st->marked[at + 1], (st->nmarked - at - 1) * sizeof *st->marked);
+        st->nmarked--;
+    } else {
+        st->marked = xreallocarray(st->marked, st->nmarked + 1, sizeof *st->marked);
+        st->marked[st->nmarked++] = xstrdup(sel);
+    }
+    table_key(&st->table, ACT_DOWN);
+    v->need_recalc = true;
+    ui_dirty(v->ui);
+}
+
+/* Marks of services that are gone (deleted) go too. */
+static void
+prune_marks(struct services *st, const struct od_world *w)
+{
+    for (size_t i = 0; i < st->nmarked;) {
+        bool there = false;
+
+        for (size_t k = 0; k < w->nservices && !there; k++)
+            there = str_eq(w->services[k].name, st->marked[i]);
+        if (there || !w->parts[OD_PART_SERVICES].loaded) {
+            i++;
+            continue;
+        }
+        free(st->marked[i]);
+        memmove(&st->marked[i], &st->marked[i + 1], (st->nmarked - i - 1) * sizeof *st->marked);
+        st->nmarked--;
+    }
+}
+
 static void
 recalc(struct view *v)
 {
     struct services *st = v->st;
     const struct od_world *w = ui_world(v->ui);
 
+    prune_marks(st, w);
     table_begin(&st->table);
     for (size_t i = 0; i < w->nservices; i++) {
         const struct od_service *s = &w->services[i];
@@ -153,12 +211,18 @@ recalc(struct view *v)
         double *err5 = NULL;
         size_t n5 = present_tg_series_sum(w, s, "HTTPCode_Target_5XX_Count", &err5);
         struct od_target_counts tc;
-        size_t unhealthy, firing = world_alarms_firing(w, s);
+        size_t unhealthy;
+        struct od_alarm_count ac;
         char note[128];
         const char *state = d != NULL && d->rollout_state != NULL ? d->rollout_state : "-";
         char *bar;
 
-        table_set(&st->table, row, C_NAME, s->name, 0, EL_ROW);
+        /* Marked: a trailing "*" (after the name, so the sort by name stays) in the
+         * row.marked colour. */
+        if (is_marked(st, s->name, NULL))
+            table_setf(&st->table, row, C_NAME, 0, EL_ROW_MARKED, "%s *", s->name);
+        else
+            table_set(&st->table, row, C_NAME, s->name, 0, EL_ROW);
         table_setf(&st->table, row, C_DESIRED, (double)s->desired, EL_ROW, "%ld", s->desired);
         table_setf(&st->table, row, C_RUNNING, (double)s->running,
                    s->running < s->desired ? EL_STATE_WARN : EL_ROW, "%ld", s->running);
@@ -202,11 +266,21 @@ recalc(struct view *v)
         else
             table_setf(&st->table, row, C_UNHEALTHY, (double)unhealthy,
                        unhealthy > 0 ? EL_TARGET_UNHEALTHY : EL_ROW, "%zu", unhealthy);
-        if (firing > 0)
-            table_setf(&st->table, row, C_ALARMS, (double)firing, EL_ALARM_FIRING, "%zu ALARM",
-                       firing);
+        /* The service's alarms (model/alarm_attr.h): "1 ALARM" when all of them fire,
+         * "1 ALARM/3" when one of three does, "3 ok", "-" when none belongs to it. Sorted
+         * by firing first, then by how many. */
+        service_alarm_counts(w, s, &ac);
+        if (ac.firing > 0 && ac.firing == ac.total)
+            table_setf(&st->table, row, C_ALARMS, (double)ac.firing * 1000 + (double)ac.total,
+                       EL_ALARM_FIRING, "%zu ALARM", ac.firing);
+        else if (ac.firing > 0)
+            table_setf(&st->table, row, C_ALARMS, (double)ac.firing * 1000 + (double)ac.total,
+                       EL_ALARM_FIRING, "%zu ALARM/%zu", ac.firing, ac.total);
+        else if (ac.total > 0)
+            table_setf(&st->table, row, C_ALARMS, (double)ac.total, EL_ALARM_OK, "%zu ok",
+                       ac.total);
         else
-            table_set(&st->table, row, C_ALARMS, "ok", 0, EL_ALARM_OK);
+            table_set(&st->table, row, C_ALARMS, "-", -1, EL_DIM);
     }
     table_end(&st->table);
 }
@@ -245,6 +319,22 @@ key(struct view *v, enum ui_action a)
             ui_push(v->ui, view_service_new(v->ui, sel));
         return true;
     }
+    if (a == ACT_MARK) {
+        toggle_mark(v, st);
+        return true;
+    }
+    if (a == ACT_LOGS && st->nmarked > 0) {
+        /* Marked rows: one pane following all of them (the selection does not count). */
+        struct ui_target t = {0};
+
+        t.kind = TARGET_SERVICE;
+        t.cluster = ui_cluster(v->ui);
+        t.service = st->marked[0];
+        t.services = (const char *const *)st->marked;
+        t.nservices = st->nmarked;
+        ui_open_logs(v->ui, &t);
+        return true;
+    }
     return false;
 }
 
@@ -253,8 +343,12 @@ title(struct view *v, char *out, size_t len)
 {
     struct services *st = v->st;
 
-    snprintf(out, len, "Services (%zu/%zu) · cluster %s", table_count(&st->table),
-             st->table.nrows, ui_cluster(v->ui) != NULL ? ui_cluster(v->ui) : "-");
+    char marks[32] = "";
+
+    if (st->nmarked > 0)
+        snprintf(marks, sizeof marks, " · %zu marked", st->nmarked);
+    snprintf(out, len, "Services (%zu/%zu)%s · cluster %s", table_count(&st->table),
+             st->table.nrows, marks, ui_cluster(v->ui) != NULL ? ui_cluster(v->ui) : "-");
 }
 
 static void
@@ -292,6 +386,9 @@ destroy(struct view *v)
     struct services *st = v->st;
 
     table_free(&st->table);
+    for (size_t i = 0; i < st->nmarked; i++)
+        free(st->marked[i]);
+    free(st->marked);
     free(st);
 }
 

@@ -516,6 +516,8 @@ decode_task(const cJSON *j, struct od_task *t)
     t->started_at = get_double(j, "startedAt");
     t->stopping_at = get_double(j, "stoppingAt");
     t->stopped_at = get_double(j, "stoppedAt");
+    t->pull_started_at = get_double(j, "pullStartedAt");
+    t->pull_stopped_at = get_double(j, "pullStoppedAt");
     t->private_ip = eni_detail(j, "privateIPv4Address");
     if (t->private_ip == NULL)
         t->private_ip = container_ip(j);

@@ -1,6 +1,7 @@
-/* ondeck logs: print (or follow) the CloudWatch logs of a service, a task or a log group,
- * one line per event: time, task/container, message. The same engine as the console's
- * pane: the poller finds the tasks, logs/sources.c the streams, logs/follow.c the events. */
+/* ondeck logs: print (or follow) the CloudWatch logs of services, a task or log groups,
+ * one line per event: time, [source,] task/container, message. The same engine as the
+ * console's pane: the poller finds the tasks, logs/merge.c and logs/sources.c the streams of
+ * each source, logs/follow.c the events of all of them in one stream. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include "aws/ecs.h"
 #include "cli/cli.h"
 #include "logs/follow.h"
+#include "logs/merge.h"
 #include "logs/since.h"
 #include "logs/sources.h"
 #include "loop/signals.h"
@@ -26,11 +28,12 @@
 
 static const char *opt_service, *opt_task, *opt_container, *opt_since, *opt_filter;
 static const char *opt_log_group, *opt_poll, *opt_overlap, *opt_rescan;
-static bool opt_follow, opt_stats;
+static const char **opt_services, **opt_log_groups; /* repeated --service, --log-group */
+static bool opt_follow, opt_stats, opt_all;
 
 struct logs_run {
     struct od_cli *cli;
-    struct sources_query q;
+    struct logs_merge m; /* what to read: one or several services, tasks, groups */
     struct od_world *world;
     struct od_poller *poller;
     struct sources_fetch *fetch;
@@ -50,22 +53,26 @@ struct logs_run {
 static const struct od_opt *
 logs_options(struct od_cli *cli)
 {
-    static struct od_opt opts[12];
+    static struct od_opt opts[13];
 
     opt_service = opt_task = opt_container = opt_since = opt_filter = NULL;
     opt_log_group = opt_poll = opt_overlap = opt_rescan = NULL;
-    opt_follow = opt_stats = false;
-    opts[0] = (struct od_opt){"service", true, &opt_service, NULL, NULL};
+    opt_follow = opt_stats = opt_all = false;
+    free(opt_services);
+    free(opt_log_groups);
+    opt_services = opt_log_groups = NULL;
+    opts[0] = (struct od_opt){"service", true, &opt_service, NULL, &opt_services};
     opts[1] = (struct od_opt){"task", true, &opt_task, NULL, NULL};
     opts[2] = (struct od_opt){"container", true, &opt_container, NULL, NULL};
     opts[3] = (struct od_opt){"since", true, &opt_since, NULL, NULL};
     opts[4] = (struct od_opt){"follow", false, NULL, &opt_follow, NULL};
     opts[5] = (struct od_opt){"filter", true, &opt_filter, NULL, NULL};
-    opts[6] = (struct od_opt){"log-group", true, &opt_log_group, NULL, NULL};
+    opts[6] = (struct od_opt){"log-group", true, &opt_log_group, NULL, &opt_log_groups};
     opts[7] = (struct od_opt){"poll-interval", true, &opt_poll, NULL, NULL};
     opts[8] = (struct od_opt){"overlap", true, &opt_overlap, NULL, NULL};
     opts[9] = (struct od_opt){"stats", false, NULL, &opt_stats, NULL};
     opts[10] = (struct od_opt){"rescan-interval", true, &opt_rescan, NULL, NULL};
+    opts[11] = (struct od_opt){"all", false, NULL, &opt_all, NULL};
     return opts;
 }
 
@@ -99,6 +106,7 @@ format_json(struct od_buf *b, const struct follow_event *e)
     since_format_ms(e->timestamp, when);
     buf_printf(b, "{\"timestamp\":%lld,\"time\":\"%s\",\"ingestionTime\":%lld",
                (long long)e->timestamp, when, (long long)e->ingestion_time);
+    put_json_str(b, "source", e->label);
     put_json_str(b, "task", e->task_id);
     put_json_str(b, "container", e->container);
     put_json_str(b, "group", e->group);
@@ -110,7 +118,7 @@ format_json(struct od_buf *b, const struct follow_event *e)
 }
 
 static void
-format_text(struct od_buf *b, const struct follow_event *e)
+format_text(struct od_buf *b, const struct follow_event *e, bool several)
 {
     char when[32];
     size_t len = e->message_len;
@@ -118,6 +126,11 @@ format_text(struct od_buf *b, const struct follow_event *e)
     since_format_ms(e->timestamp, when);
     buf_puts(b, when);
     buf_putc(b, ' ');
+    if (several && e->label != NULL) {
+        /* Several sources: which one, before the task/container. */
+        sanitize_append(b, e->label, strlen(e->label));
+        buf_putc(b, ' ');
+    }
     if (e->task_id != NULL) {
         sanitize_append(b, e->task_id, strlen(e->task_id));
         buf_putc(b, '/');
@@ -148,7 +161,7 @@ on_events(const struct follow_event *ev, size_t n, void *ud)
         if (r->json)
             format_json(&r->line, &ev[i]);
         else
-            format_text(&r->line, &ev[i]);
+            format_text(&r->line, &ev[i], r->m.n > 1);
         if (fwrite(r->line.data, 1, r->line.len, stdout) != r->line.len)
             break;
     }
@@ -183,10 +196,25 @@ on_status(const struct follow_status *st, void *ud)
         fprintf(stderr, "ondeck: logs: %s: too many events to remember; events arriving more "
                         "than a few seconds late may be missed\n", group);
         break;
-    case FOLLOW_FAILED:
-        fprintf(stderr, "ondeck: logs: %s: %s\n", group, safe);
+    case FOLLOW_FAILED: {
+        /* Several sources: name the ones this group costs (the others go on). */
+        char *who = r->m.n > 1 ? logs_merge_who(&r->m, st->group) : NULL;
+
+        if (who != NULL && str_eq(who, st->group)) {
+            free(who); /* a --log-group source: its name says it already */
+            who = NULL;
+        }
+        char *safe_who = who != NULL ? sanitize_str(who) : NULL;
+
+        if (safe_who != NULL)
+            fprintf(stderr, "ondeck: logs: %s (%s): %s\n", safe_who, group, safe);
+        else
+            fprintf(stderr, "ondeck: logs: %s: %s\n", group, safe);
+        free(safe_who);
+        free(who);
         r->failed = true;
         break;
+    }
     case FOLLOW_DONE:
         r->failed |= st->any_failed;
         r->done = true;
@@ -252,7 +280,7 @@ got_sources(struct logs_run *r)
     struct od_log_sources src = {0};
     struct od_error err = {0};
 
-    if (sources_build(r->world, &r->q, &src, &err) != OD_OK) {
+    if (logs_merge_build(&r->m, r->world, &src, &err) != OD_OK) {
         if (!r->resolved) {
             note(err.message != NULL ? err.message : od_strerror(err.err));
             r->failed = true;
@@ -264,6 +292,7 @@ got_sources(struct logs_run *r)
     if (!r->resolved) {
         r->resolved = true;
         print_notes(&src);
+        r->failed |= logs_merge_failed(&r->m) > 0; /* named in the notes; the others go on */
         if (src.n == 0) {
             fputs("ondeck: logs: nothing to read: no container logs to CloudWatch Logs "
                   "(see above; --log-group names a group by hand)\n",
@@ -344,7 +373,9 @@ on_refreshed(void *ud)
         }
         return;
     }
-    sources_missing_task_defs(r->world, &r->q, &arns, &n);
+    if (opt_all)
+        logs_merge_add_all_services(&r->m, r->world); /* services created later join */
+    logs_merge_missing_task_defs(&r->m, r->world, &arns, &n);
     r->fetch = sources_fetch_task_defs(r->cli->aws, r->world, arns, n, on_task_defs, r);
     arn_list_free(&arns, &n);
 }
@@ -427,6 +458,38 @@ note_waiting(const struct logs_run *r)
                         "logged yet)\n", st.waiting, st.waiting == 1 ? "" : "s");
 }
 
+static size_t
+count_list(const char **list)
+{
+    size_t n = 0;
+
+    while (list != NULL && list[n] != NULL)
+        n++;
+    return n;
+}
+
+/* What to read. One --service (or --task) with one --log-group reads the service's streams
+ * from that group (the manual fallback); otherwise each --log-group is one more source. */
+static void
+set_origins(struct logs_merge *m)
+{
+    size_t nsvc = count_list(opt_services), ngroups = count_list(opt_log_groups);
+    bool override = !opt_all && ngroups == 1 && (opt_task != NULL ? nsvc <= 1 : nsvc == 1);
+
+    logs_merge_init(m);
+    m->container = opt_container;
+    m->override_group = override ? opt_log_groups[0] : NULL;
+    if (opt_task != NULL) {
+        m->task_service = opt_service;
+        logs_merge_add(m, MERGE_TASK, opt_task);
+    } else {
+        for (size_t i = 0; i < nsvc; i++)
+            logs_merge_add(m, MERGE_SERVICE, opt_services[i]);
+    }
+    for (size_t i = 0; !override && i < ngroups; i++)
+        logs_merge_add(m, MERGE_GROUP, opt_log_groups[i]);
+}
+
 static int
 run_logs(struct od_cli *cli)
 {
@@ -437,12 +500,15 @@ run_logs(struct od_cli *cli)
 
     if (cli->nargs > 0)
         return cli_usage_error(cli, "unexpected argument '%s'", cli->args[0]);
-    if (opt_service == NULL && opt_task == NULL && opt_log_group == NULL)
-        return cli_usage_error(cli, "say which logs: --service NAME, --task ID or --log-group G");
-    if ((opt_service != NULL || opt_task != NULL) && str_empty(cli->g.cluster))
-        return cli_usage_error(cli, "--cluster is required with --service or --task");
-    if (opt_container != NULL && opt_service == NULL && opt_task == NULL)
-        return cli_usage_error(cli, "--container needs --service or --task");
+    if (opt_service == NULL && opt_task == NULL && opt_log_group == NULL && !opt_all)
+        return cli_usage_error(cli, "say which logs: --service NAME, --task ID, --log-group G "
+                                    "or --all");
+    if ((opt_service != NULL || opt_task != NULL || opt_all) && str_empty(cli->g.cluster))
+        return cli_usage_error(cli, "--cluster is required with --service, --task or --all");
+    if (opt_container != NULL && opt_service == NULL && opt_task == NULL && !opt_all)
+        return cli_usage_error(cli, "--container needs --service, --task or --all");
+    if (opt_task != NULL && (count_list(opt_services) > 1 || opt_all))
+        return cli_usage_error(cli, "--task goes with one --service at most");
     if (opt_since != NULL && !since_parse(opt_since, 0, &t))
         return cli_usage_error(cli, "--since wants a duration (10m, 2h, 1d) or an ISO time");
     if ((opt_poll != NULL && !since_parse_duration(opt_poll, &ms)) ||
@@ -459,11 +525,7 @@ run_logs(struct od_cli *cli)
 
     r.cli = cli;
     r.json = cli_json(cli);
-    r.q.service = opt_service;
-    r.q.task = opt_task;
-    r.q.container = opt_container;
-    r.q.log_group = opt_log_group;
-    r.q.include_stopped = true;
+    set_origins(&r.m);
     buf_init(&r.line, 0);
 
     /* SIGINT/SIGTERM end a follow cleanly; a closed pipe is seen as EPIPE on write. */
@@ -479,7 +541,7 @@ run_logs(struct od_cli *cli)
     if (opt_follow)
         loop_watch_fd(cli->loop, STDOUT_FILENO, POLLPRI, on_stdout, &r);
 
-    if (opt_service != NULL || opt_task != NULL) {
+    if (logs_merge_needs_world(&r.m) || opt_all) {
         struct od_poller_opts po = {0};
 
         r.world = world_new(cli->aws->region, cli->g.cluster);
@@ -494,13 +556,15 @@ run_logs(struct od_cli *cli)
     } else {
         struct od_log_sources src = {0};
 
-        if (sources_build(NULL, &r.q, &src, &err) != OD_OK || !start_follow(&r, &src)) {
+        if (logs_merge_build(&r.m, NULL, &src, &err) != OD_OK || !start_follow(&r, &src)) {
             if (err.err != OD_OK)
                 cli_print_error(cli, "logs", &err);
             r.failed = true;
             r.done = true;
         }
         r.resolved = true;
+        print_notes(&src);
+        r.failed |= logs_merge_failed(&r.m) > 0;
         sources_clear(&src);
         od_error_clear(&err);
     }
@@ -518,14 +582,19 @@ run_logs(struct od_cli *cli)
     world_free(&r.world);
     signals_uninstall();
     buf_free(&r.line);
+    logs_merge_free(&r.m);
+    free(opt_services);
+    free(opt_log_groups);
+    opt_services = opt_log_groups = NULL;
     /* SIGINT/SIGTERM end a follow normally: 0 unless something failed before. */
     return r.failed ? OD_EXIT_ERROR : OD_EXIT_OK;
 }
 
 const struct od_command cmd_logs = {
     .name = "logs",
-    .summary = "print or follow the CloudWatch logs of a service, a task or a log group",
-    .usage = "(--service NAME | --task ID | --log-group G) [--container NAME] [--since 10m|ISO]\n"
+    .summary = "print or follow the CloudWatch logs of services, a task or log groups",
+    .usage = "(--service NAME... | --all | --task ID | --log-group G...) [--container NAME]\n"
+             "       [--since 10m|ISO]\n"
              "       [--follow] [--filter PATTERN] [--json] [--poll-interval 2s] [--overlap 30s]\n"
              "       [--stats] [--rescan-interval 60s]",
     .options = logs_options,

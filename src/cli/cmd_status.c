@@ -8,6 +8,7 @@
 #include "cli/name_cache.h"
 #include "cli/status_deployment.h"
 #include "cli/status_json.h"
+#include "model/stop_groups.h"
 #include "model/task_set.h"
 #include "model/world.h"
 #include "poller/poller.h"
@@ -278,6 +279,37 @@ print_target_note(const struct od_world *w, const struct od_service *s)
     }
 }
 
+/* With --service: its stopped tasks grouped by why they stopped, with the exit codes. */
+static void
+print_stop_groups_text(const struct od_world *w, const struct od_service *s)
+{
+    struct od_stop_group *g;
+    size_t n = stop_groups_of_service(w, s->name, &g);
+
+    if (n == 0 && w->parts[OD_PART_STOPPED_TASKS].stale) {
+        printf("  stopped tasks not read: ");
+        cell(w->parts[OD_PART_STOPPED_TASKS].error, 0, true);
+        printf("\n");
+    }
+    for (size_t i = 0; i < n; i++) {
+        char *exits = stop_group_exits_text(&g[i]);
+
+        printf("  stopped %zu × ", g[i].count);
+        if (g[i].stop_code != NULL) {
+            cell(g[i].stop_code, 0, true);
+            printf(": ");
+        }
+        cell(g[i].reason != NULL ? g[i].reason : "no reason given", 0, true);
+        printf("\n    exit: ");
+        cell(exits, 0, true);
+        printf(" (newest task ");
+        cell(g[i].newest_task_id, 0, true);
+        printf(")\n");
+        free(exits);
+    }
+    stop_groups_free(g, n);
+}
+
 static void
 print_status_text(const struct od_world *w, const char *filter)
 {
@@ -321,6 +353,8 @@ print_status_text(const struct od_world *w, const char *filter)
                 }
             }
         }
+        if (filter != NULL)
+            print_stop_groups_text(w, s);
     }
 }
 
@@ -391,8 +425,10 @@ run_status(struct od_cli *cli)
                            POLL_PART(OD_PART_INSTANCES) | POLL_PART(OD_PART_TARGETS) |
                            POLL_PART(OD_PART_ALARMS) | POLL_PART(OD_PART_METRICS) |
                            POLL_PART(OD_PART_DISTRIBUTIONS);
-    /* One service: also its task definition and its auto scaling. */
-    const unsigned one = POLL_PART(OD_PART_TASK_DEFS) | POLL_PART(OD_PART_SCALING);
+    /* One service: also its task definition, its auto scaling and why its tasks stopped
+     * (ListTasks desiredStatus=STOPPED: one listing and a DescribeTasks per 100). */
+    const unsigned one = POLL_PART(OD_PART_TASK_DEFS) | POLL_PART(OD_PART_SCALING) |
+                         POLL_PART(OD_PART_STOPPED_TASKS);
     int rc;
 
     if (cli->nargs > 0)

@@ -2,6 +2,8 @@
 
 #include "aws/proto_json.h"
 #include "cli/status_deployment.h"
+#include "model/alarm_attr.h"
+#include "model/stop_groups.h"
 #include "model/task_set.h"
 #include "util/clock.h"
 #include "util/str.h"
@@ -79,12 +81,21 @@ task_json(const struct od_task *t)
         cJSON_AddNumberToObject(o, "startedAt", t->started_at);
     if (t->stopped_at > 0)
         cJSON_AddNumberToObject(o, "stoppedAt", t->stopped_at);
+    if (t->created_at > 0)
+        cJSON_AddNumberToObject(o, "createdAt", t->created_at);
+    if (t->pull_started_at > 0)
+        cJSON_AddNumberToObject(o, "pullStartedAt", t->pull_started_at);
+    if (t->pull_stopped_at > 0)
+        cJSON_AddNumberToObject(o, "pullStoppedAt", t->pull_stopped_at);
+    if (t->stopping_at > 0)
+        cJSON_AddNumberToObject(o, "stoppingAt", t->stopping_at);
     for (size_t i = 0; i < t->ncontainers; i++) {
         const struct od_container *c = &t->containers[i];
         cJSON *co = cJSON_CreateObject();
 
         cJSON_AddStringToObject(co, "name", c->name != NULL ? c->name : "");
         add_opt_str(co, "image", c->image);
+        add_opt_str(co, "imageDigest", c->image_digest);
         add_opt_str(co, "lastStatus", c->last_status);
         if (c->has_exit_code)
             cJSON_AddNumberToObject(co, "exitCode", (double)c->exit_code);
@@ -118,10 +129,42 @@ task_json(const struct od_task *t)
     return o;
 }
 
-cJSON *
-status_json_alarm(const struct od_alarm *a)
+/* The service's stopped tasks grouped by stop code and reason (model/stop_groups.h). */
+static cJSON *
+stop_groups_json(const struct od_world *w, const struct od_service *s)
 {
-    cJSON *o = cJSON_CreateObject(), *dims;
+    struct od_stop_group *g;
+    size_t n = stop_groups_of_service(w, s->name, &g);
+    cJSON *arr = cJSON_CreateArray();
+
+    for (size_t i = 0; i < n; i++) {
+        cJSON *gj = cJSON_CreateObject(), *ex;
+
+        cJSON_AddNumberToObject(gj, "count", (double)g[i].count);
+        add_opt_str(gj, "stopCode", g[i].stop_code);
+        add_opt_str(gj, "stoppedReason", g[i].reason);
+        add_opt_str(gj, "newestTaskId", g[i].newest_task_id);
+        if (g[i].last_stopped_at > 0)
+            cJSON_AddNumberToObject(gj, "lastStoppedAt", g[i].last_stopped_at);
+        ex = cJSON_AddArrayToObject(gj, "exitCodes");
+        for (size_t k = 0; k < g[i].nexits; k++) {
+            cJSON *e = cJSON_CreateObject();
+
+            add_opt_str(e, "containerName", g[i].exits[k].container);
+            cJSON_AddNumberToObject(e, "exitCode", (double)g[i].exits[k].code);
+            cJSON_AddNumberToObject(e, "count", (double)g[i].exits[k].count);
+            cJSON_AddItemToArray(ex, e);
+        }
+        cJSON_AddItemToArray(arr, gj);
+    }
+    stop_groups_free(g, n);
+    return arr;
+}
+
+cJSON *
+status_json_alarm(const struct od_world *w, const struct od_alarm *a)
+{
+    cJSON *o = cJSON_CreateObject(), *dims, *svcs;
 
     cJSON_AddStringToObject(o, "alarmName", a->name != NULL ? a->name : "");
     add_opt_str(o, "stateValue", a->state);
@@ -131,6 +174,12 @@ status_json_alarm(const struct od_alarm *a)
     dims = cJSON_AddObjectToObject(o, "dimensions");
     for (size_t i = 0; i < a->ndimensions; i++)
         add_opt_str(dims, a->dimensions[i].name, a->dimensions[i].value);
+    if (a->updated_at > 0)
+        cJSON_AddNumberToObject(o, "stateUpdatedTimestamp", a->updated_at);
+    svcs = cJSON_AddArrayToObject(o, "services");
+    for (size_t i = 0; i < w->nservices; i++)
+        if (alarm_of_service(w, a, &w->services[i]))
+            cJSON_AddItemToArray(svcs, cJSON_CreateString(w->services[i].name));
     return o;
 }
 
@@ -326,18 +375,20 @@ status_json_service(const struct od_world *w, const struct od_service *s)
     arr = cJSON_AddArrayToObject(o, "alarms");
     for (size_t i = 0; i < w->nalarms; i++) {
         const struct od_alarm *a = &w->alarms[i];
-        bool mine = alarm_names_service(a, w->cluster, s->name);
 
-        for (size_t k = 0; !mine && k < s->nlbs; k++)
-            mine = alarm_names_target_group(a, s->lbs[k].target_group_arn);
-        if (mine) {
+        if (alarm_of_service(w, a, s)) { /* model/alarm_attr.h */
             cJSON *aj = cJSON_CreateObject();
 
             cJSON_AddStringToObject(aj, "alarmName", a->name);
             add_opt_str(aj, "stateValue", a->state);
+            add_opt_str(aj, "stateReason", a->reason);
+            if (a->updated_at > 0)
+                cJSON_AddNumberToObject(aj, "stateUpdatedTimestamp", a->updated_at);
             cJSON_AddItemToArray(arr, aj);
         }
     }
+    if (w->parts[OD_PART_STOPPED_TASKS].loaded)
+        cJSON_AddItemToObject(o, "stoppedTaskGroups", stop_groups_json(w, s));
 
     {
         const struct od_task_def *td = world_task_def(w, s->task_definition);
@@ -454,7 +505,7 @@ status_json(const struct od_world *w, const char *service_filter)
             cJSON_AddItemToArray(arr, status_json_service(w, &w->services[i]));
     arr = cJSON_AddArrayToObject(o, "alarms");
     for (size_t i = 0; i < w->nalarms; i++)
-        cJSON_AddItemToArray(arr, status_json_alarm(&w->alarms[i]));
+        cJSON_AddItemToArray(arr, status_json_alarm(w, &w->alarms[i]));
     arr = cJSON_AddArrayToObject(o, "distributions");
     for (size_t i = 0; i < w->ndists; i++)
         cJSON_AddItemToArray(arr, status_json_distribution(w, &w->dists[i]));

@@ -13,7 +13,7 @@ cJSON *status_json_service(const struct od_world *w, const struct od_service *s)
 cJSON *status_json(const struct od_world *w, const char *service_filter);
 cJSON *status_json_clusters(const struct od_world *w);
 cJSON *status_json_distribution(const struct od_world *w, const struct od_distribution *d);
-cJSON *status_json_alarm(const struct od_alarm *a);
+cJSON *status_json_alarm(const struct od_world *w, const struct od_alarm *a);
 /* calls_per_minute: API calls started in the last 60 s (poller_calls_per_minute). */
 cJSON *status_json_stats(const struct od_refresh_stats *st, unsigned calls_per_minute);
 /* Parts that are stale, as {"part": "error"}; NULL when everything is current. */

@@ -1,7 +1,7 @@
 /* The log follower (see follow.h for the algorithm). */
 #include "logs/follow.h"
 
-#include "logs/seen.h"
+#include "logs/follow_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,10 +22,8 @@
 #define BACKOFF_MAX_MS 30000
 #define ONE_SHOT_MAX_ERRORS 10
 #define DEFAULT_RECHECK_MAX_MS 30000 /* a stream that does not exist yet: look this often */
-#define RECHECK_FIRST_MS 2000
 #define FAILED_RETRY_MS 30000  /* follow mode: a failed query is tried again after this */
 #define FAILED_RETRY_MAX_MS 300000
-#define NO_TIME SEEN_NO_TIME
 
 /* ---- the process-wide call budget (a token bucket that may go into debt) ---------------- */
 
@@ -45,8 +43,8 @@ follow_set_rate(double per_second, double burst)
 }
 
 /* Reserve one call; returns how long to wait before making it. */
-static uint64_t
-budget_reserve(void)
+uint64_t
+follow_budget_reserve(void)
 {
     uint64_t now = clock_mono_ms();
 
@@ -75,98 +73,7 @@ budget_feedback(bool throttled)
 
 /* ---- queries and the follower -------------------------------------------------------- */
 
-struct call_ctx;
-
-struct query {
-    struct od_follow *f;
-    char *group;
-    char *region;
-    bool whole_group;
-    struct od_log_source *src; /* explicit streams, sorted by stream name */
-    size_t nsrc;
-
-    int64_t start_ms;      /* this query's beginning */
-    int64_t max_ts;        /* newest event time received, or NO_TIME */
-    int64_t begun_at;      /* AWS time when the previous chain began, or NO_TIME */
-    int64_t floor_ms;      /* raised when the dedup set shrank */
-    int64_t chain_start;   /* startTime of the chain in progress */
-    int64_t frontier;      /* newest time of the last page of this pass */
-    char *next_token;
-    unsigned pages_this_pass;
-    bool pass_done, in_flight, failed, want_send;
-    bool token_restarted;  /* this chain restarted once after its token was refused */
-    struct call_ctx *call; /* the FilterLogEvents in flight, to cancel on follow_free */
-    int errors; /* consecutive failures */
-    int failures;          /* times this query failed for good (follow mode retries it) */
-    uint64_t retry_at_ms;  /* follow mode: when a failed query is tried again (mono) */
-    size_t probes;         /* DescribeLogStreams still to come back for this query */
-    bool probe_group_gone; /* a probe said the group itself does not exist */
-    bool probe_unsure;     /* a probe failed: the stream's existence is unknown */
-    bool dropped_any;      /* a probe moved a stream to the waiting list */
-    struct od_error probe_err;
-    uint64_t timer;
-    struct seen seen;
-};
-
-struct pend {
-    struct od_log_record rec;
-    struct query *q;
-    char *task_id, *container;
-};
-
-/* A stream that did not exist when it was asked for: looked for again with backoff and, once
- * it exists, read from opts.start_ms by a query of its own (like a stream added later). */
-struct waiting {
-    struct od_log_source src;
-    uint64_t due_ms, backoff_ms; /* mono */
-    bool probing;
-};
-
-/* One DescribeLogStreams "does this stream exist?" (prefix = the name, limit 1). */
-struct probe {
-    struct od_follow *f;
-    struct query *q;   /* the query whose FilterLogEvents said "no such stream", or NULL for a
-                        * waiting stream */
-    struct od_log_source src;
-    uint64_t timer;
-    bool in_flight;
-    struct probe *next;
-};
-
-struct od_follow {
-    struct od_aws *aws;
-    struct follow_opts o;
-    char *filter;
-    struct follow_cbs cbs;
-    void *ud;
-
-    struct query **qs;
-    size_t nqs;
-
-    struct pend *pending;
-    size_t npending, cpending;
-
-    struct waiting *waiting;
-    size_t nwaiting;
-    struct probe *probes; /* timers and calls outstanding, to cancel on follow_free */
-
-    bool started, paused, dead, done, in_pass, pass_wanted;
-    int64_t end_ms; /* endTime of one-shot mode, or -1 */
-    int64_t last_delivered_ts;
-    uint64_t pass_timer;
-    size_t holds; /* calls, timers and deferred runs still to come back; free waits for 0 */
-    struct follow_stats st;
-};
-
-struct call_ctx {
-    struct query *q;
-    uint64_t throttles_at_send;
-    bool had_token;
-};
-
 static void start_pass(struct od_follow *f);
-static void schedule_call(struct query *q);
-static void check_pass_end(struct od_follow *f);
 
 static int64_t
 aws_now_ms(void)
@@ -200,6 +107,7 @@ query_free(struct query *q)
     free(q->src);
     free(q->group);
     free(q->region);
+    free(q->label);
     free(q->next_token);
     od_error_clear(&q->probe_err);
     seen_free(&q->seen);
@@ -212,6 +120,7 @@ pend_clear(struct pend *p)
     log_record_clear(&p->rec);
     free(p->task_id);
     free(p->container);
+    free(p->label);
 }
 
 static void
@@ -282,32 +191,21 @@ follow_free(struct od_follow **fp)
             f->holds--;
         }
     }
-    while (f->probes != NULL) {
-        struct probe *p = f->probes;
-
-        f->probes = p->next;
-        if (p->in_flight) {
-            aws_cancel_ud(f->aws, p);
-            f->holds--;
-        }
-        loop_timer_cancel(f->aws->loop, p->timer);
-        log_source_clear(&p->src);
-        free(p);
-    }
+    follow_probes_cancel(f);
     /* Inside a callback the caller still holds f: the last unhold frees it. */
     if (f->holds == 0)
         follow_destroy(f);
 }
 
-static void
-hold(struct od_follow *f)
+void
+follow_hold(struct od_follow *f)
 {
     f->holds++;
 }
 
 /* Drop a hold; false when f is gone (freed during a callback): the caller returns at once. */
-static bool
-unhold(struct od_follow *f)
+bool
+follow_unhold(struct od_follow *f)
 {
     f->holds--;
     if (f->dead) {
@@ -371,17 +269,17 @@ same_place(const struct query *q, const struct od_log_source *s)
     return str_eq(q->group, s->group) && str_eq(q->region, s->region);
 }
 
-static bool
-same_place_src(const struct od_log_source *a, const struct od_log_source *b)
+bool
+follow_same_place_src(const struct od_log_source *a, const struct od_log_source *b)
 {
     return str_eq(a->group, b->group) && str_eq(a->region, b->region);
 }
 
-static bool
-is_waiting(const struct od_follow *f, const struct od_log_source *s)
+bool
+follow_is_waiting(const struct od_follow *f, const struct od_log_source *s)
 {
     for (size_t i = 0; i < f->nwaiting; i++)
-        if (same_place_src(&f->waiting[i].src, s) && str_eq(f->waiting[i].src.stream, s->stream))
+        if (follow_same_place_src(&f->waiting[i].src, s) && str_eq(f->waiting[i].src.stream, s->stream))
             return true;
     return false;
 }
@@ -406,11 +304,11 @@ query_reset(struct query *q)
     seen_init(&q->seen, 0);
 }
 
-static void
-add_stream(struct od_follow *f, const struct od_log_source *s)
+void
+follow_add_stream(struct od_follow *f, const struct od_log_source *s)
 {
     struct query *target = NULL;
-    bool have = is_waiting(f, s);
+    bool have = follow_is_waiting(f, s);
 
     for (size_t k = 0; k < f->nqs && target == NULL && !have; k++) {
         struct query *q = f->qs[k];
@@ -457,12 +355,16 @@ follow_add_sources(struct od_follow *f, const struct od_log_source *src, size_t 
             continue;
         for (size_t k = 0; k < f->nqs && !have; k++)
             have = f->qs[k]->whole_group && same_place(f->qs[k], &src[i]);
-        if (!have)
-            new_query(f, src[i].group, src[i].region, true);
+        if (!have) {
+            struct query *q = new_query(f, src[i].group, src[i].region, true);
+
+            q->label = src[i].label != NULL ? xstrdup(src[i].label) : NULL;
+            q->origin = src[i].origin;
+        }
     }
     for (size_t i = 0; i < n; i++)
         if (src[i].stream != NULL)
-            add_stream(f, &src[i]);
+            follow_add_stream(f, &src[i]);
     f->st.queries = f->nqs;
 }
 
@@ -519,6 +421,8 @@ release(struct od_follow *f, int64_t upto)
         ev[i].stream = p->rec.stream != NULL ? p->rec.stream : "";
         ev[i].task_id = p->task_id;
         ev[i].container = p->container;
+        ev[i].label = p->label;
+        ev[i].origin = p->origin;
         ev[i].message = p->rec.message;
         ev[i].message_len = p->rec.message_len;
         if (f->last_delivered_ts != NO_TIME && p->rec.timestamp < f->last_delivered_ts)
@@ -581,8 +485,8 @@ on_page(const struct od_aws_response *resp, const struct od_error *err, void *ud
 
 /* The query stops: for good in one pass; in follow mode it is tried again on a later pass
  * (after 30 s, doubling to 5 min), so a role fixed or a group created later is read. */
-static void
-query_fail(struct query *q, const struct od_error *err)
+void
+follow_query_fail(struct query *q, const struct od_error *err)
 {
     struct od_follow *f = q->f;
     uint64_t wait = FAILED_RETRY_MS;
@@ -595,7 +499,7 @@ query_fail(struct query *q, const struct od_error *err)
     q->failed = true;
     q->retry_at_ms = clock_mono_ms() + wait;
     report(f, FOLLOW_FAILED, q, err, f->o.follow ? wait : 0);
-    check_pass_end(f);
+    follow_check_pass_end(f);
 }
 
 static void
@@ -638,14 +542,14 @@ send_now(struct query *q)
     if (aws_call(f->aws, &call, on_page, ctx, &err) != OD_OK) {
         free(ctx);
         free(body);
-        query_fail(q, &err);
+        follow_query_fail(q, &err);
         od_error_clear(&err);
         return;
     }
     free(body);
     q->in_flight = true;
     q->call = ctx;
-    hold(f);
+    follow_hold(f);
     f->st.calls++;
 }
 
@@ -658,25 +562,25 @@ on_query_timer(void *ud)
     q->timer = 0;
     if (f->paused || f->dead)
         return; /* resume sends it */
-    hold(f);
+    follow_hold(f);
     send_now(q);
-    unhold(f);
+    follow_unhold(f);
 }
 
-static void
-schedule_call(struct query *q)
+void
+follow_schedule_call(struct query *q)
 {
     uint64_t wait;
 
     q->want_send = true;
     if (q->f->paused || q->f->dead)
         return;
-    wait = budget_reserve();
+    wait = follow_budget_reserve();
     q->timer = loop_timer_add(q->f->aws->loop, wait, on_query_timer, q);
 }
 
-static void
-retry_later(struct query *q, const struct od_error *err)
+void
+follow_retry_later(struct query *q, const struct od_error *err)
 {
     struct od_follow *f = q->f;
     uint64_t delay = BACKOFF_FIRST_MS;
@@ -690,7 +594,7 @@ retry_later(struct query *q, const struct od_error *err)
     hash_random(&r, sizeof r);
     delay = delay / 2 + (uint64_t)r % (delay / 2 + 1); /* jitter: [delay/2, delay] */
     if (!f->o.follow && q->errors > ONE_SHOT_MAX_ERRORS) {
-        query_fail(q, err);
+        follow_query_fail(q, err);
         return;
     }
     f->st.retries++;
@@ -752,231 +656,13 @@ take_records(struct query *q, struct od_log_record *recs, size_t n)
         } else {
             sources_parse_stream(p->rec.stream, &p->task_id, &p->container);
         }
-    }
-}
-
-/* ---- streams that do not exist yet --------------------------------------------------------
- *
- * FilterLogEvents answers ResourceNotFoundException ("The specified log stream does not
- * exist.") when any of its logStreamNames is missing: the stream of a task that has not
- * started logging yet (PROVISIONING, PENDING, or a task that never started). Then each stream
- * of the query is looked up (DescribeLogStreams, prefix = the name, limit 1: the name itself
- * sorts first when it exists); the missing ones leave the query for the waiting list, the
- * others are read again at once. A probe that finds no group fails the query as before. */
-
-static void on_probe(const struct od_aws_response *resp, const struct od_error *err, void *ud);
-
-static void
-probe_unlink(struct od_follow *f, struct probe *p)
-{
-    for (struct probe **pp = &f->probes; *pp != NULL; pp = &(*pp)->next)
-        if (*pp == p) {
-            *pp = p->next;
-            return;
-        }
-}
-
-static void
-probe_free(struct probe *p)
-{
-    log_source_clear(&p->src);
-    free(p);
-}
-
-static void
-probe_send(void *ud)
-{
-    struct probe *p = ud;
-    struct od_follow *f = p->f;
-    struct od_aws_call call = {0};
-    struct od_error err = {0};
-    char *body;
-
-    p->timer = 0;
-    body = logs_body_describe_log_streams(p->src.group, p->src.stream, false, false, NULL, 1);
-    call.svc = OD_SVC_LOGS;
-    call.op = "DescribeLogStreams";
-    call.body = body;
-    call.body_len = strlen(body);
-    call.region = p->src.region;
-    hold(f);
-    if (aws_call(f->aws, &call, on_probe, p, &err) != OD_OK) {
-        free(body);
-        on_probe(NULL, &err, p); /* drops the hold */
-        od_error_clear(&err);
-        return;
-    }
-    free(body);
-    p->in_flight = true;
-    f->st.probes++;
-}
-
-static void
-probe_start(struct od_follow *f, struct query *q, const struct od_log_source *src)
-{
-    struct probe *p = xcalloc(1, sizeof *p);
-
-    p->f = f;
-    p->q = q;
-    log_source_copy(&p->src, src);
-    p->next = f->probes;
-    f->probes = p;
-    if (q != NULL)
-        q->probes++;
-    p->timer = loop_timer_add(f->aws->loop, budget_reserve(), probe_send, p);
-}
-
-static void
-wait_for(struct od_follow *f, const struct od_log_source *src)
-{
-    struct waiting *w;
-
-    if (is_waiting(f, src))
-        return;
-    f->waiting = xreallocarray(f->waiting, f->nwaiting + 1, sizeof *f->waiting);
-    w = &f->waiting[f->nwaiting++];
-    memset(w, 0, sizeof *w);
-    log_source_copy(&w->src, src);
-    w->backoff_ms = RECHECK_FIRST_MS < f->o.recheck_max_ms ? RECHECK_FIRST_MS : f->o.recheck_max_ms;
-    w->due_ms = clock_mono_ms() + w->backoff_ms;
-}
-
-static void
-query_drop_stream(struct query *q, const char *stream)
-{
-    for (size_t i = 0; i < q->nsrc; i++)
-        if (str_eq(q->src[i].stream, stream)) {
-            log_source_clear(&q->src[i]);
-            memmove(&q->src[i], &q->src[i + 1], (q->nsrc - i - 1) * sizeof *q->src);
-            q->nsrc--;
-            return;
-        }
-}
-
-/* Every probe of q came back: go on with the streams that exist. */
-static void
-query_probed(struct query *q, bool dropped)
-{
-    struct od_follow *f = q->f;
-
-    free(q->next_token);
-    q->next_token = NULL; /* the chain starts again from chain_start; dedup hides repeats */
-    if (q->probe_group_gone) {
-        query_fail(q, &q->probe_err);
-    } else if (q->probe_unsure || !dropped) {
-        /* Not sure what is missing (or nothing was): back off rather than spin. */
-        struct od_error e = {0};
-
-        if (q->probe_err.err != OD_OK)
-            od_error_copy(&e, &q->probe_err);
-        else
-            od_error_set(&e, OD_E_AWS, "a log stream does not exist");
-        retry_later(q, &e);
-        od_error_clear(&e);
-    } else if (q->nsrc == 0) {
-        q->pass_done = true; /* every stream is waiting */
-        check_pass_end(f);
-    } else {
-        schedule_call(q);
-    }
-    od_error_clear(&q->probe_err);
-    q->probe_group_gone = q->probe_unsure = false;
-}
-
-static void
-on_probe(const struct od_aws_response *resp, const struct od_error *err, void *ud)
-{
-    struct probe *p = ud;
-    struct od_follow *f = p->f;
-    struct query *q = p->q;
-    struct od_log_stream *ls = NULL;
-    struct od_error derr = {0};
-    size_t n = 0;
-    bool exists = false, known = false, gone = false;
-
-    probe_unlink(f, p);
-    p->in_flight = false;
-    if (f->dead) {
-        probe_free(p);
-        unhold(f);
-        return;
-    }
-    if (resp != NULL && (err == NULL || err->err == OD_OK)) {
-        if (logs_decode_describe_log_streams(resp->body, resp->body_len, &ls, &n, NULL, &derr) ==
-            OD_OK) {
-            known = true;
-            exists = n > 0 && str_eq(ls[0].name, p->src.stream);
-        }
-        for (size_t i = 0; i < n; i++)
-            log_stream_clear(&ls[i]);
-        free(ls);
-    } else if (err != NULL && str_eq(err->code, "ResourceNotFoundException")) {
-        gone = true; /* DescribeLogStreams names no stream: the group itself is missing */
-    }
-    if (q != NULL) {
-        bool dropped = known && !exists;
-
-        if (gone || !known) {
-            const struct od_error *e = err != NULL && err->err != OD_OK ? err : &derr;
-
-            q->probe_group_gone |= gone;
-            q->probe_unsure |= !gone;
-            if (q->probe_err.err == OD_OK && e->err != OD_OK)
-                od_error_copy(&q->probe_err, e);
-        }
-        if (dropped) {
-            query_drop_stream(q, p->src.stream);
-            wait_for(f, &p->src);
-        }
-        q->dropped_any |= dropped;
-        if (--q->probes == 0) {
-            bool any = q->dropped_any;
-
-            q->dropped_any = false;
-            query_probed(q, any);
-        }
-    } else {
-        for (size_t i = 0; i < f->nwaiting; i++) {
-            struct waiting *w = &f->waiting[i];
-
-            if (!same_place_src(&w->src, &p->src) || !str_eq(w->src.stream, p->src.stream))
-                continue;
-            w->probing = false;
-            if (exists) {
-                /* It exists now: read it from the start, like a stream added later. */
-                struct od_log_source s = w->src;
-
-                memmove(w, w + 1, (f->nwaiting - i - 1) * sizeof *w);
-                f->nwaiting--;
-                add_stream(f, &s);
-                log_source_clear(&s);
-                f->st.queries = f->nqs;
-            } else {
-                w->backoff_ms *= 2;
-                if (w->backoff_ms > f->o.recheck_max_ms)
-                    w->backoff_ms = f->o.recheck_max_ms;
-                w->due_ms = clock_mono_ms() + w->backoff_ms;
-            }
-            break;
-        }
-    }
-    od_error_clear(&derr);
-    probe_free(p);
-    unhold(f); /* the call's */
-}
-
-/* Follow mode, each pass: look for the waiting streams that are due. */
-static void
-recheck_waiting(struct od_follow *f)
-{
-    uint64_t now = clock_mono_ms();
-
-    for (size_t i = 0; i < f->nwaiting; i++) {
-        struct waiting *w = &f->waiting[i];
-
-        if (!w->probing && now >= w->due_ms) {
-            w->probing = true;
-            probe_start(f, NULL, &w->src);
+        /* The stream's own source label, else its whole group's. */
+        if (src != NULL && src->label != NULL) {
+            p->label = xstrdup(src->label);
+            p->origin = src->origin;
+        } else {
+            p->label = q->label != NULL ? xstrdup(q->label) : NULL;
+            p->origin = q->origin;
         }
     }
 }
@@ -1000,7 +686,7 @@ token_refused(struct query *q, const struct od_error *e, bool had_token)
     q->next_token = NULL;
     q->token_restarted = true;
     f->st.token_restarts++;
-    schedule_call(q);
+    follow_schedule_call(q);
     return true;
 }
 
@@ -1028,18 +714,18 @@ page_done(struct query *q, const struct od_aws_response *resp, const struct od_e
         } else if (str_eq(e->code, "ResourceNotFoundException") && !q->whole_group &&
                    q->nsrc > 0) {
             for (size_t i = 0; i < q->nsrc; i++)
-                probe_start(f, q, &q->src[i]);
+                follow_probe_start(f, q, &q->src[i]);
         } else if (fatal_error(e)) {
-            query_fail(q, e);
+            follow_query_fail(q, e);
         } else {
-            retry_later(q, e);
+            follow_retry_later(q, e);
         }
         od_error_clear(&none);
         return;
     }
     if (logs_decode_filter_log_events(resp->body, resp->body_len, &recs, &n, &token, &derr) !=
         OD_OK) {
-        retry_later(q, &derr);
+        follow_retry_later(q, &derr);
         od_error_clear(&derr);
         return;
     }
@@ -1057,11 +743,11 @@ page_done(struct query *q, const struct od_aws_response *resp, const struct od_e
     free(q->next_token);
     q->next_token = token;
     if (token != NULL)
-        schedule_call(q); /* follow nextToken at once (the budget still applies) */
+        follow_schedule_call(q); /* follow nextToken at once (the budget still applies) */
     else
         q->pass_done = true;
     release(f, frontier(f));
-    check_pass_end(f);
+    follow_check_pass_end(f);
 }
 
 static void
@@ -1078,7 +764,7 @@ on_page(const struct od_aws_response *resp, const struct od_error *err, void *ud
     q->call = NULL;
     if (!f->dead)
         page_done(q, resp, err, throttles_at_send, had_token);
-    unhold(f); /* the call's hold */
+    follow_unhold(f); /* the call's hold */
 }
 
 /* ---- passes ----------------------------------------------------------------------------- */
@@ -1089,13 +775,13 @@ on_pass_timer(void *ud)
     struct od_follow *f = ud;
 
     f->pass_timer = 0;
-    hold(f);
+    follow_hold(f);
     start_pass(f);
-    unhold(f);
+    follow_unhold(f);
 }
 
-static void
-check_pass_end(struct od_follow *f)
+void
+follow_check_pass_end(struct od_follow *f)
 {
     bool behind = false, any_alive = false;
 
@@ -1152,7 +838,7 @@ start_pass(struct od_follow *f)
     else if (f->o.end_ms >= 0)
         f->end_ms = f->o.end_ms;
     if (f->o.follow)
-        recheck_waiting(f);
+        follow_recheck_waiting(f);
     for (size_t i = 0; i < f->nqs; i++) {
         struct query *q = f->qs[i];
         int64_t start = q->start_ms, cut;
@@ -1193,9 +879,9 @@ start_pass(struct od_follow *f)
         q->next_token = NULL;
         q->token_restarted = false;
         q->errors = 0;
-        schedule_call(q);
+        follow_schedule_call(q);
     }
-    check_pass_end(f); /* every query failed */
+    follow_check_pass_end(f); /* every query failed */
 }
 
 static void
@@ -1205,7 +891,7 @@ first_pass(void *ud)
 
     if (!f->dead)
         start_pass(f);
-    unhold(f); /* follow_start's */
+    follow_unhold(f); /* follow_start's */
 }
 
 enum od_err
@@ -1218,7 +904,7 @@ follow_start(struct od_follow *f, struct od_error *err)
     if (f->started)
         return OD_OK;
     f->started = true;
-    hold(f);
+    follow_hold(f);
     loop_defer(f->aws->loop, first_pass, f);
     return OD_OK;
 }
@@ -1250,7 +936,7 @@ resume_deferred(void *ud)
     struct od_follow *f = ud;
 
     if (f->dead || f->paused) {
-        unhold(f);
+        follow_unhold(f);
         return;
     }
     release(f, f->in_pass ? frontier(f) : INT64_MAX);
@@ -1259,12 +945,12 @@ resume_deferred(void *ud)
             struct query *q = f->qs[i];
 
             if (q->want_send && !q->in_flight && q->timer == 0 && !q->failed)
-                schedule_call(q);
+                follow_schedule_call(q);
         }
     } else if (f->pass_wanted) {
         start_pass(f);
     }
-    unhold(f); /* follow_resume's */
+    follow_unhold(f); /* follow_resume's */
 }
 
 void
@@ -1274,7 +960,7 @@ follow_resume(struct od_follow *f)
         return;
     f->paused = false;
     /* Deliveries and calls happen from the loop, never inside this call. */
-    hold(f);
+    follow_hold(f);
     loop_defer(f->aws->loop, resume_deferred, f);
 }
 

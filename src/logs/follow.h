@@ -19,10 +19,11 @@
  *          same token and start time, so nothing is skipped; errors that retrying cannot fix
  *          (no such group, access denied, bad filter) end that query with FOLLOW_FAILED (in
  *          follow mode it is tried again on a pass 30 s later, doubling to 5 min).
- *   missing streams: FilterLogEvents refuses the whole call when one named stream does not
- *          exist (a task that has not logged yet). Then each stream of the query is looked up
- *          (DescribeLogStreams); the missing ones wait, are looked for again (2 s doubling
- *          to recheck_max_ms, follow mode) and, once they exist, are read from start_ms.
+ *   missing streams (follow_missing.c): FilterLogEvents refuses the whole call when one
+ *          named stream does not exist (a task that has not logged yet). Then each stream of
+ *          the query is looked up (DescribeLogStreams); the missing ones wait, are looked for
+ *          again (2 s doubling to recheck_max_ms, follow mode) and, once they exist, are read
+ *          from start_ms.
  *   tokens: a refused nextToken (InvalidParameterException; tokens expire after 24 h)
  *          restarts the chain from the newest time seen less the overlap, once per chain.
  *
@@ -63,6 +64,8 @@ struct follow_event {
     const char *stream;
     const char *task_id;   /* NULL when the stream is not PREFIX/CONTAINER/TASK */
     const char *container; /* likewise */
+    const char *label;     /* the source asked for (od_log_source.label), or NULL */
+    int origin;            /* its index among several sources (colour), else 0 */
     const char *message;   /* raw bytes, may hold NUL */
     size_t message_len;
 };

@@ -25,6 +25,8 @@ log_source_copy(struct od_log_source *dst, const struct od_log_source *src)
     dst->stream = dup_opt(src->stream);
     dst->task_id = dup_opt(src->task_id);
     dst->container = dup_opt(src->container);
+    dst->label = dup_opt(src->label);
+    dst->origin = src->origin;
 }
 
 void
@@ -35,6 +37,7 @@ log_source_clear(struct od_log_source *s)
     free(s->stream);
     free(s->task_id);
     free(s->container);
+    free(s->label);
     memset(s, 0, sizeof *s);
 }
 
@@ -198,6 +201,8 @@ add_source(struct od_log_sources *out, const char *group, const char *region, ch
     out->v[out->n].stream = stream;
     out->v[out->n].task_id = stream != NULL ? dup_opt(task_id) : NULL;
     out->v[out->n].container = stream != NULL ? dup_opt(container) : NULL;
+    out->v[out->n].label = NULL;
+    out->v[out->n].origin = 0;
     out->n++;
 }
 

@@ -22,6 +22,8 @@ struct od_log_source {
     char *stream;    /* exact stream name, or NULL = every stream of the group */
     char *task_id;   /* the task the stream belongs to, or NULL */
     char *container; /* the container, or NULL */
+    char *label;     /* which of several sources asked for it ("api", a group), or NULL */
+    int origin;      /* that source's index (its colour), 0 when only one */
 };
 
 struct od_log_sources {

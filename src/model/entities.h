@@ -127,6 +127,7 @@ struct od_task {
     char *stop_code;
     char *stopped_reason;
     double created_at, started_at, stopping_at, stopped_at;
+    double pull_started_at, pull_stopped_at; /* image pull; 0 when not sent */
     struct od_container *containers;
     size_t ncontainers;
 };

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/alarm_attr.h"
 #include "model/task_set.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
@@ -627,18 +628,10 @@ world_unhealthy_targets(const struct od_world *w, const struct od_service *s)
 size_t
 world_alarms_firing(const struct od_world *w, const struct od_service *s)
 {
-    size_t n = 0;
+    struct od_alarm_count c;
 
-    for (size_t i = 0; i < w->nalarms; i++) {
-        const struct od_alarm *a = &w->alarms[i];
-        bool mine = alarm_names_service(a, w->cluster, s->name);
-
-        for (size_t k = 0; !mine && k < s->nlbs; k++)
-            mine = alarm_names_target_group(a, s->lbs[k].target_group_arn);
-        if (mine && str_eq(a->state, "ALARM"))
-            n++;
-    }
-    return n;
+    service_alarm_counts(w, s, &c); /* model/alarm_attr.c: the one attribution */
+    return c.firing;
 }
 
 bool

@@ -149,7 +149,7 @@ const char *target_counts_note(const struct od_target_counts *c, char *buf, size
 
 /* Counts for overviews: world_count_targets' unhealthy. */
 size_t world_unhealthy_targets(const struct od_world *w, const struct od_service *s);
-/* Alarms in ALARM that name the service or one of its target groups. */
+/* Alarms in ALARM that belong to the service (model/alarm_attr.h). */
 size_t world_alarms_firing(const struct od_world *w, const struct od_service *s);
 bool service_rolling(const struct od_service *s);
 bool service_failed(const struct od_service *s);

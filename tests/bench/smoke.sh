@@ -16,7 +16,7 @@ skip=console
 tap_require tmux # quickstart installs it: the console phase must then report a figure
 skip=""
 out=$(bash "$ONDECK_SRCDIR/bench/run.sh" --quick --sizes 10 --delay-ms 5 --runs 1 \
-    --idle 2 --presses 3 --log-events 500 --log-live 50 --cli-sample 1 ${skip:+--skip "$skip"} \
+    --idle 2 --presses 3 --log-events 500 --log-live 50 --log-multi 400 --cli-sample 1 ${skip:+--skip "$skip"} \
     --results "$res" --out "$md" 2>"$TAP_TMPDIR/bench.err")
 rc=$?
 tap_is "$rc" 0 "bench/run.sh exits 0" || tap_diag "$(tail -n 20 "$TAP_TMPDIR/bench.err")"
@@ -25,6 +25,10 @@ tap_like "$out" $'\n10 +[0-9.]+ m?s +[1-9][0-9]* +[0-9.]+ kB +[1-9] +' \
     "the 10-service row has a time, calls, bytes and a depth"
 tap_like "$out" 'logs: ondeck [0-9,]+ lines/s \(500/500 printed' "the log phase printed every event"
 tap_like "$out" 'console \(10 services\): idle CPU' "the console phase reports a figure"
+tap_like "$out" 'logs, 1 source: [0-9,]+ lines/s, CPU [0-9.]+ s \(400/400 printed, 0 lost, 0 repeated, in order\)' \
+    "several sources: the one-source row"
+tap_like "$out" 'logs, 4 sources: [0-9,]+ lines/s, CPU [0-9.]+ s \(400/400 printed, 0 lost, 0 repeated, in order\)' \
+    "several sources: the four-source row, every event once and in order"
 tap_ok '[ -s "$md" ]' "the report was written"
 doc=$(cat "$md" 2>/dev/null)
 tap_like "$doc" $'# Performance\n' "the report has its title"

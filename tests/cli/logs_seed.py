@@ -20,6 +20,9 @@
         Starts one more task of the service (its task definition, launch type and network,
         group service:NAME) and creates no log stream for it, as for a task that has not
         started logging yet; prints the task id.
+    logs_seed.py --endpoint URL tasks --cluster C --service NAME --count N
+        Starts N more tasks of the service as `task` does (RunTask, at most 10 a call); prints
+        their ids, one a line.
     logs_seed.py --endpoint URL two-groups --cluster C --service NAME --group G --other G2
         Registers a task definition (network as the cluster's web service) with two awslogs containers, "app" logging to G
         and "side" logging to G2 (stream prefix NAME), creates the service and starts one task
@@ -130,16 +133,27 @@ def cmd_other_driver(args):
     print(td["taskDefinitionArn"])
 
 
-def cmd_task(args):
+def run_tasks(args, count):
     ecs = client(args, "ecs")
     svc = ecs.describe_services(cluster=args.cluster, services=[args.service])["services"][0]
-    run = dict(cluster=args.cluster, taskDefinition=svc["taskDefinition"], count=1,
+    run = dict(cluster=args.cluster, taskDefinition=svc["taskDefinition"],
                launchType=svc.get("launchType", "FARGATE"), group=f"service:{args.service}",
                startedBy=svc["deployments"][0]["id"])
     if svc.get("networkConfiguration"):
         run["networkConfiguration"] = svc["networkConfiguration"]
-    task = ecs.run_task(**run)["tasks"][0]
-    print(task["taskArn"].rsplit("/", 1)[1])
+    ids = []
+    while len(ids) < count:
+        tasks = ecs.run_task(count=min(10, count - len(ids)), **run)["tasks"]
+        ids += [t["taskArn"].rsplit("/", 1)[1] for t in tasks]
+    return ids
+
+
+def cmd_task(args):
+    print(run_tasks(args, 1)[0])
+
+
+def cmd_tasks(args):
+    print("\n".join(run_tasks(args, args.count)))
 
 
 def cmd_two_groups(args):
@@ -200,6 +214,10 @@ def main():
     p = sub.add_parser("task")
     p.add_argument("--cluster", required=True)
     p.add_argument("--service", required=True)
+    p = sub.add_parser("tasks")
+    p.add_argument("--cluster", required=True)
+    p.add_argument("--service", required=True)
+    p.add_argument("--count", type=int, required=True)
     p = sub.add_parser("two-groups")
     p.add_argument("--cluster", required=True)
     p.add_argument("--service", required=True)
@@ -210,7 +228,7 @@ def main():
     p.add_argument("stream")
     args = ap.parse_args()
     {"put": cmd_put, "hostile": cmd_hostile, "other-driver": cmd_other_driver,
-     "task": cmd_task, "two-groups": cmd_two_groups, "stream": cmd_stream}[args.cmd](args)
+     "task": cmd_task, "tasks": cmd_tasks, "two-groups": cmd_two_groups, "stream": cmd_stream}[args.cmd](args)
 
 
 if __name__ == "__main__":

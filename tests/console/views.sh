@@ -163,7 +163,7 @@ tmux_send Enter
 tmux_wait_for 'Alarms \(3, 1 in ALARM\)' 10
 tap_ok $? ":alarms lists every alarm"
 s=$(screen)
-tap_like "$(sed -n 4p <<<"$s")" '^ALARM +api-5xx-high .*service api \(target group\)' \
+tap_like "$(sed -n 4p <<<"$s")" '^ALARM +api-5xx-high +api +AWS/ApplicationELB .* service api \(target gr' \
     "firing first, with what it names"
 tap_grep "$s" 'OK +web-cpu-high' "alarms in OK too"
 tmux_send Enter

@@ -1,5 +1,6 @@
 /* Logs: wire bodies and decoders on moto's bodies and hostile variants, sources from task
- * definitions, --since parsing, and the follower's dedup set. */
+ * definitions, several sources in one stream (logs/merge.c), --since parsing, and the
+ * follower's dedup set. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "aws/ecs.h"
 #include "aws/logs.h"
 #include "check.h"
+#include "logs/merge.h"
 #include "logs/seen.h"
 #include "logs/since.h"
 #include "logs/sources.h"
@@ -374,6 +376,104 @@ test_sources(void)
     world_free(&w);
 }
 
+/* ---- several sources ---------------------------------------------------------------------- */
+
+static void
+test_merge(void)
+{
+    const char *td = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:3";
+    struct od_world *w = world_new("us-east-1", "prod");
+    struct od_task *tasks = xcalloc(3, sizeof *tasks);
+    struct od_service *svcs = xcalloc(2, sizeof *svcs);
+    struct logs_merge m;
+    struct od_log_sources src;
+    struct od_error err = {0};
+    char **arns, *who;
+    size_t n, web_streams = 0, api_streams = 0, groups = 0;
+    bool labels_ok = true;
+
+    /* web and api run the same task definition: their streams share the group /ecs/web. */
+    tasks[0] = mk_task("aaa", "web", td);
+    tasks[1] = mk_task("bbb", "web", td);
+    tasks[2] = mk_task("ccc", "api", td);
+    svcs[0].name = xstrdup("web");
+    svcs[0].task_definition = xstrdup("web:3");
+    svcs[1].name = xstrdup("api");
+    svcs[1].task_definition = xstrdup("web:3");
+    world_set_tasks(w, tasks, 3);
+    world_set_services(w, svcs, 2);
+
+    logs_merge_init(&m);
+    CHECK_INT(logs_merge_add(&m, MERGE_SERVICE, "web"), 0, "first origin");
+    CHECK_INT(logs_merge_add(&m, MERGE_SERVICE, "api"), 1, "second origin");
+    CHECK_INT(logs_merge_add(&m, MERGE_SERVICE, "web"), 0, "an origin named twice is one");
+    logs_merge_add(&m, MERGE_GROUP, "/batch/jobs");
+    logs_merge_add(&m, MERGE_SERVICE, "ghost");
+    CHECK(logs_merge_needs_world(&m), "services need the world");
+
+    logs_merge_missing_task_defs(&m, w, &arns, &n);
+    CHECK_INT(n, 1, "the task definition both services share is fetched once");
+    arn_list_free(&arns, &n);
+    add_td(w, td, "awslogs", "web", NULL);
+
+    CHECK(logs_merge_build(&m, w, &src, &err) == OD_OK, "one unknown service does not stop the rest");
+    for (size_t i = 0; i < src.n; i++) {
+        const struct od_log_source *s = &src.v[i];
+
+        if (s->stream == NULL) {
+            groups++;
+            labels_ok &= strcmp(s->label, "/batch/jobs") == 0 && s->origin == 2;
+        } else if (strcmp(s->task_id, "ccc") == 0) {
+            api_streams++;
+            labels_ok &= strcmp(s->label, "api") == 0 && s->origin == 1;
+        } else {
+            web_streams++;
+            labels_ok &= strcmp(s->label, "web") == 0 && s->origin == 0;
+        }
+    }
+    CHECK(web_streams == 2 && api_streams == 1 && groups == 1, "every origin's streams, once");
+    CHECK(labels_ok, "each stream carries its origin's label and index");
+    CHECK_INT(logs_merge_failed(&m), 1, "one origin failed");
+    CHECK(src.nnotes == 1 && strstr(src.notes[0], "ghost: service 'ghost' not found") != NULL,
+          "a note names the failing origin");
+    who = logs_merge_who(&m, "/ecs/web");
+    CHECK_STR(who, "web, api", "a shared group costs both services");
+    free(who);
+    who = logs_merge_who(&m, "/batch/jobs");
+    CHECK_STR(who, "/batch/jobs", "a group origin is its own name");
+    free(who);
+    CHECK(logs_merge_who(&m, "/other") == NULL && logs_merge_who(&m, NULL) == NULL,
+          "a group nobody reads");
+    sources_clear(&src);
+    logs_merge_free(&m);
+
+    logs_merge_init(&m);
+    logs_merge_add(&m, MERGE_SERVICE, "ghost");
+    logs_merge_add(&m, MERGE_TASK, "nope");
+    CHECK(logs_merge_build(&m, w, &src, &err) == OD_E_USAGE && src.n == 0,
+          "every origin failing is an error");
+    CHECK(err.message != NULL && strstr(err.message, "ghost") != NULL, "the first one's");
+    od_error_clear(&err);
+    logs_merge_free(&m);
+
+    logs_merge_init(&m);
+    logs_merge_add_all_services(&m, w);
+    CHECK(m.n == 2 && strcmp(m.v[0].name, w->services[0].name) == 0 &&
+              strcmp(m.v[1].name, w->services[1].name) == 0,
+          "--all: every service of the world, in its order");
+    logs_merge_free(&m);
+
+    logs_merge_init(&m);
+    logs_merge_add(&m, MERGE_GROUP, "/a");
+    CHECK(!logs_merge_needs_world(&m), "groups alone need no world");
+    CHECK(logs_merge_build(&m, NULL, &src, &err) == OD_OK && src.n == 1 &&
+              src.v[0].stream == NULL && strcmp(src.v[0].label, "/a") == 0,
+          "a group alone: the whole group, labelled");
+    sources_clear(&src);
+    logs_merge_free(&m);
+    world_free(&w);
+}
+
 /* ---- since ------------------------------------------------------------------------------- */
 
 static void
@@ -466,6 +566,7 @@ main(void)
     test_decode_filter();
     test_decode_other();
     test_sources();
+    test_merge();
     test_since();
     test_seen();
     return check_done();

@@ -32,12 +32,24 @@ def allowed(layer, action):
     return any(fnmatch.fnmatchcase(action.lower(), p.lower()) for p in patterns)
 
 
-def deny(call, action, resource="*"):
-    """The AwsError AWS answers when the caller's policy does not allow action."""
+def deny(call, action, resource="*", explicit=False):
+    """The AwsError AWS answers when the caller's policy does not allow action (or, explicit,
+    a Deny statement refuses it)."""
     status, code = _DENIAL.get(call.service, (403, "AccessDenied"))
+    why = ("with an explicit deny in an identity-based policy" if explicit else
+           f"because no identity-based policy allows the {action} action")
     return AwsError(status, code,
                     f"User: {PRINCIPAL} is not authorized to perform: {action} on resource: "
-                    f"{resource} because no identity-based policy allows the {action} action")
+                    f"{resource} {why}")
+
+
+def denied_explicitly(layer, action, res):
+    """Whether a Deny statement of the policy ({"action", "resource"} wildcards) matches."""
+    b = layer.get("iam")
+    with b.lock:
+        stmts = list(b.cfg.get("deny") or [])
+    return any(fnmatch.fnmatchcase(action.lower(), d.get("action", "*").lower()) and
+               fnmatch.fnmatchcase(res, d.get("resource", "*")) for d in stmts)
 
 
 class Iam(Behaviour):
@@ -51,14 +63,19 @@ class Iam(Behaviour):
     and is never refused. moto checks no IAM at all. The layer holds one policy per test, the
     list of allowed actions in `allow` (wildcards as in IAM: `ecs:Describe*`, `*`); the default
     allows everything, so the behaviour is on by default and only a test that narrows the list
-    sees denials (counted as `iam:denied`)."""
+    sees denials (counted as `iam:denied`). `deny` holds Deny statements
+    ({"action": "logs:FilterLogEvents", "resource": "arn:aws:logs:*:log-group:/ecs/api:*"}): an
+    explicit deny wins over any allow, for the resource the request names (e.g. one log group,
+    while the others stay readable)."""
     name = "iam"
     order = 10
     cite = ("IAM User Guide, 'Policy evaluation logic' (an action not allowed by any "
             "identity-based policy is implicitly denied) and 'Troubleshoot access denied "
-            "error messages'; STS API Reference, GetCallerIdentity: 'No permissions are "
-            "required to perform this operation'; botocore ecs/logs/ecr AccessDeniedException")
-    settings = {"allow": ["*"]}
+            "error messages' (an explicit deny in any policy overrides any allow; the message "
+            "then says 'with an explicit deny in an identity-based policy'); STS API "
+            "Reference, GetCallerIdentity: 'No permissions are required to perform this "
+            "operation'; botocore ecs/logs/ecr AccessDeniedException")
+    settings = {"allow": ["*"], "deny": []}
 
     def before(self, call):
         if call.service == "sts" and call.op == "GetCallerIdentity":
@@ -66,6 +83,11 @@ class Iam(Behaviour):
         if call.service not in _DENIAL:
             return None
         action = call.action
+        res = resource(call)
+        if denied_explicitly(self.layer, action, res):
+            self.count("denied")
+            self.count(f"denied:{action}")
+            raise deny(call, action, res, explicit=True)
         if allowed(self.layer, action):
             return None
         self.count("denied")
