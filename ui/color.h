@@ -70,6 +70,10 @@
     X(EL_LOG_SOURCE5, "log.source5", "#5fd7d7", "default", "", "bold")                             \
     X(EL_LOG_SOURCE6, "log.source6", "#ff87af", "default", "", "underline")                        \
     X(EL_LOG_MATCH, "log.match", "black", "#ffd75f", "", "reverse")                                \
+    X(EL_LOG_ERROR, "log.error", "#ff5f5f", "default", "bold", "bold")                             \
+    X(EL_LOG_WARN, "log.warn", "#ffaf00", "default", "", "underline")                              \
+    X(EL_LOG_INFO, "log.info", "#87d787", "default", "", "")                                       \
+    X(EL_LOG_DEBUG, "log.debug", "brightblack", "default", "", "dim")                              \
     X(EL_TOO_SMALL, "too-small", "#ffd75f", "default", "bold", "bold")
 
 enum ui_el {

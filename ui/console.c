@@ -462,6 +462,9 @@ drain_calls(struct ui *ui)
     struct drain d = {ui, false, clock_mono_ms() + DRAIN_AT_EXIT_MS, 0};
 
     poller_free(&ui->cur.poller); /* cancels its calls */
+    /* A Logs Insights query a logs pane still runs is stopped while calls can go out. */
+    for (int i = 0; i < ui->nstack; i++)
+        view_logs_stop_insights(ui->stack[i]);
     if (ctx_all_idle(ui))
         return;
     d.timer = loop_timer_add(ui->loop, 20, drain_check, &d);

@@ -49,6 +49,7 @@ enum {
     X(ACT_PAUSE, "pause", "p", "pause or resume following", 0)                                     \
     X(ACT_WRAP, "wrap", "w", "wrap long lines", 0)                                                 \
     X(ACT_SAVE, "save", "s", "save the pane's lines to a file", 0)                                 \
+    X(ACT_RAW, "raw", "J", "logs: raw lines, or JSON lines as level, message, fields", 0)          \
     X(ACT_WATCH, "watch", "w", "watch the service's rollout (deployments, tasks, health)", 0)      \
     X(ACT_HISTORY, "history", "H", "the service's deployment history and revision diffs", 0)       \
     X(ACT_DEPLOY, "deploy", "D", "deploy (new image or force new deployment)", KF_MUTATES)         \

@@ -18,19 +18,128 @@ logbuf_init(struct logbuf *b, size_t max_lines)
     b->ring = xcalloc(b->max, sizeof *b->ring);
 }
 
+static void
+entry_clear(struct logbuf_entry *e)
+{
+    free(e->line);
+    free(e->pretty);
+    memset(e, 0, sizeof *e);
+}
+
 void
 logbuf_free(struct logbuf *b)
 {
     for (size_t i = 0; i < b->count; i++)
-        free(b->ring[(b->head + i) % b->max].line);
+        entry_clear(&b->ring[(b->head + i) % b->max]);
+    for (size_t i = 0; i < b->nopen; i++)
+        free(b->open[i].tag);
     free(b->ring);
     memset(b, 0, sizeof *b);
 }
 
+const char *
+logbuf_shown(const struct logbuf_entry *e, bool raw)
+{
+    return !raw && e->pretty != NULL ? e->pretty : e->line;
+}
+
+/* The grouping state of a tag (created, the oldest reused, when new). */
+static struct logbuf_open *
+open_for(struct logbuf *b, const char *tag)
+{
+    const char *key = tag != NULL ? tag : "";
+    struct logbuf_open *o;
+
+    for (size_t i = 0; i < b->nopen; i++)
+        if (strcmp(b->open[i].tag, key) == 0)
+            return &b->open[i];
+    if (b->nopen < LOGBUF_OPEN_TAGS) {
+        o = &b->open[b->nopen++];
+    } else {
+        /* Full: forget the first, the rest move up (32 entries: cheap). */
+        free(b->open[0].tag);
+        memmove(&b->open[0], &b->open[1], (LOGBUF_OPEN_TAGS - 1) * sizeof b->open[0]);
+        o = &b->open[LOGBUF_OPEN_TAGS - 1];
+    }
+    o->tag = xstrdup(key);
+    o->seq = UINT64_MAX;
+    o->state = 0;
+    return o;
+}
+
+/* Add "\n" + the inert text to one rendering of an entry. */
+static void
+append_cont(char **line, const char *text, size_t len)
+{
+    struct od_buf out;
+
+    buf_init(&out, 0);
+    buf_puts(&out, *line);
+    buf_putc(&out, '\n');
+    sanitize_append_capped(&out, text, len, SANITIZE_LINE_MAX, NULL);
+    free(*line);
+    *line = buf_steal(&out);
+}
+
+/* A continuation of the tag's last entry: kept there. */
+static bool
+add_continuation(struct logbuf *b, const char *tag, const char *text, size_t len)
+{
+    struct logbuf_open *o = open_for(b, tag);
+    bool cont = structured_continues(&o->state, text, len);
+    struct logbuf_entry *head = (struct logbuf_entry *)logbuf_get(b, o->seq);
+
+    if (!cont || head == NULL || head->ncont >= LOGBUF_MAX_CONT ||
+        strlen(head->line) > 4 * SANITIZE_LINE_MAX)
+        return false;
+    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+        len--;
+    append_cont(&head->line, text, len);
+    if (head->pretty != NULL)
+        append_cont(&head->pretty, text, len);
+    head->ncont++;
+    return true;
+}
+
+/* Append the inert message, noting where its level word falls. */
+static void
+append_plain(struct logbuf_entry *e, struct od_buf *out, const char *text, size_t len)
+{
+    size_t at, n;
+
+    e->level = structured_plain_level_at(text, len, &at, &n);
+    if (n > 0) {
+        sanitize_append(out, text, at);
+        e->lvl_at = out->len;
+        sanitize_append(out, text + at, n);
+        e->lvl_len = out->len - e->lvl_at;
+        text += at + n;
+        len -= at + n;
+    }
+    sanitize_append_capped(out, text, len, SANITIZE_LINE_MAX, NULL);
+}
+
+static void add(struct logbuf *b, int64_t time_ms, const char *source, int colour,
+                const char *tag, const char *text, size_t len, bool group);
+
 void
 logbuf_add(struct logbuf *b, int64_t time_ms, const char *tag, const char *text, size_t len)
 {
-    logbuf_add_source(b, time_ms, NULL, 0, tag, text, len);
+    add(b, time_ms, NULL, 0, tag, text, len, true);
+}
+
+void
+logbuf_add_source(struct logbuf *b, int64_t time_ms, const char *source, int colour,
+                  const char *tag, const char *text, size_t len)
+{
+    add(b, time_ms, source, colour, tag, text, len, true);
+}
+
+void
+logbuf_add_alone(struct logbuf *b, int64_t time_ms, const char *tag, const char *text,
+                 size_t len)
+{
+    add(b, time_ms, NULL, 0, tag, text, len, false);
 }
 
 size_t
@@ -39,19 +148,27 @@ logbuf_tag_start(const struct logbuf_entry *e)
     return e->time_len + 1 + (e->source_len > 0 ? e->source_len + 1 : 0);
 }
 
-void
-logbuf_add_source(struct logbuf *b, int64_t time_ms, const char *source, int colour,
-                  const char *tag, const char *text, size_t len)
+static void
+add(struct logbuf *b, int64_t time_ms, const char *source, int colour, const char *tag,
+    const char *text, size_t len, bool group)
 {
+    char *key;
     struct logbuf_entry *e;
     struct od_buf out;
     char stamp[32];
     time_t secs = (time_t)(time_ms / 1000);
     struct tm tm;
+    size_t prefix;
 
+    /* Continuations join the last line of the same source and tag. */
+    key = xasprintf("%s\x1f%s", source != NULL ? source : "", tag != NULL ? tag : "");
+    if (group && text != NULL && add_continuation(b, key, text, len)) {
+        free(key);
+        return;
+    }
     if (b->count == b->max) {
         /* Full: the oldest line goes. */
-        free(b->ring[b->head].line);
+        entry_clear(&b->ring[b->head]);
         b->head = (b->head + 1) % b->max;
         b->count--;
         b->first_seq++;
@@ -84,9 +201,29 @@ logbuf_add_source(struct logbuf *b, int64_t time_ms, const char *source, int col
         e->tag_len = out.len - before;
         buf_putc(&out, ' ');
     }
-    if (text != NULL)
+    prefix = out.len;
+    if (text != NULL && b->fields != NULL) {
+        struct od_buf pretty;
+        struct structured_info info;
+
+        buf_init(&pretty, 0);
+        buf_append(&pretty, out.data, prefix);
+        structured_format(text, len, b->fields, SANITIZE_LINE_MAX, &pretty, &info);
+        if (info.json) {
+            e->level = info.level;
+            e->plvl_at = prefix;
+            e->plvl_len = info.level_len;
+            e->pretty = buf_steal(&pretty);
+        }
+        buf_free(&pretty);
+    }
+    if (text != NULL && e->pretty == NULL)
+        append_plain(e, &out, text, len);
+    else if (text != NULL)
         sanitize_append_capped(&out, text, len, SANITIZE_LINE_MAX, NULL);
     e->line = buf_steal(&out);
+    open_for(b, key)->seq = b->first_seq + b->count;
+    free(key);
     b->count++;
 }
 
@@ -126,7 +263,8 @@ logbuf_find(const struct logbuf *b, const char *needle, uint64_t from, int dir, 
 
         if (e == NULL)
             return false;
-        if (strcasestr(e->line + e->time_len, needle) != NULL) {
+        if (strcasestr(e->line + e->time_len, needle) != NULL ||
+            (e->pretty != NULL && strcasestr(e->pretty + e->time_len, needle) != NULL)) {
             *found = seq;
             return true;
         }

@@ -50,6 +50,8 @@ struct logs_glue {
     size_t nsources;
     bool problem;     /* the status shows a retry, throttling or failure */
     struct od_buf text, tag, source;
+    char **groups;    /* the distinct log groups of the last sources (for :insights) */
+    size_t ngroups;
 };
 
 static void resolve(void *ud);
@@ -180,6 +182,34 @@ keep_notes(struct logs_glue *g, const struct od_log_sources *src)
 }
 
 static void
+free_groups(struct logs_glue *g)
+{
+    for (size_t i = 0; i < g->ngroups; i++)
+        free(g->groups[i]);
+    free(g->groups);
+    g->groups = NULL;
+    g->ngroups = 0;
+}
+
+static void
+keep_groups(struct logs_glue *g, const struct od_log_sources *src)
+{
+    if (src->n == 0)
+        return;
+    free_groups(g);
+    for (size_t i = 0; i < src->n; i++) {
+        bool seen = false;
+
+        for (size_t k = 0; k < g->ngroups && !seen; k++)
+            seen = strcmp(g->groups[k], src->v[i].group) == 0;
+        if (!seen) {
+            g->groups = xreallocarray(g->groups, g->ngroups + 1, sizeof *g->groups);
+            g->groups[g->ngroups++] = xstrdup(src->v[i].group);
+        }
+    }
+}
+
+static void
 got_sources(struct logs_glue *g)
 {
     struct od_log_sources src = {0};
@@ -197,6 +227,7 @@ got_sources(struct logs_glue *g)
         return;
     }
     keep_notes(g, &src);
+    keep_groups(g, &src);
     if (g->follow == NULL) {
         if (src.n == 0) {
             set_status(g, true, "nothing to follow yet: no running task logs to CloudWatch Logs");
@@ -302,6 +333,13 @@ logs_glue_start(struct ui *ui, struct view *pane, const struct ui_target *t)
     return g;
 }
 
+size_t
+logs_glue_groups(const struct logs_glue *g, const char *const **out)
+{
+    *out = g != NULL ? (const char *const *)g->groups : NULL;
+    return g != NULL ? g->ngroups : 0;
+}
+
 /* The pane's pause freezes the view, not the follow: lines keep arriving into the pane's
  * buffer, so its "+N new" count tells the operator that something is happening, and resuming
  * shows them at once. (follow_pause would stop the calls and leave the count at zero.) */
@@ -328,6 +366,7 @@ logs_glue_stop(struct logs_glue **gp)
     buf_free(&g->tag);
     buf_free(&g->source);
     free(g->notes);
+    free_groups(g);
     logs_merge_free(&g->m);
     free(g);
 }

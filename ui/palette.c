@@ -15,7 +15,7 @@ const struct palette_cmd *const palette_table[] = {
     &palette_cmd_clusters, &palette_cmd_cluster, &palette_cmd_services, &palette_cmd_cloudfront,
     &palette_cmd_alarms,   &palette_cmd_logs,    &palette_cmd_region,   &palette_cmd_profile,
     &palette_cmd_sort,     &palette_cmd_refresh, &palette_cmd_theme,    &palette_cmd_help,
-    &palette_cmd_quit,     NULL,
+    &palette_cmd_quit,     &palette_cmd_insights, NULL,
 };
 
 /* Is word one of the space-separated words of list? */
@@ -56,8 +56,15 @@ palette_run(struct ui *ui, const char *line)
     if (cmd != NULL) {
         palette_history_add(ui, line);
         c = palette_find(cmd);
-        if (c != NULL)
+        if (c != NULL && c->run_line != NULL) {
+            const char *rest = line + strspn(line, " \t");
+
+            rest += strcspn(rest, " \t");
+            rest += strspn(rest, " \t");
+            c->run_line(ui, rest);
+        } else if (c != NULL) {
             c->run(ui, arg, arg2);
+        }
         else
             ui_error(ui, "unknown command ':%s' (try :help)", cmd);
     }

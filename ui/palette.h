@@ -13,6 +13,9 @@ struct palette_cmd {
     const char *summary; /* one line for the help screen */
     /* arg and arg2 are the first two words after the name (NULL when absent). */
     void (*run)(struct ui *ui, const char *arg, const char *arg2);
+    /* Instead of run, for a command that takes free text (:insights QUERY): everything
+     * after the name, spaces trimmed ("" when nothing). */
+    void (*run_line)(struct ui *ui, const char *rest);
 };
 
 /* The table, in the order the help screen lists it (NULL-terminated). */
@@ -25,6 +28,7 @@ extern const struct palette_cmd palette_cmd_cloudfront; /* view_cloudfront.c */
 extern const struct palette_cmd palette_cmd_alarms;     /* view_alarms.c */
 extern const struct palette_cmd palette_cmd_help;       /* view_help.c */
 extern const struct palette_cmd palette_cmd_logs;       /* view_logs.c */
+extern const struct palette_cmd palette_cmd_insights;   /* logs_insights.c */
 extern const struct palette_cmd palette_cmd_cluster;    /* ctx.c */
 extern const struct palette_cmd palette_cmd_region;     /* ctx.c */
 extern const struct palette_cmd palette_cmd_profile;    /* ctx.c */

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "logs/insights_run.h"
 #include "ui/draw.h"
 #include "ui/logbuf.h"
 #include "ui/logs_glue.h"
@@ -25,6 +26,7 @@
 static const enum ui_action actions[] = {
     ACT_UP,     ACT_DOWN,  ACT_TOP,   ACT_BOTTOM,      ACT_PAGE_UP,     ACT_PAGE_DOWN,
     ACT_FILTER, ACT_PAUSE, ACT_WRAP,  ACT_SEARCH_NEXT, ACT_SEARCH_PREV, ACT_SAVE,
+    ACT_RAW,
 };
 
 struct logs_view {
@@ -40,6 +42,9 @@ struct logs_view {
     char *search;
     int page;
     struct logs_glue *glue;
+    bool raw;                         /* J: JSON lines as they came */
+    struct insights_run *insights;    /* :insights, while it runs */
+    struct structured_fields fields;  /* [logs] fields */
 };
 
 void
@@ -51,14 +56,41 @@ view_logs_feed(struct view *v, const struct od_log_line *lines, size_t n)
         const struct od_log_line *l = &lines[i];
         size_t len = l->text_len != 0 ? l->text_len : (l->text != NULL ? strlen(l->text) : 0);
 
-        logbuf_add_source(&st->buf, l->time_ms, l->source, l->source_colour, l->tag, l->text,
-                          len);
+        if (l->alone)
+            logbuf_add_alone(&st->buf, l->time_ms, l->tag, l->text, len);
+        else
+            logbuf_add_source(&st->buf, l->time_ms, l->source, l->source_colour, l->tag,
+                              l->text, len);
         if (!st->follow || st->paused)
             st->unseen++;
     }
     if (st->anchor < logbuf_first(&st->buf))
         st->anchor = logbuf_first(&st->buf);
     ui_dirty(v->ui);
+}
+
+struct logs_glue *
+view_logs_glue(struct view *v)
+{
+    if (v == NULL || !str_eq(v->ops->name, "logs"))
+        return NULL;
+    return ((struct logs_view *)v->st)->glue;
+}
+
+void
+view_logs_set_insights(struct view *v, struct insights_run *run)
+{
+    struct logs_view *st = v->st;
+
+    insights_run_free(&st->insights);
+    st->insights = run;
+}
+
+void
+view_logs_stop_insights(struct view *v)
+{
+    if (v != NULL && str_eq(v->ops->name, "logs"))
+        insights_run_free(&((struct logs_view *)v->st)->insights);
 }
 
 void
@@ -91,12 +123,33 @@ bottom(const struct logs_view *st)
     return st->anchor < end ? st->anchor : end - 1;
 }
 
-/* Draw one entry's row-chunk [from, to) of its line at (y, x) with colours per byte. */
+static enum ui_el
+level_el(enum log_level l)
+{
+    switch (l) {
+    case LOG_LEVEL_FATAL:
+    case LOG_LEVEL_ERROR:
+        return EL_LOG_ERROR;
+    case LOG_LEVEL_WARN:
+        return EL_LOG_WARN;
+    case LOG_LEVEL_INFO:
+        return EL_LOG_INFO;
+    case LOG_LEVEL_DEBUG:
+    case LOG_LEVEL_TRACE:
+        return EL_LOG_DEBUG;
+    default:
+        return EL_ROW;
+    }
+}
+
+/* Draw one entry's row-chunk [from, to) of its shown text at (y, x) with colours per byte. */
 static void
 draw_chunk(const struct logs_view *st, const struct logbuf_entry *e, size_t from, size_t to,
            int y, int x, int w)
 {
-    const char *s = e->line;
+    const char *s = logbuf_shown(e, st->raw);
+    bool pretty = s != e->line;
+    size_t lvl_at = pretty ? e->plvl_at : e->lvl_at, lvl_len = pretty ? e->plvl_len : e->lvl_len;
     size_t i = from;
 
     while (i < to && w > 0) {
@@ -117,6 +170,15 @@ draw_chunk(const struct logs_view *st, const struct logbuf_entry *e, size_t from
                    i < logbuf_tag_start(e) + e->tag_len) {
             el = EL_LOG_TAG;
             j = logbuf_tag_start(e) + e->tag_len < to ? logbuf_tag_start(e) + e->tag_len : to;
+        } else if (lvl_len > 0 && i >= lvl_at && i < lvl_at + lvl_len) {
+            el = level_el(e->level);
+            j = lvl_at + lvl_len < to ? lvl_at + lvl_len : to;
+        } else if (e->source_len > 0 && i < e->time_len + 1 && e->time_len + 1 < to) {
+            j = e->time_len + 1; /* the space before the source: a run of its own */
+        } else if (e->tag_len > 0 && i < logbuf_tag_start(e) && logbuf_tag_start(e) < to) {
+            j = logbuf_tag_start(e); /* the space before the tag: the tag is a run of its own */
+        } else if (lvl_len > 0 && i < lvl_at && lvl_at < to) {
+            j = lvl_at; /* plain text up to the level word */
         }
         if (!str_empty(st->search)) {
             size_t nl = strlen(st->search);
@@ -143,21 +205,45 @@ draw_chunk(const struct logs_view *st, const struct logbuf_entry *e, size_t from
     }
 }
 
-/* Rows an entry takes at width w. */
+/* The end of the segment (one line of a stack trace) that starts at `at`. */
+static size_t
+segment_end(const char *s, size_t at)
+{
+    const char *nl = strchr(s + at, '\n');
+
+    return nl != NULL ? (size_t)(nl - s) : strlen(s);
+}
+
+/* Bytes of s[at, end) that fit in w columns (at least one, to move on). */
+static size_t
+fit(const char *s, size_t at, size_t end, int w)
+{
+    size_t n = draw_prefix_bytes(s + at, w);
+
+    if (n > end - at)
+        n = end - at;
+    return n > 0 ? n : 1;
+}
+
+/* Rows an entry takes at width w: one per segment, more when wrapping. */
 static int
 entry_rows(const struct logs_view *st, const struct logbuf_entry *e, int w)
 {
-    size_t len = strlen(e->line), at = 0;
+    const char *s = logbuf_shown(e, st->raw);
+    size_t len = strlen(s), at = 0;
     int rows = 0;
 
-    if (!st->wrap || w <= 0)
-        return 1;
-    while (at < len) {
-        size_t n = draw_prefix_bytes(e->line + at, w);
+    do {
+        size_t end = segment_end(s, at);
 
-        at += n > 0 ? n : 1;
-        rows++;
-    }
+        if (!st->wrap || w <= 0 || at == end) {
+            rows++;
+        } else {
+            for (size_t p = at; p < end; p += fit(s, p, end, w))
+                rows++;
+        }
+        at = end + 1;
+    } while (at <= len);
     return rows > 0 ? rows : 1;
 }
 
@@ -165,31 +251,43 @@ static void
 draw_entry(const struct logs_view *st, const struct logbuf_entry *e, int y, int x, int w,
            int skip_rows, int max_rows)
 {
-    size_t len = strlen(e->line), at = 0;
+    const char *s = logbuf_shown(e, st->raw);
+    size_t len = strlen(s), at = 0;
     int row = 0;
 
-    if (!st->wrap) {
-        size_t n = draw_prefix_bytes(e->line, w);
+    do {
+        size_t end = segment_end(s, at);
 
-        if (n < len && w > 1) {
-            n = draw_prefix_bytes(e->line, w - 1);
-            draw_chunk(st, e, 0, n, y, x, w - 1);
-            draw_text(y, x + w - 1, 1, EL_DIM, draw_glyphs()->ellipsis);
+        if (!st->wrap || w <= 0) {
+            if (row >= skip_rows && row - skip_rows < max_rows) {
+                size_t n = draw_prefix_bytes(s + at, w);
+
+                if (n > end - at)
+                    n = end - at;
+                if (n < end - at && w > 1) {
+                    n = draw_prefix_bytes(s + at, w - 1);
+                    draw_chunk(st, e, at, at + n, y + row - skip_rows, x, w - 1);
+                    draw_text(y + row - skip_rows, x + w - 1, 1, EL_DIM,
+                              draw_glyphs()->ellipsis);
+                } else {
+                    draw_chunk(st, e, at, at + n, y + row - skip_rows, x, w);
+                }
+            }
+            row++;
         } else {
-            draw_chunk(st, e, 0, n, y, x, w);
-        }
-        return;
-    }
-    while (at < len && row - skip_rows < max_rows) {
-        size_t n = draw_prefix_bytes(e->line + at, w);
+            size_t p = at;
 
-        if (n == 0)
-            n = 1;
-        if (row >= skip_rows)
-            draw_chunk(st, e, at, at + n, y + row - skip_rows, x, w);
-        at += n;
-        row++;
-    }
+            do {
+                size_t n = p < end ? fit(s, p, end, w) : 0;
+
+                if (row >= skip_rows && row - skip_rows < max_rows && n > 0)
+                    draw_chunk(st, e, p, p + n, y + row - skip_rows, x, w);
+                p += n;
+                row++;
+            } while (p < end);
+        }
+        at = end + 1;
+    } while (at <= len && row - skip_rows < max_rows);
 }
 
 static void
@@ -202,8 +300,8 @@ draw(struct view *v, int y, int x, int h, int w)
 
     st->page = body;
     /* Status line of the pane. */
-    snprintf(info, sizeof info, "%s%s%s · %llu lines%s", st->paused ? "PAUSED" : st->follow ? "following" : "scrolled",
-             st->wrap ? " · wrap" : "", str_empty(st->search) ? "" : " · search",
+    snprintf(info, sizeof info, "%s%s%s%s · %llu lines%s", st->paused ? "PAUSED" : st->follow ? "following" : "scrolled",
+             st->wrap ? " · wrap" : "", st->raw ? " · raw" : "", str_empty(st->search) ? "" : " · search",
              (unsigned long long)(end - first), st->buf.dropped > 0 ? " (oldest dropped)" : "");
     draw_fill(y, x, w, EL_DEFAULT);
     {
@@ -429,6 +527,11 @@ key(struct view *v, enum ui_action a)
     case ACT_SAVE:
         save(v);
         return true;
+    case ACT_RAW:
+        st->raw = !st->raw;
+        ui_message(v->ui, st->raw ? "raw lines (J: JSON lines as level, message, fields)"
+                                  : "JSON lines as level, message, fields (J: raw)");
+        return true;
     default:
         return false;
     }
@@ -468,8 +571,10 @@ destroy(struct view *v)
 {
     struct logs_view *st = v->st;
 
+    insights_run_free(&st->insights);
     logs_glue_stop(&st->glue);
     logbuf_free(&st->buf);
+    structured_fields_clear(&st->fields);
     free(st->what);
     free(st->status);
     free(st->search);
@@ -516,6 +621,8 @@ view_logs_new(struct ui *ui, const struct ui_target *t)
         st->what = safe;
     }
     logbuf_init(&st->buf, (size_t)ui_log_lines(ui));
+    structured_fields_parse(settings_get(ui_settings(ui), "logs", "fields"), &st->fields);
+    st->buf.fields = &st->fields;
     v = view_new(ui, &logs_ops, st);
     st->glue = logs_glue_start(ui, v, t);
     return v;

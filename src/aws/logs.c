@@ -217,28 +217,35 @@ fix_escapes(const char *b, size_t len, bool *swapped)
     return copy;
 }
 
+char *
+logs_take_text(const char *s, bool swapped, size_t *len_out)
+{
+    size_t len = strlen(s), o = 0;
+    char *t = xmalloc(len + 1);
+
+    for (size_t i = 0; i < len; i++) {
+        if (swapped && i + 2 < len && (unsigned char)s[i] == 0xef &&
+            (unsigned char)s[i + 1] == 0xbf && (unsigned char)s[i + 2] == 0xbf) {
+            t[o++] = '\0';
+            i += 2;
+        } else {
+            t[o++] = s[i];
+        }
+    }
+    t[o] = '\0';
+    *len_out = o;
+    return t;
+}
+
 /* Take the message out of a decoded string, turning U+FFFF back into NUL when swapped. */
 static void
 take_message(struct od_log_record *r, const char *s, bool swapped)
 {
-    size_t len = strlen(s), o = 0;
-
-    r->message = xmalloc(len + 1);
-    for (size_t i = 0; i < len; i++) {
-        if (swapped && i + 2 < len && (unsigned char)s[i] == 0xef &&
-            (unsigned char)s[i + 1] == 0xbf && (unsigned char)s[i + 2] == 0xbf) {
-            r->message[o++] = '\0';
-            i += 2;
-        } else {
-            r->message[o++] = s[i];
-        }
-    }
-    r->message[o] = '\0';
-    r->message_len = o;
+    r->message = logs_take_text(s, swapped, &r->message_len);
 }
 
-static cJSON *
-parse_body(const char *body, size_t len, bool *swapped, struct od_error *err)
+cJSON *
+logs_parse_body(const char *body, size_t len, bool *swapped, struct od_error *err)
 {
     char *copy = fix_escapes(body, len, swapped);
     cJSON *j;
@@ -284,7 +291,7 @@ logs_decode_filter_log_events(const char *body, size_t len, struct od_log_record
                               size_t *n, char **next_token, struct od_error *err)
 {
     bool swapped;
-    cJSON *j = parse_body(body, len, &swapped, err);
+    cJSON *j = logs_parse_body(body, len, &swapped, err);
 
     *out = NULL;
     *n = 0;
@@ -304,7 +311,7 @@ logs_decode_get_log_events(const char *body, size_t len, struct od_log_record **
                            char **next_forward, char **next_backward, struct od_error *err)
 {
     bool swapped;
-    cJSON *j = parse_body(body, len, &swapped, err);
+    cJSON *j = logs_parse_body(body, len, &swapped, err);
 
     *out = NULL;
     *n = 0;

@@ -71,4 +71,11 @@ enum od_err logs_decode_describe_log_streams(const char *body, size_t len,
 
 void log_records_free(struct od_log_record **recs, size_t *n);
 
+/* For other Logs decoders (logs_insights.c): parse a body whose strings may hold "\u0000" or
+ * lone surrogates (see logs.c), and take a string out of it with its NUL bytes restored
+ * (*swapped from logs_parse_body; the length goes to *len_out). */
+struct cJSON;
+struct cJSON *logs_parse_body(const char *body, size_t len, bool *swapped, struct od_error *err);
+char *logs_take_text(const char *s, bool swapped, size_t *len_out);
+
 #endif

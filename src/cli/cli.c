@@ -20,6 +20,7 @@ static const struct od_command *const commands[] = {
     &cmd_distributions,
     &cmd_metrics,
     &cmd_logs,
+    &cmd_query,
     &cmd_deploy,
     &cmd_rollback,
     &cmd_revisions,

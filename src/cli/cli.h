@@ -81,6 +81,7 @@ extern const struct od_command cmd_clusters;
 extern const struct od_command cmd_distributions;
 extern const struct od_command cmd_metrics;
 extern const struct od_command cmd_logs;
+extern const struct od_command cmd_query;
 extern const struct od_command cmd_deploy;
 extern const struct od_command cmd_rollback;
 extern const struct od_command cmd_revisions;

@@ -60,7 +60,8 @@
     X(logs_get_log_events)                                                                         \
     X(logs_describe_log_streams)                                                                   \
     X(ecr_images)                                                                                  \
-    X(aas_scaling)
+    X(aas_scaling)                                                                                 \
+    X(logs_insights)
 
 /* Targets over the console library (ui/), linked with libondeck_ui.a. */
 #define FUZZ_UI_TARGETS(X) X(theme)
