@@ -52,6 +52,7 @@ extern const struct act_flow act_rollback_flow;   /* ui/act_rollback.c */
 extern const struct act_flow act_scale_flow;      /* ui/act_scale.c */
 extern const struct act_flow act_stop_task_flow;  /* ui/act_stop_task.c */
 extern const struct act_flow act_invalidate_flow; /* ui/act_invalidate.c */
+extern const struct act_flow act_exec_flow;       /* ui/act_exec.c */
 
 struct op {
     struct op *next;

@@ -19,7 +19,7 @@
 
 static const struct act_flow *const flows[] = {
     &act_deploy_flow, &act_rollback_flow, &act_scale_flow, &act_stop_task_flow,
-    &act_invalidate_flow,
+    &act_invalidate_flow, &act_exec_flow,
 };
 
 static struct op *ops;

@@ -28,6 +28,11 @@ struct ui_target {
     const char *service;
     const char *task_id;
     const char *distribution_id;
+    /* What o (console page) and y (copy the ARN) may name instead, most specific first:
+     * the target group or log group under the cursor, or an alarm (kind may be NONE). */
+    const char *target_group_arn;
+    const char *log_group;
+    const char *alarm;
 };
 
 /* Whose metrics a view shows (GetMetricData is billed per metric): the services on screen
@@ -100,6 +105,6 @@ extern const enum ui_action view_table_actions[VIEW_TABLE_NACTIONS];
 extern const enum ui_action view_doc_actions[VIEW_DOC_NACTIONS];
 
 /* Links in documents. */
-enum { LINK_NONE, LINK_TASK, LINK_SERVICE, LINK_DISTRIBUTION };
+enum { LINK_NONE, LINK_TASK, LINK_SERVICE, LINK_DISTRIBUTION, LINK_TARGET_GROUP };
 
 #endif

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "logs/sources.h"
 #include "ui/draw.h"
 #include "ui/logbuf.h"
 #include "ui/logs_glue.h"
@@ -39,6 +40,8 @@ struct logs_view {
     char *search;
     int page;
     struct logs_glue *glue;
+    char *of_service, *of_task; /* whose logs (raw), for o and y */
+    char *log_group;            /* the first log group they are read from, once known */
 };
 
 void
@@ -448,11 +451,24 @@ get_filter(struct view *v)
     return ((struct logs_view *)v->st)->search;
 }
 
+/* No mutation acts on a log pane; o and y name the (first) log group it reads. */
 static void
 target(struct view *v, struct ui_target *t)
 {
-    (void)v;
-    (void)t; /* no mutation acts on a log pane */
+    struct logs_view *st = v->st;
+    struct sources_query q = {0};
+    struct od_log_sources src = {0};
+    struct od_error err = {0};
+
+    q.service = st->of_task == NULL ? st->of_service : NULL;
+    q.task = st->of_task;
+    q.include_stopped = true;
+    if (st->log_group == NULL &&
+        sources_build(ui_world(v->ui), &q, &src, &err) == OD_OK && src.n > 0)
+        st->log_group = xstrdup(src.v[0].group);
+    sources_clear(&src);
+    od_error_clear(&err);
+    t->log_group = st->log_group;
 }
 
 static void
@@ -465,6 +481,9 @@ destroy(struct view *v)
     free(st->what);
     free(st->status);
     free(st->search);
+    free(st->of_service);
+    free(st->of_task);
+    free(st->log_group);
     free(st);
 }
 
@@ -489,6 +508,8 @@ view_logs_new(struct ui *ui, const struct ui_target *t)
     struct logs_view *st = xcalloc(1, sizeof *st);
     struct view *v;
     st->follow = true;
+    st->of_service = t->service != NULL ? xstrdup(t->service) : NULL;
+    st->of_task = t->kind == TARGET_TASK && t->task_id != NULL ? xstrdup(t->task_id) : NULL;
     if (t->kind == TARGET_TASK)
         st->what = xasprintf("task %s", t->task_id);
     else

@@ -14,7 +14,7 @@
 
 static const enum ui_action actions[] = {
     ACT_UP,   ACT_DOWN,  ACT_TOP,  ACT_BOTTOM, ACT_PAGE_UP,   ACT_PAGE_DOWN,
-    ACT_FILTER, ACT_LOGS, ACT_STOP_TASK,
+    ACT_FILTER, ACT_LOGS, ACT_STOP_TASK, ACT_EXEC,
 };
 
 struct task_view {
