@@ -200,15 +200,14 @@ plan_finish(struct od_action_job *job, const struct exec_task *et, int service_e
     if (plan->command == NULL)
         plan->command = xstrdup(EXEC_DEFAULT_COMMAND);
     plan_set_typed(plan, plan->task);
-    line = xasprintf("open a shell (%s) in container %s of task %s%s%s", plan->command, name,
-                     plan->task, et->service != NULL ? ", service " : "",
+    /* short lines: the console's dialog shows them whole (the target line names the task) */
+    line = xasprintf("a shell (%s) in container %s%s%s", plan->command, name,
+                     et->service != NULL ? " of service " : "",
                      et->service != NULL ? et->service : "");
     plan->change = inert(line);
     free(line);
-    plan_warn(plan, "the task role must allow ssmmessages:CreateControlChannel, "
-                    "CreateDataChannel, OpenControlChannel and OpenDataChannel");
-    plan_warn(plan, "what you type runs in the container as its user, and may be logged by the "
-                    "cluster's exec logging configuration");
+    plan_warn(plan, "the task role must allow ssmmessages:* (doc/iam.md)");
+    plan_warn(plan, "what you type runs in the container (exec logging may keep it)");
     cJSON_DeleteItemFromObjectCaseSensitive(plan->audit_params, "container");
     cJSON_DeleteItemFromObjectCaseSensitive(plan->audit_params, "command");
     json_add_str(plan->audit_params, "container", plan->container);

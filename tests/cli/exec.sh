@@ -103,9 +103,10 @@ tap_ok "[ ! -e '$rec/argv' ]" "the plugin never ran"
 lines_before=$(cat "$audit" 2>/dev/null | wc -l)
 run --debug exec --cluster prod --task "$task" --container app --yes
 tap_is "$?" 0 "exec --yes exits 0 when the plugin does"
-tap_like "$(cat "$out")" "Change +open a shell \(/bin/sh\) in container app of task $task, service web" \
+tap_like "$(cat "$out")" "Change +a shell \(/bin/sh\) in container app of service web" \
     "the plan says what is opened where"
-tap_like "$(cat "$out")" "Warning +the task role must allow ssmmessages:CreateControlChannel" \
+tap_like "$(cat "$out")" "Task +$task" "and in which task"
+tap_like "$(cat "$out")" "Warning +the task role must allow ssmmessages:\*" \
     "the plan says the task role needs ssmmessages permissions"
 tap_like "$(cat "$out")" "session ecs-execute-command-[0-9a-f]+ opened in container app of task $task" \
     "the session is reported by its id"
