@@ -90,7 +90,7 @@ exec_task_read(struct exec_task *et, const cJSON *task, const char *want)
 /* Why a shell cannot be opened, one reason per line ("" when it can). service_enabled is
  * -1 when unknown (no service, or not described). */
 static char *
-readiness(const struct od_plan *plan, const struct exec_task *et, int service_enabled)
+readiness(const char *want, const struct exec_task *et, int service_enabled)
 {
     const cJSON *t = et->task;
     const char *status = json_str(t, "lastStatus");
@@ -121,9 +121,8 @@ readiness(const struct od_plan *plan, const struct exec_task *et, int service_en
         buf_printf(&b, "Fargate platform version %s has no ECS Exec: it needs 1.4.0 or later\n",
                    pv);
     if (et->container == NULL) {
-        if (plan->container != NULL)
-            buf_printf(&b, "the task has no container %s (it has: %s)\n", plan->container,
-                       et->names);
+        if (want != NULL)
+            buf_printf(&b, "the task has no container %s (it has: %s)\n", want, et->names);
         else if (et->ncontainers == 0)
             buf_printf(&b, "the task reports no containers\n");
         else
@@ -178,7 +177,7 @@ static void
 plan_finish(struct od_action_job *job, const struct exec_task *et, int service_enabled)
 {
     struct od_plan *plan = job->plan;
-    char *reasons = readiness(plan, et, service_enabled), *line;
+    char *reasons = readiness(plan->container, et, service_enabled), *line;
     const char *arn = json_str(et->task, "taskArn");
     const char *name;
 
@@ -247,6 +246,8 @@ on_service(struct od_action_job *job, const struct od_aws_response *resp,
     cJSON_Delete(task);
 }
 
+static const cJSON *find_task(const cJSON *root, const char *task);
+
 static void
 on_tasks(struct od_action_job *job, const struct od_aws_response *resp,
          const struct od_error *err)
@@ -254,7 +255,7 @@ on_tasks(struct od_action_job *job, const struct od_aws_response *resp,
     struct od_plan *plan = job->plan;
     struct od_error e = {0};
     cJSON *root;
-    const cJSON *t, *found = NULL;
+    const cJSON *found;
     struct exec_task et;
 
     if (err != NULL) {
@@ -266,11 +267,7 @@ on_tasks(struct od_action_job *job, const struct od_aws_response *resp,
         od_error_clear(&e);
         return;
     }
-    cJSON_ArrayForEach(t, json_arr(root, "tasks"))
-        if (found == NULL && (str_eq(json_str(t, "taskArn"), plan->task) ||
-                              str_eq(str_last_segment(json_str(t, "taskArn")), plan->task)))
-            found = t;
-    if (found == NULL) {
+    if ((found = find_task(root, plan->task)) == NULL) {
         char *safe = inert(plan->task);
 
         od_error_set(&e, OD_E_AWS, "task %s not found in the cluster", safe);
@@ -298,6 +295,36 @@ on_tasks(struct od_action_job *job, const struct od_aws_response *resp,
     }
     exec_task_clear(&et);
     cJSON_Delete(root);
+}
+
+static const cJSON *
+find_task(const cJSON *root, const char *task)
+{
+    const cJSON *t;
+
+    cJSON_ArrayForEach(t, json_arr(root, "tasks"))
+        if (str_eq(json_str(t, "taskArn"), task) ||
+            str_eq(str_last_segment(json_str(t, "taskArn")), task))
+            return t;
+    return NULL;
+}
+
+char *
+exec_readiness(const char *body, size_t len, const char *task, const char *container,
+               int service_enabled)
+{
+    cJSON *root = cJSON_ParseWithLength(body, len);
+    const cJSON *t = find_task(root, task);
+    struct exec_task et;
+    char *r = NULL;
+
+    if (t != NULL) {
+        exec_task_read(&et, t, container);
+        r = readiness(container, &et, service_enabled);
+        exec_task_clear(&et);
+    }
+    cJSON_Delete(root);
+    return r;
 }
 
 enum od_err

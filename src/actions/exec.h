@@ -23,6 +23,12 @@ struct od_plan;
 /* What to tell the operator when the plugin is not on PATH (one line, with the URL). */
 extern const char exec_plugin_hint[];
 
+/* The readiness check on a DescribeTasks answer, for task (id or ARN) and container (NULL:
+ * the only one); service_enabled is the service's enableExecuteCommand (1, 0, -1 unknown).
+ * The reasons, one a line, "" when ready; NULL when the task is not in the answer. */
+char *exec_readiness(const char *body, size_t len, const char *task, const char *container,
+                     int service_enabled);
+
 /* The plugin's path on PATH, or NULL (malloc'd). */
 char *exec_plugin_path(void);
 
