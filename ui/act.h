@@ -66,6 +66,7 @@ struct op {
     bool direct;       /* rollback from a failed rollout: straight to the confirmation */
     struct od_inv_follow *follow;
     char *cluster, *service, *task, *distribution;
+    char *container; /* exec: the container chosen in the task view, or NULL */
     long revision;
     size_t prompt_container; /* deploy: which container the image prompt is for */
 };

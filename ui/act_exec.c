@@ -1,6 +1,6 @@
 /* x: a shell in a task's container (ECS Exec). Without session-manager-plugin on PATH, the
- * install hint and nothing else. A task with several containers asks which one (prefilled
- * with the first); then the readiness check (the plan: its reasons when the task is not
+ * install hint and nothing else. On a container line of the task view, that container; a
+ * task with several containers asks which one (prefilled with the first); then the readiness check (the plan: its reasons when the task is not
  * ready), the confirmation, ExecuteCommand, and the console gives the terminal to the plugin
  * until the session ends, then takes it back and redraws. */
 #include <stdio.h>
@@ -53,6 +53,10 @@ start(struct op *op)
         return;
     }
     free(plugin);
+    if (op->container != NULL) { /* x on a container line */
+        plan_with(op, op->container);
+        return;
+    }
     t = world_task(ui_world(op->ui), op->task);
     if (t != NULL && t->ncontainers > 1) {
         struct od_buf names;

@@ -58,6 +58,7 @@ op_new(struct ui *ui, const struct act_flow *flow, const struct ui_target *t)
     op->service = t->service != NULL ? xstrdup(t->service) : NULL;
     op->task = t->task_id != NULL ? xstrdup(t->task_id) : NULL;
     op->distribution = t->distribution_id != NULL ? xstrdup(t->distribution_id) : NULL;
+    op->container = t->container != NULL ? xstrdup(t->container) : NULL;
     op->next = ops;
     ops = op;
     return op;
@@ -82,6 +83,7 @@ act_release(struct op *op)
     free(op->service);
     free(op->task);
     free(op->distribution);
+    free(op->container);
     free(op);
 }
 

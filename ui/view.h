@@ -33,6 +33,7 @@ struct ui_target {
     const char *target_group_arn;
     const char *log_group;
     const char *alarm;
+    const char *container; /* x: the container line under the cursor of the task view */
 };
 
 /* Whose metrics a view shows (GetMetricData is billed per metric): the services on screen
@@ -105,6 +106,6 @@ extern const enum ui_action view_table_actions[VIEW_TABLE_NACTIONS];
 extern const enum ui_action view_doc_actions[VIEW_DOC_NACTIONS];
 
 /* Links in documents. */
-enum { LINK_NONE, LINK_TASK, LINK_SERVICE, LINK_DISTRIBUTION, LINK_TARGET_GROUP };
+enum { LINK_NONE, LINK_TASK, LINK_SERVICE, LINK_DISTRIBUTION, LINK_TARGET_GROUP, LINK_CONTAINER };
 
 #endif

@@ -118,7 +118,7 @@ recalc(struct view *v)
         const struct od_container *c = &t->containers[i];
         bool bad_exit = c->has_exit_code && c->exit_code != 0;
 
-        doc_line(d, 0, NULL);
+        doc_line(d, LINK_CONTAINER, c->name); /* x on it: a shell in this container */
         doc_add(d, EL_ROW, 0, "  ");
         doc_add(d, EL_TITLE, 20, c->name);
         doc_add(d, present_task_el(c->last_status), 12, c->last_status);
@@ -192,10 +192,14 @@ target(struct view *v, struct ui_target *t)
 {
     struct task_view *st = v->st;
 
+    const char *link;
+
     t->kind = TARGET_TASK;
     t->cluster = ui_cluster(v->ui);
     t->service = st->service;
     t->task_id = st->id;
+    if (doc_link(&st->doc, &link) == LINK_CONTAINER)
+        t->container = link;
 }
 
 static void
