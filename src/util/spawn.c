@@ -47,6 +47,18 @@ spawn_which(const char *name)
     }
 }
 
+/* The child keeps stdin, stdout and stderr only: not our sockets, pipes or log file. */
+static void
+close_other_fds(void)
+{
+    long max = sysconf(_SC_OPEN_MAX);
+
+    if (max < 0 || max > 4096)
+        max = 4096;
+    for (int fd = STDERR_FILENO + 1; fd < (int)max; fd++)
+        (void)close(fd);
+}
+
 static void
 child_defaults(void)
 {
@@ -58,6 +70,7 @@ child_defaults(void)
         signal(sigs[i], SIG_DFL);
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
+    close_other_fds();
 }
 
 enum od_err
@@ -77,9 +90,10 @@ spawn_detached(char *const argv[], struct od_error *err)
         return OD_E_IO;
     }
     if (pid == 0) {
-        int fd = open("/dev/null", O_RDWR);
+        int fd;
 
         child_defaults();
+        fd = open("/dev/null", O_RDWR);
         if (fd >= 0) {
             dup2(fd, STDIN_FILENO);
             dup2(fd, STDOUT_FILENO);
