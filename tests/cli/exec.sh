@@ -101,7 +101,8 @@ tap_ok "[ ! -e '$rec/argv' ]" "the plugin never ran"
 
 # 2. A shell: the plan, ExecuteCommand, the plugin with the AWS CLI's argv.
 lines_before=$(cat "$audit" 2>/dev/null | wc -l)
-run --debug exec --cluster prod --task "$task" --container app --yes
+debuglog=$TAP_TMPDIR/debug.log
+ONDECK_LOG=$debuglog run --debug exec --cluster prod --task "$task" --container app --yes
 tap_is "$?" 0 "exec --yes exits 0 when the plugin does"
 tap_like "$(cat "$out")" "Change +a shell \(/bin/sh\) in container app of service web" \
     "the plan says what is opened where"
@@ -126,7 +127,8 @@ token=$("$PYTHON3" -c 'import json,sys; print(json.load(open(sys.argv[1]))["toke
 tap_like "$token" '^[A-Za-z0-9_-]{40,}$' "the plugin got the session's token in its environment"
 tap_is "$("$PYTHON3" -c 'import json,sys; print(sorted(json.load(open(sys.argv[1]))))' "$rec/session")" \
     "['sessionId', 'streamUrl', 'tokenValue']" "the session object, as ExecuteCommand gave it"
-tap_ok "! grep -qF -- '$token' '$out' '$err' '$audit' '$rec/argv'" \
+tap_ok "[ -s '$debuglog' ]" "the --debug log was written"
+tap_ok "! grep -qF -- '$token' '$out' '$err' '$audit' '$rec/argv' '$debuglog'" \
     "the token is in no output, --debug log, audit line or argv"
 tap_is "$(( $(wc -l <"$audit") - lines_before ))" 1 "one audit line"
 tap_is "$(tail -n 1 "$audit" | "$PYTHON3" -c 'import json,sys
