@@ -4,7 +4,7 @@
 # asks for the confirmation, then the console leaves the screen to a stand-in
 # session-manager-plugin (the terminal is its: it reads a line), and comes back and redraws
 # when it exits; the plugin got the task's target. o runs $BROWSER with the task's console
-# URL (a stand-in records it) and shows the URL; y copies the task's ARN with OSC 52 (tmux
+# URL (a stand-in records it) and shows the URL; y copies the task's and an alarm's ARN with OSC 52 (tmux
 # with set-clipboard on keeps it as a paste buffer). An alarm of the open cluster that
 # changes state sends a desktop notification ([console] notify = desktop, a stand-in
 # notify-send) or rings the bell (notify = bell, tmux's bell flag). Read-only: x is refused.
@@ -141,6 +141,20 @@ tmux_send r
 for _ in $(seq 100); do [ -s "$rec/notify" ] && break; sleep 0.1; done
 tap_grep "$(cat "$rec/notify" 2>/dev/null)" "alarm $ALARM" "notify-send names the alarm that changed"
 tap_grep "$(head -n 1 "$rec/notify" 2>/dev/null)" '^ondeck$' "with ondeck as the summary"
+
+# ---- y on an alarm ------------------------------------------------------------------------------
+tmux_send ':'
+tmux_type 'alarms'
+tmux_send Enter
+tmux_wait_for "$ALARM" 10
+tmux_send '/'
+tmux_type "$ALARM"
+tmux_send Enter
+tmux_send y
+wait_ok "copied the ARN of alarm $ALARM: arn:aws:cloudwatch:us-east-1:123456789012:alarm:$ALARM" \
+    "y on an alarm copies its ARN"
+tap_is "$(tmux_cmd show-buffer 2>/dev/null)" "arn:aws:cloudwatch:us-east-1:123456789012:alarm:$ALARM" \
+    "into the clipboard"
 tmux_send C-c
 tap_is "$(tmux_wait_exit 5)" 0 "the console exits 0"
 tmux_stop
