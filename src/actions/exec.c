@@ -154,14 +154,21 @@ static void
 fail_not_ready(struct od_action_job *job, const char *reasons)
 {
     struct od_error e = {0};
-    char *one = xstrdup(reasons), *safe, *task;
-    size_t n = strlen(one);
+    struct od_buf b;
+    char *one, *safe, *task;
 
     /* one line: "; " between the reasons */
-    while (n > 0 && one[n - 1] == '\n')
-        one[--n] = '\0';
-    for (char *p = one; (p = strchr(p, '\n')) != NULL;)
-        *p = ';';
+    buf_init(&b, 0);
+    for (const char *p = reasons; *p != '\0';) {
+        size_t len = strcspn(p, "\n");
+
+        if (len > 0)
+            buf_printf(&b, "%s%.*s", b.len > 0 ? "; " : "", (int)len, p);
+        p += len;
+        if (*p == '\n')
+            p++;
+    }
+    one = buf_steal(&b);
     safe = inert(one);
     task = inert(job->plan->task);
     od_error_set(&e, OD_E_REFUSED, "task %s is not ready for a shell: %s", task, safe);

@@ -179,6 +179,10 @@ py 'ecs.stop_task(cluster="prod", task="'"$task"'", reason="test")' >/dev/null
 run exec --cluster prod --task "$task" --container app --yes
 tap_is "$?" 2 "a stopped task is refused"
 tap_like "$(cat "$err")" "the task is STOPPED: only a RUNNING task has a shell" "with its state"
+py 'ecs.stop_task(cluster="prod", task="'"$old"'", reason="test")' >/dev/null
+run exec --cluster prod --task "$old" --container app --yes
+tap_like "$(cat "$err")" "only a RUNNING task has a shell; the task was started before service web" \
+    "every reason at once, in one line"
 
 # Nothing ondeck printed ever held a token of any session.
 tap_ok "! grep -q 'tokenValue' '$all'" "no output mentions a tokenValue"
