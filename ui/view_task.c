@@ -191,7 +191,6 @@ static void
 target(struct view *v, struct ui_target *t)
 {
     struct task_view *st = v->st;
-
     const char *link;
 
     t->kind = TARGET_TASK;
