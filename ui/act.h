@@ -54,6 +54,7 @@ extern const struct act_flow act_rollback_flow;   /* ui/act_rollback.c */
 extern const struct act_flow act_scale_flow;      /* ui/act_scale.c */
 extern const struct act_flow act_stop_task_flow;  /* ui/act_stop_task.c */
 extern const struct act_flow act_invalidate_flow; /* ui/act_invalidate.c */
+extern const struct act_flow act_exec_flow;       /* ui/act_exec.c */
 
 struct op {
     struct op *next;
@@ -67,6 +68,7 @@ struct op {
     bool direct;       /* rollback from a failed rollout: straight to the confirmation */
     struct od_inv_follow *follow;
     char *cluster, *service, *task, *distribution;
+    char *container; /* exec: the container chosen in the task view, or NULL */
     long revision;
     size_t prompt_container; /* deploy: which container the image prompt is for */
     /* rollback: the service's deployment history (its service revisions), read beside the

@@ -20,7 +20,7 @@
 
 static const struct act_flow *const flows[] = {
     &act_deploy_flow, &act_rollback_flow, &act_scale_flow, &act_stop_task_flow,
-    &act_invalidate_flow,
+    &act_invalidate_flow, &act_exec_flow,
 };
 
 static struct op *ops;
@@ -59,6 +59,7 @@ op_new(struct ui *ui, const struct act_flow *flow, const struct ui_target *t)
     op->service = t->service != NULL ? xstrdup(t->service) : NULL;
     op->task = t->task_id != NULL ? xstrdup(t->task_id) : NULL;
     op->distribution = t->distribution_id != NULL ? xstrdup(t->distribution_id) : NULL;
+    op->container = t->container != NULL ? xstrdup(t->container) : NULL;
     op->next = ops;
     ops = op;
     return op;
@@ -87,6 +88,7 @@ act_release(struct op *op)
     free(op->service);
     free(op->task);
     free(op->distribution);
+    free(op->container);
     free(op);
 }
 

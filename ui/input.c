@@ -234,6 +234,17 @@ handle_key(struct ui *ui, int key)
         ui_open_logs(ui, &t);
         break;
     }
+    case ACT_OPEN_CONSOLE:
+    case ACT_COPY_ID: {
+        struct ui_target t;
+
+        current_target(ui, &t);
+        if (a == ACT_OPEN_CONSOLE)
+            ui_open_console(ui, &t);
+        else
+            ui_copy_id(ui, &t);
+        break;
+    }
     default:
         break;
     }

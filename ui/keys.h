@@ -56,7 +56,11 @@ enum {
     X(ACT_ROLLBACK, "rollback", "R", "roll back to the previous task definition", KF_MUTATES)      \
     X(ACT_SCALE, "scale", "S", "scale (desired count)", KF_MUTATES)                                \
     X(ACT_STOP_TASK, "stop-task", "K", "stop the selected task", KF_MUTATES)                       \
-    X(ACT_INVALIDATE, "invalidate", "I", "invalidate the CloudFront cache", KF_MUTATES)
+    X(ACT_INVALIDATE, "invalidate", "I", "invalidate the CloudFront cache", KF_MUTATES)            \
+    X(ACT_EXEC, "exec", "x", "a shell in the selected task's container (ECS Exec)", KF_MUTATES)     \
+    X(ACT_OPEN_CONSOLE, "open-console", "o", "the AWS console page of the selected item",          \
+      KF_GLOBAL)                                                                                   \
+    X(ACT_COPY_ID, "copy-id", "y", "copy the selected item's ARN or ID (OSC 52)", KF_GLOBAL)
 
 enum ui_action {
     ACT_NONE = -1,

@@ -144,18 +144,34 @@ term_utf8(void)
 }
 
 void
-term_suspend(void)
+term_pause(void)
 {
     if (!active)
         return;
     endwin();
     if (have_saved_tio)
         (void)tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_tio);
-    raise(SIGSTOP);
-    /* Back from the shell: curses re-enters its modes on the next refresh. */
+}
+
+void
+term_resume(void)
+{
+    if (!active)
+        return;
+    /* curses re-enters its modes on the next refresh */
     reset_prog_mode();
     term_resize();
     clearok(curscr, TRUE);
+}
+
+void
+term_suspend(void)
+{
+    if (!active)
+        return;
+    term_pause();
+    raise(SIGSTOP);
+    term_resume(); /* back from the shell */
 }
 
 bool

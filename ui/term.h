@@ -20,6 +20,10 @@ bool term_active(void);
 bool term_utf8(void);
 /* Suspend to the shell (SIGTSTP, ctrl-z) and come back with a full repaint. */
 void term_suspend(void);
+/* Give the terminal to a child that runs in the foreground (session-manager-plugin): leave
+ * curses and restore the terminal's modes; term_resume takes it back with a full repaint. */
+void term_pause(void);
+void term_resume(void);
 /* Read the kernel's idea of the window size and tell curses; false when unchanged. */
 bool term_resize(void);
 

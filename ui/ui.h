@@ -60,6 +60,8 @@ void ui_refresh(struct ui *ui);
 /* Messages in the message line (inert text; errors stay until replaced). */
 void ui_message(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ui_error(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Ring the bell or send a desktop notification, as [console] notify says (ui/notify.c). */
+void ui_notify(struct ui *ui, const char *text);
 /* Something changed: redraw at the end of this turn. */
 void ui_dirty(struct ui *ui);
 /* The world changed outside the poller (e.g. an action's result): views recalc. */
@@ -76,6 +78,10 @@ void ui_prompt_open(struct ui *ui, const char *label, const char *initial, ui_pr
 
 /* Open the logs pane for a target (service or task) (ui/view_logs.c). */
 void ui_open_logs(struct ui *ui, const struct ui_target *t);
+/* o: the AWS console page of the target (its URL in the message line, or $BROWSER URL);
+ * y: its ARN (or ID) to the clipboard with OSC 52 (ui/open_copy.c). */
+void ui_open_console(struct ui *ui, const struct ui_target *t);
+void ui_copy_id(struct ui *ui, const struct ui_target *t);
 /* Open the help screen of the view in front (ui/view_help.c). */
 void ui_open_help(struct ui *ui);
 

@@ -30,6 +30,12 @@ struct ui_target {
     const char *distribution_id;
     const char *const *services; /* several services (marked rows) for one logs pane, or NULL */
     size_t nservices;
+    /* What o (console page) and y (copy the ARN) may name instead, most specific first:
+     * the target group or log group under the cursor, or an alarm (kind may be NONE). */
+    const char *target_group_arn;
+    const char *log_group;
+    const char *alarm;
+    const char *container; /* x: the container line under the cursor of the task view */
 };
 
 /* Whose metrics a view shows (GetMetricData is billed per metric): the services on screen
@@ -102,6 +108,6 @@ extern const enum ui_action view_table_actions[VIEW_TABLE_NACTIONS];
 extern const enum ui_action view_doc_actions[VIEW_DOC_NACTIONS];
 
 /* Links in documents. */
-enum { LINK_NONE, LINK_TASK, LINK_SERVICE, LINK_DISTRIBUTION };
+enum { LINK_NONE, LINK_TASK, LINK_SERVICE, LINK_DISTRIBUTION, LINK_TARGET_GROUP, LINK_CONTAINER };
 
 #endif

@@ -241,6 +241,13 @@ title(struct view *v, char *out, size_t len)
     snprintf(out, len, "Alarms (%zu, %zu in ALARM)", table_count(&st->table), firing);
 }
 
+/* o and y act on the selected alarm. */
+static void
+target(struct view *v, struct ui_target *t)
+{
+    t->alarm = table_selected(&((struct alarms *)v->st)->table);
+}
+
 static void
 destroy(struct view *v)
 {
@@ -264,6 +271,7 @@ static const struct view_ops alarms_ops = {
     .set_filter = table_view_set_filter,
     .get_filter = table_view_get_filter,
     .sort = table_view_sort,
+    .target = target,
 };
 
 struct view *

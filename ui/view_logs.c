@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "logs/insights_run.h"
+#include "logs/sources.h"
 #include "ui/draw.h"
 #include "ui/logbuf.h"
 #include "ui/logs_glue.h"
@@ -45,6 +46,8 @@ struct logs_view {
     bool raw;                         /* J: JSON lines as they came */
     struct insights_run *insights;    /* :insights, while it runs */
     struct structured_fields fields;  /* [logs] fields */
+    char *of_service, *of_task; /* whose logs (raw), for o and y */
+    char *log_group;            /* the first log group they are read from, once known */
 };
 
 void
@@ -559,11 +562,24 @@ get_filter(struct view *v)
     return ((struct logs_view *)v->st)->search;
 }
 
+/* No mutation acts on a log pane; o and y name the (first) log group it reads. */
 static void
 target(struct view *v, struct ui_target *t)
 {
-    (void)v;
-    (void)t; /* no mutation acts on a log pane */
+    struct logs_view *st = v->st;
+    struct sources_query q = {0};
+    struct od_log_sources src = {0};
+    struct od_error err = {0};
+
+    q.service = st->of_task == NULL ? st->of_service : NULL;
+    q.task = st->of_task;
+    q.include_stopped = true;
+    if (st->log_group == NULL &&
+        sources_build(ui_world(v->ui), &q, &src, &err) == OD_OK && src.n > 0)
+        st->log_group = xstrdup(src.v[0].group);
+    sources_clear(&src);
+    od_error_clear(&err);
+    t->log_group = st->log_group;
 }
 
 static void
@@ -578,6 +594,9 @@ destroy(struct view *v)
     free(st->what);
     free(st->status);
     free(st->search);
+    free(st->of_service);
+    free(st->of_task);
+    free(st->log_group);
     free(st);
 }
 
@@ -602,6 +621,8 @@ view_logs_new(struct ui *ui, const struct ui_target *t)
     struct logs_view *st = xcalloc(1, sizeof *st);
     struct view *v;
     st->follow = true;
+    st->of_service = t->service != NULL ? xstrdup(t->service) : NULL;
+    st->of_task = t->kind == TARGET_TASK && t->task_id != NULL ? xstrdup(t->task_id) : NULL;
     if (t->kind == TARGET_TASK) {
         st->what = xasprintf("task %s", t->task_id);
     } else if (t->nservices > 1) {

@@ -286,6 +286,12 @@ on_rollout(const struct od_rollout *r, void *ud)
             ui_error(v->ui, "rollout of %s %s%s", name, watch_verdict_name(r->verdict),
                      st->rollback_td != NULL ? " - R rolls back to the last stable revision"
                                              : "");
+        {
+            char *text = xasprintf("rollout of %s %s", name, watch_verdict_name(r->verdict));
+
+            ui_notify(v->ui, text); /* the watched rollout is over */
+            free(text);
+        }
         free(name);
         ui_data_changed(v->ui);
     }

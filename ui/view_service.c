@@ -30,6 +30,7 @@ static const enum ui_action actions[] = {
     ACT_UP,   ACT_DOWN,   ACT_TOP,      ACT_BOTTOM, ACT_PAGE_UP,   ACT_PAGE_DOWN, ACT_ENTER,
     ACT_FILTER, ACT_LOGS, ACT_WATCH, ACT_DEPLOY, ACT_ROLLBACK, ACT_SCALE, ACT_STOP_TASK,
     ACT_HISTORY,
+    ACT_EXEC,
 };
 
 struct service_view {
@@ -298,7 +299,8 @@ targets(struct ui_doc *d, const struct od_world *w, const struct od_service *s)
     for (size_t k = 0; k < s->nlbs; k++) {
         const struct od_target_group *tg = world_target_group(w, s->lbs[k].target_group_arn);
 
-        doc_line(d, 0, NULL);
+        /* the target group's line: o and y name it */
+        doc_line(d, LINK_TARGET_GROUP, s->lbs[k].target_group_arn);
         if (tg == NULL) {
             doc_add(d, EL_ROW, 0, "  ");
             doc_add(d, EL_DIM, 0,
@@ -622,9 +624,18 @@ target(struct view *v, struct ui_target *t)
     t->kind = TARGET_SERVICE;
     t->cluster = ui_cluster(v->ui);
     t->service = st->name;
-    if (doc_link(&st->doc, &link) == LINK_TASK && link != NULL) {
-        t->kind = TARGET_TASK;
-        t->task_id = link;
+    switch (doc_link(&st->doc, &link)) {
+    case LINK_TASK:
+        if (link != NULL) {
+            t->kind = TARGET_TASK;
+            t->task_id = link;
+        }
+        break;
+    case LINK_TARGET_GROUP:
+        t->target_group_arn = link;
+        break;
+    default:
+        break;
     }
 }
 

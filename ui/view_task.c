@@ -16,7 +16,7 @@
 
 static const enum ui_action actions[] = {
     ACT_UP,   ACT_DOWN,  ACT_TOP,  ACT_BOTTOM, ACT_PAGE_UP,   ACT_PAGE_DOWN,
-    ACT_FILTER, ACT_LOGS, ACT_STOP_TASK,
+    ACT_FILTER, ACT_LOGS, ACT_STOP_TASK, ACT_EXEC,
 };
 
 struct task_view {
@@ -225,7 +225,7 @@ recalc(struct view *v)
         const struct od_container *c = &t->containers[i];
         bool bad_exit = c->has_exit_code && c->exit_code != 0;
 
-        doc_line(d, 0, NULL);
+        doc_line(d, LINK_CONTAINER, c->name); /* x on it: a shell in this container */
         doc_add(d, EL_ROW, 0, "  ");
         doc_add(d, EL_TITLE, 20, c->name);
         doc_add(d, present_task_el(c->last_status), 12, c->last_status);
@@ -309,11 +309,14 @@ static void
 target(struct view *v, struct ui_target *t)
 {
     struct task_view *st = v->st;
+    const char *link;
 
     t->kind = TARGET_TASK;
     t->cluster = ui_cluster(v->ui);
     t->service = st->service;
     t->task_id = st->id;
+    if (doc_link(&st->doc, &link) == LINK_CONTAINER)
+        t->container = link;
 }
 
 static void

@@ -14,6 +14,7 @@
 #include "settings.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "util/hash.h"
 #include "util/sanitize.h"
 #include "util/str.h"
 #include "util/xalloc.h"
@@ -68,6 +69,18 @@ static const struct od_action_def action_table[] = {
         .flags = OD_ACTION_MUTATES | OD_ACTION_NEEDS_CONFIRM | OD_ACTION_IDEMPOTENT,
         .plan = invalidate_plan,
         .execute = invalidate_execute,
+    },
+    {
+        /* Not a change of AWS state, but it runs what the operator types in production: it
+         * is confirmed, journaled and refused in read-only mode like a mutation. */
+        .id = OD_ACTION_EXEC,
+        .name = "exec",
+        .key = 'x',
+        .summary = "open a shell in a task's container (ECS Exec, session-manager-plugin)",
+        .target = OD_TARGET_TASK,
+        .flags = OD_ACTION_MUTATES | OD_ACTION_NEEDS_CONFIRM,
+        .plan = exec_plan,
+        .execute = exec_execute,
     },
 };
 
@@ -180,6 +193,7 @@ job_free(struct od_action_job *job)
     free(job->invalidation_id);
     free(job->invalidation_status);
     free(job->summary);
+    secure_free_str(&job->secret);
     cJSON_Delete(job->after);
     cJSON_Delete(job->request_ids);
     free(job);
@@ -310,6 +324,8 @@ plan_free(struct od_plan **pp)
     free(p->primary_deployment_id);
     free(p->reason);
     free(p->task_arn);
+    free(p->command);
+    free(p->runtime_id);
     action_strv_free(&p->paths, &p->npaths);
     free(p->caller_reference);
     cJSON_Delete(p->audit_params);
@@ -463,6 +479,10 @@ params_json(const struct od_action_def *def, const struct od_action_params *p)
         if (p->npaths > 0)
             json_add_strs(o, "paths", p->paths, p->npaths);
         break;
+    case OD_ACTION_EXEC:
+        json_add_str(o, "container", p->container);
+        json_add_str(o, "command", p->command);
+        break;
     default:
         break;
     }
@@ -511,6 +531,7 @@ action_plan(struct od_action_env *env, enum od_action_id id, const struct od_act
     plan->count = params->count;
     plan->adjust_bounds = params->adjust_bounds;
     plan->reason = params->reason != NULL ? xstrdup(params->reason) : NULL;
+    plan->command = params->command != NULL ? xstrdup(params->command) : NULL;
     if (params->npaths > 0) {
         plan->paths = xcalloc(params->npaths, sizeof *plan->paths);
         for (size_t i = 0; i < params->npaths; i++)
@@ -669,6 +690,7 @@ finish_exec(struct od_action_job *job, const struct od_error *err, bool unknown)
     res.invalidation_id = job->invalidation_id;
     res.invalidation_status = job->invalidation_status;
     res.reconciled = job->reconciled;
+    res.session = err == NULL ? job->secret : NULL;
     job->done_cb(&res, job->ud);
     od_error_clear(&jerr);
     free(msg);

@@ -33,6 +33,7 @@ enum od_action_id {
     OD_ACTION_SCALE,
     OD_ACTION_STOP_TASK,
     OD_ACTION_INVALIDATE,
+    OD_ACTION_EXEC, /* a shell in a container (actions/exec.h) */
     OD_ACTION__COUNT
 };
 
@@ -105,6 +106,7 @@ struct od_action_params {
     const char *reason;       /* stop-task: NULL = "Stopped by ondeck (IDENTITY)" */
     const char *const *paths; /* invalidate: NULL/0 = settings' paths, else everything */
     size_t npaths;
+    const char *command;      /* exec: NULL = EXEC_DEFAULT_COMMAND; container as above */
 };
 
 struct od_image_tag {
@@ -177,6 +179,9 @@ struct od_plan {
     size_t npaths;
     char *caller_reference;
     long invalidations_in_progress;
+    /* exec (container above; task_arn of stop-task) */
+    char *command;
+    char *runtime_id; /* the container's, for the SSM target */
 
     /* internal: audit material, the current task definition's tags */
     struct cJSON *audit_params;
@@ -228,6 +233,8 @@ struct od_action_result {
     const char *invalidation_status;
     bool reconciled;                /* a lost response was resolved by reading the state */
     const char *journal_error;      /* the audit line could not be written (NULL: written) */
+    const char *session;            /* exec: the session JSON for the plugin. A SECRET (its
+                                       tokenValue): never print, log or journal it */
 };
 
 typedef void (*action_done_cb)(const struct od_action_result *res, void *ud);

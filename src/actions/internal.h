@@ -42,6 +42,7 @@ struct od_action_job {
     cJSON *after;
     cJSON *request_ids;
     double sent_at;
+    char *secret; /* exec: the session for the plugin (wiped when the job is freed) */
 };
 
 /* Start an AWS call for the job; step runs with the response. The body is freed here. */
@@ -115,6 +116,8 @@ enum od_err stop_task_plan(struct od_action_job *job, struct od_error *err);
 enum od_err stop_task_execute(struct od_action_job *job, struct od_error *err);
 enum od_err invalidate_plan(struct od_action_job *job, struct od_error *err);
 enum od_err invalidate_execute(struct od_action_job *job, struct od_error *err);
+enum od_err exec_plan(struct od_action_job *job, struct od_error *err);
+enum od_err exec_execute(struct od_action_job *job, struct od_error *err);
 
 /* The service update shared by deploy, rollback and scale, with reconciliation after a lost
  * response: UpdateService(taskDefinition | forceNewDeployment | desiredCount). */

@@ -27,6 +27,7 @@ static const struct od_command *const commands[] = {
     &cmd_deployments,
     &cmd_scale,
     &cmd_stop_task,
+    &cmd_exec,
     &cmd_invalidate,
     &cmd_invalidations,
     &cmd_watch,

@@ -87,6 +87,7 @@ extern const struct od_command cmd_rollback;
 extern const struct od_command cmd_revisions;
 extern const struct od_command cmd_scale;
 extern const struct od_command cmd_stop_task;
+extern const struct od_command cmd_exec;
 extern const struct od_command cmd_invalidate;
 extern const struct od_command cmd_invalidations;
 extern const struct od_command cmd_watch;

@@ -13,12 +13,14 @@
 #include <unistd.h>
 
 #include "actions/action.h"
+#include "actions/exec.h"
 #include "actions/watch.h"
 #include "aws/cloudfront.h"
 #include "aws/proto_json.h"
 #include "cli/cli.h"
 #include "model/task_set.h"
 #include "util/clock.h"
+#include "util/hash.h"
 #include "util/sanitize.h"
 #include "util/str.h"
 #include "util/xalloc.h"
@@ -26,7 +28,7 @@
 /* Option storage (one command runs per process). */
 static struct {
     const char *service, *image, *timeout, *revision, *count, *task, *reason, *distribution,
-        *deployment;
+        *deployment, *container, *command;
     bool force, wait, adjust_bounds;
 } o;
 
@@ -65,6 +67,11 @@ make_opts(struct od_cli *cli, unsigned which)
         opts[n++] = (struct od_opt){"deployment", true, &o.deployment, NULL, NULL};
         opts[n++] = (struct od_opt){"timeout", true, &o.timeout, NULL, NULL};
     }
+    if (which & 512u) {
+        opts[n++] = (struct od_opt){"task", true, &o.task, NULL, NULL};
+        opts[n++] = (struct od_opt){"container", true, &o.container, NULL, NULL};
+        opts[n++] = (struct od_opt){"command", true, &o.command, NULL, NULL};
+    }
     return opts;
 }
 
@@ -76,6 +83,7 @@ static const struct od_opt *opts_stop(struct od_cli *c) { return make_opts(c, 64
 static const struct od_opt *opts_invalidate(struct od_cli *c) { return make_opts(c, 8 | 128); }
 static const struct od_opt *opts_invalidations(struct od_cli *c) { return make_opts(c, 128); }
 static const struct od_opt *opts_watch(struct od_cli *c) { return make_opts(c, 1 | 256); }
+static const struct od_opt *opts_exec(struct od_cli *c) { return make_opts(c, 512); }
 
 /* ---- small helpers --------------------------------------------------------------------- */
 
@@ -162,6 +170,7 @@ struct run {
     /* execution */
     int exec_rc;
     char *deployment_id, *task_definition, *invalidation_id;
+    char *session; /* exec: a secret, wiped in teardown */
     /* watch / follow */
     int wait_rc;
     char *last_line;
@@ -200,6 +209,7 @@ teardown(struct run *r)
     free(r->deployment_id);
     free(r->task_definition);
     free(r->invalidation_id);
+    secure_free_str(&r->session);
     free(r->last_line);
 }
 
@@ -350,6 +360,7 @@ on_done(const struct od_action_result *res, void *ud)
     r->invalidation_id = res->invalidation_id != NULL ? xstrdup(res->invalidation_id) : NULL;
     if (res->invalidation_status != NULL)
         printf("status %s\n", res->invalidation_status);
+    r->session = res->session != NULL ? xstrdup(res->session) : NULL;
     r->exec_rc = OD_EXIT_OK;
     fflush(stdout);
 }
@@ -717,6 +728,65 @@ run_stop_task(struct od_cli *cli)
     return run_mutation(cli, OD_ACTION_STOP_TASK, &p, false, 0);
 }
 
+/* exec: the readiness check (the plan), confirmation, ExecuteCommand, then the session is
+ * session-manager-plugin's until it ends; its exit status is ours (1 when it failed). */
+static int
+run_exec(struct od_cli *cli)
+{
+    struct od_action_params p = {0};
+    struct od_error e = {0};
+    char *plugin;
+    struct run r;
+    int rc, status = 0;
+
+    if (str_empty(cli->g.cluster) || str_empty(o.task))
+        return cli_usage_error(cli, "--cluster and --task are required");
+    if (cli->nargs > 0)
+        return cli_usage_error(cli, "unexpected argument '%s' (the command goes in --command)",
+                               cli->args[0]);
+    p.cluster = cli->g.cluster;
+    p.task = o.task;
+    p.container = o.container;
+    p.command = o.command;
+    if ((rc = setup(&r, cli)) >= 0)
+        return rc;
+    if ((rc = preflight(&r, OD_ACTION_EXEC, &p)) >= 0)
+        goto out;
+    /* As the AWS CLI does: no session is opened that nothing could use. */
+    if ((plugin = exec_plugin_path()) == NULL) {
+        fprintf(stderr, "ondeck: exec: %s\n", exec_plugin_hint);
+        rc = OD_EXIT_ERROR;
+        goto out;
+    }
+    free(plugin);
+    if ((rc = make_plan(&r, OD_ACTION_EXEC, &p)) >= 0)
+        goto out;
+    print_plan(r.plan);
+    if ((rc = confirm(&r)) >= 0)
+        goto out;
+    if ((rc = execute(&r)) != OD_EXIT_OK)
+        goto out;
+    if (r.session == NULL) {
+        fprintf(stderr, "ondeck: exec: ExecuteCommand gave no session\n");
+        rc = OD_EXIT_ERROR;
+        goto out;
+    }
+    fflush(stdout);
+    if (exec_session_run(r.plan, r.session, &status, &e) != OD_OK) {
+        cli_print_error(cli, "exec", &e);
+        od_error_clear(&e);
+        rc = OD_EXIT_ERROR;
+        goto out;
+    }
+    if (status != 0) {
+        fprintf(stderr, "ondeck: exec: %s exited with status %d\n", EXEC_PLUGIN, status);
+        rc = OD_EXIT_ERROR;
+    }
+out:
+    teardown(&r);
+    return rc;
+}
+
 static int
 run_revisions(struct od_cli *cli)
 {
@@ -928,6 +998,14 @@ const struct od_command cmd_stop_task = {
     .usage = "--cluster C --task ID [--reason TEXT] [--yes]",
     .options = opts_stop,
     .run = run_stop_task,
+};
+
+const struct od_command cmd_exec = {
+    .name = "exec",
+    .summary = "open a shell in a task's container (ECS Exec through session-manager-plugin)",
+    .usage = "--cluster C --task ID [--container NAME] [--command CMD] [--yes]",
+    .options = opts_exec,
+    .run = run_exec,
 };
 
 const struct od_command cmd_invalidate = {

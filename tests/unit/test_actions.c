@@ -70,14 +70,14 @@ described_td(void)
 static void
 test_registry(void)
 {
-    const char *keys = "DRSKI";
+    const char *keys = "DRSKIx";
     size_t n = action_count();
 
-    CHECK_INT(n, 5, "five actions in the registry");
+    CHECK_INT(n, 6, "six actions in the registry");
     for (size_t i = 0; i < n; i++) {
         const struct od_action_def *d = action_at(i);
 
-        CHECK(d->key == keys[i], "keys D R S K I in display order");
+        CHECK(d->key == keys[i], "keys D R S K I x in display order");
         CHECK((d->flags & OD_ACTION_MUTATES) && (d->flags & OD_ACTION_NEEDS_CONFIRM),
               "every action mutates and needs confirmation");
         CHECK(action_find(d->name) == d && action_by_key(d->key) == d,
@@ -90,7 +90,9 @@ test_registry(void)
               (action_get(OD_ACTION_STOP_TASK)->flags & OD_ACTION_IDEMPOTENT) &&
               (action_get(OD_ACTION_INVALIDATE)->flags & OD_ACTION_IDEMPOTENT),
           "scale, stop-task and invalidate are idempotent");
-    CHECK(action_find("logs") == NULL && action_by_key('x') == NULL, "unknown name and key");
+    CHECK(!(action_get(OD_ACTION_EXEC)->flags & OD_ACTION_IDEMPOTENT),
+          "exec opens a new session each time: not idempotent");
+    CHECK(action_find("logs") == NULL && action_by_key('X') == NULL, "unknown name and key");
     {
         struct od_action_env env = {.read_only = true};
 

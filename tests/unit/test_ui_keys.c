@@ -71,8 +71,14 @@ test_lookup(void)
             if (keys[0] >= 'A' && keys[0] <= 'Z' && keys[1] == '\0')
                 upper++;
         }
-        CHECK_INT(mutations, 5, "five mutations: deploy, rollback, scale, stop, invalidate");
-        CHECK_INT(upper, mutations, "every mutation is one upper-case key");
+        /* exec (x) changes nothing in AWS but runs what is typed in a container: it goes the
+         * same way (confirmed, journaled, refused read-only) on a lower-case key. */
+        CHECK_INT(mutations, 6, "six confirmed actions: deploy, rollback, scale, stop, "
+                                "invalidate, exec");
+        CHECK_INT(upper, mutations - 1, "every change of AWS state is one upper-case key");
+        keys_describe(ACT_EXEC, keys, sizeof keys);
+        CHECK(strcmp(keys, "x") == 0 && (keys_action_flags(ACT_EXEC) & KF_MUTATES),
+              "exec is x, confirmed like a mutation");
     }
     CHECK_INT(keys_action_find("stop-task"), ACT_STOP_TASK, "actions by config name");
     CHECK_INT(keys_action_find("nope"), ACT_NONE, "unknown action");
