@@ -24,6 +24,7 @@ struct od_globals {
     const char *theme;
     const char *config;
     const char *output; /* "text" or "json" */
+    const char *fleet;  /* --fleet NAME or PROFILE:REGION[:CLUSTER...],... (src/fleet/spec.h) */
     bool read_only;
     bool no_color;
     bool yes;
@@ -89,5 +90,6 @@ extern const struct od_command cmd_stop_task;
 extern const struct od_command cmd_invalidate;
 extern const struct od_command cmd_invalidations;
 extern const struct od_command cmd_watch;
+extern const struct od_command cmd_fleet;
 
 #endif
