@@ -774,6 +774,18 @@ fleet_name(const struct od_fleet *f)
     return f->name;
 }
 
+const char *
+fleet_member_profile(const struct od_fleet *f, size_t n)
+{
+    return n < f->nmembers ? f->members[n].profile : NULL;
+}
+
+const char *
+fleet_member_region(const struct od_fleet *f, size_t n)
+{
+    return n < f->nmembers ? f->members[n].region : NULL;
+}
+
 void
 fleet_refresh(struct od_fleet *f)
 {

@@ -56,6 +56,9 @@ struct od_fleet *fleet_new(struct od_loop *loop, const struct fleet_spec *spec,
                            const char *endpoint_url, const struct od_settings *settings);
 void fleet_free(struct od_fleet **fp);
 const char *fleet_name(const struct od_fleet *f);
+/* The n-th member's profile and region as the fleet names them (NULL past the end). */
+const char *fleet_member_profile(const struct od_fleet *f, size_t n);
+const char *fleet_member_region(const struct od_fleet *f, size_t n);
 
 /* Refresh every member not already refreshing; cb (may be NULL) runs after each commit. */
 void fleet_refresh(struct od_fleet *f);
