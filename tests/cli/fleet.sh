@@ -68,6 +68,11 @@ tap_like "$(j "$(row offline None)['error']")" "Couldn't connect" "offline's err
 tap_is "$(j "sorted(set(type(r['dataAgeSeconds']).__name__ for r in d['rows'] if r['error'] is None))")" \
     "['int']" "every answered row has a data age"
 tap_is "$(j "$(row prod "'web'")['callsPerMinute'] > 0")" True "and counts its member's calls per minute"
+checker=$ONDECK_SRCDIR/tests/cli/json_doc_keys.py
+tap_is "$("$PYTHON3" "$checker" "$ONDECK_SRCDIR/doc/json-output.md" schema | "$PYTHON3" -c 'import json,sys; s=json.load(sys.stdin)["fleet"]; print(len(s), len(s["rows[]"]["items"]))')" \
+    "4 15" "the doc's fleet keys are read (4 at the top, 15 in a row)"
+tap_is "$("$PYTHON3" "$checker" "$ONDECK_SRCDIR/doc/json-output.md" check fleet "$TAP_TMPDIR/fleet.json" 2>/dev/null)" "" \
+    "every key doc/json-output.md lists for fleet is there, with its type"
 
 # Each account's calls at its own proxy: one refresh is AssumeRole and GetCallerIdentity (the
 # account id, once), ListClusters, DescribeClusters, ListServices per cluster, DescribeServices
