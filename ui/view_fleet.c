@@ -17,7 +17,7 @@
 #include "util/str.h"
 #include "util/xalloc.h"
 
-enum { C_RANK, C_PROFILE, C_REGION, C_ACCOUNT, C_CLUSTER, C_SERVICES, C_BELOW, C_FAILED,
+enum { C_RANK, C_PROFILE, C_REGION, C_ACCOUNT, C_ALIAS, C_CLUSTER, C_SERVICES, C_BELOW, C_FAILED,
        C_ROLLING, C_ALARMS, C_RUNNING, C_AGE, C_CALLS, C_ERROR, C_COUNT };
 
 static const struct table_col cols[C_COUNT] = {
@@ -25,15 +25,16 @@ static const struct table_col cols[C_COUNT] = {
     [C_PROFILE] = {"PROFILE", 7, 24, false, false, false},
     [C_REGION] = {"REGION", 9, 16, false, false, false},
     [C_ACCOUNT] = {"ACCOUNT", 12, 12, false, false, false},
+    [C_ALIAS] = {"ALIAS", 9, 20, false, false, false, true},
     [C_CLUSTER] = {"CLUSTER", 7, 32, false, false, false},
-    [C_SERVICES] = {"SERVICES", 8, 8, true, true, false},
+    [C_SERVICES] = {"SVCS", 4, 5, true, true, false},
     [C_BELOW] = {"BELOW", 5, 5, true, true, false},
-    [C_FAILED] = {"FAILED", 6, 6, true, true, false},
-    [C_ROLLING] = {"ROLLING", 7, 7, true, true, false},
+    [C_FAILED] = {"FAIL", 4, 5, true, true, false},
+    [C_ROLLING] = {"ROLL", 4, 5, true, true, false},
     [C_ALARMS] = {"ALARMS", 6, 6, true, true, false},
     [C_RUNNING] = {"TASKS", 5, 7, true, true, false},
-    [C_AGE] = {"AGE", 3, 7, true, true, false},
-    [C_CALLS] = {"CALLS/M", 7, 7, true, true, false},
+    [C_AGE] = {"AGE", 6, 7, true, true, false},
+    [C_CALLS] = {"CALLS", 5, 6, true, true, false},
     [C_ERROR] = {"ERROR", 5, 0, false, false, false, true},
 };
 
@@ -79,6 +80,7 @@ recalc(struct view *v)
         table_set(&st->table, row, C_REGION, r->region, 0, EL_ROW);
         table_set(&st->table, row, C_ACCOUNT, r->account != NULL ? r->account : "-", 0,
                   r->account != NULL ? EL_ROW : EL_DIM);
+        table_set(&st->table, row, C_ALIAS, r->alias != NULL ? r->alias : "", 0, EL_ROW);
         table_set(&st->table, row, C_CLUSTER, r->cluster != NULL ? r->cluster : "-", 0,
                   r->cluster != NULL ? EL_TITLE : EL_DIM);
         set_count(&st->table, row, C_SERVICES, r->services, EL_ROW);

@@ -60,6 +60,7 @@ print_json(struct od_fleet *f, const struct fleet_row *rows, size_t n, time_t no
         cJSON_AddStringToObject(o, "profile", r->profile);
         cJSON_AddStringToObject(o, "region", r->region);
         add_str(o, "account", r->account);
+        add_str(o, "accountAlias", r->alias);
         add_str(o, "cluster", r->cluster);
         add_count(o, "activeServicesCount", r->services);
         add_count(o, "runningTasksCount", r->running);
@@ -108,16 +109,18 @@ static void
 print_text(const struct fleet_row *rows, size_t n, time_t now)
 {
     size_t wp = strlen("PROFILE"), wr = strlen("REGION"), wa = strlen("ACCOUNT"),
-           wc = strlen("CLUSTER");
+           wl = strlen("ALIAS"), wc = strlen("CLUSTER");
 
     for (size_t i = 0; i < n; i++) {
         WIDTH(wp, rows[i].profile);
         WIDTH(wr, rows[i].region);
         WIDTH(wa, rows[i].account != NULL ? rows[i].account : "-");
+        WIDTH(wl, rows[i].alias != NULL ? rows[i].alias : "-");
         WIDTH(wc, rows[i].cluster != NULL ? rows[i].cluster : "-");
     }
-    printf("%-*s  %-*s  %-*s  %-*s  %8s %6s %6s %7s %6s %7s %7s %5s %9s  %s\n", (int)wp,
-           "PROFILE", (int)wr, "REGION", (int)wa, "ACCOUNT", (int)wc, "CLUSTER", "SERVICES",
+    printf("%-*s  %-*s  %-*s  %-*s  %-*s  %8s %6s %6s %7s %6s %7s %7s %5s %9s  %s\n", (int)wp,
+           "PROFILE", (int)wr, "REGION", (int)wa, "ACCOUNT", (int)wl, "ALIAS", (int)wc, "CLUSTER",
+           "SERVICES",
            "BELOW", "FAILED", "ROLLING", "ALARMS", "RUNNING", "PENDING", "AGE", "CALLS/MIN",
            "ERROR");
     for (size_t i = 0; i < n; i++) {
@@ -135,8 +138,9 @@ print_text(const struct fleet_row *rows, size_t n, time_t now)
             snprintf(age, sizeof age, "%lds", (long)(now > r->updated_at ? now - r->updated_at : 0));
         else
             snprintf(age, sizeof age, "-");
-        printf("%-*s  %-*s  %-*s  %-*s  %8s %6s %6s %7s %6s %7s %7s %5s %9u  %s\n", (int)wp,
-               r->profile, (int)wr, r->region, (int)wa, r->account != NULL ? r->account : "-",
+        printf("%-*s  %-*s  %-*s  %-*s  %-*s  %8s %6s %6s %7s %6s %7s %7s %5s %9u  %s\n",
+               (int)wp, r->profile, (int)wr, r->region, (int)wa,
+               r->account != NULL ? r->account : "-", (int)wl, r->alias != NULL ? r->alias : "-",
                (int)wc, r->cluster != NULL ? r->cluster : "-", sv, be, fa, ro, al, ru, pe, age,
                r->calls_per_minute, r->error != NULL ? r->error : "");
     }

@@ -8,6 +8,7 @@
 #include "aws/cloudwatch.h"
 #include "aws/ecs.h"
 #include "aws/proto_json.h"
+#include "aws/proto_xml.h"
 #include "aws/request.h"
 #include "aws/sts.h"
 #include "model/world.h"
@@ -54,6 +55,7 @@ struct fjob {
     const char *op;
     char *body; /* JSON services; NULL for STS (query, no parameters) */
     size_t cluster; /* index in the refresh's clusters */
+    bool optional;  /* its failure is not the member's error (the account alias) */
     fjob_done done;
     struct fjob *next; /* queue, then the active list */
 };
@@ -69,6 +71,8 @@ struct member {
     uint64_t throttles_seen[OD_SVC__COUNT];
 
     char *account;
+    char *alias;       /* the account alias, when IAM told */
+    bool alias_asked;  /* IAM answered (an alias, none, or a refusal): not asked again */
     char *error;
     bool loaded, done_once;
     time_t updated_at;
@@ -139,6 +143,7 @@ static const struct {
     {OD_SVC_ECS, 10},
     {OD_SVC_CLOUDWATCH, 10},
     {OD_SVC_STS, 5},
+    {OD_SVC_IAM, 5},
 };
 
 static void
@@ -247,7 +252,7 @@ on_job(const struct od_aws_response *resp, const struct od_error *err, void *ud)
     unlink_active(m, j);
     m->in_flight--;
     note_throttles(m, j->svc);
-    if (err != NULL && err->err != OD_OK)
+    if (err != NULL && err->err != OD_OK && !j->optional)
         job_fail(m, j, err);
     j->done(m, j, err != NULL && err->err != OD_OK ? NULL : resp, err);
     job_free(j);
@@ -267,8 +272,8 @@ job_start(struct member *m, struct fjob *j)
     m->in_flight++;
     j->next = m->active;
     m->active = j;
-    if (j->svc == OD_SVC_STS)
-        rc = aws_call_query(m->aws, OD_SVC_STS, j->op, NULL, 0, 0, on_job, j, &err);
+    if (j->svc == OD_SVC_STS || j->svc == OD_SVC_IAM)
+        rc = aws_call_query(m->aws, j->svc, j->op, NULL, 0, 0, on_job, j, &err);
     else
         rc = aws_call_json(m->aws, j->svc, j->op, j->body, 0, on_job, j, &err);
     if (rc != OD_OK) {
@@ -333,6 +338,37 @@ on_identity(struct member *m, struct fjob *j, const struct od_aws_response *resp
     }
     sts_identity_free(&id);
     od_error_clear(&perr);
+}
+
+/* ListAccountAliases: at most one alias per account. Refused (most on-call roles may not
+ * read IAM) or absent, the row shows '-'; a passing failure asks again next time. */
+static void
+on_aliases(struct member *m, struct fjob *j, const struct od_aws_response *resp,
+           const struct od_error *err)
+{
+    struct od_xml *doc = NULL;
+    struct od_error perr = {0};
+    char *alias;
+
+    (void)j;
+    if (resp == NULL) {
+        if (err != NULL && (od_error_denied(err) || err->http_status == 400 ||
+                            err->http_status == 403))
+            m->alias_asked = true;
+        return;
+    }
+    m->alias_asked = true;
+    if (xml_parse(resp->body, resp->body_len, &doc, &perr) != OD_OK) {
+        od_error_clear(&perr);
+        return;
+    }
+    alias = xml_text_at(xml_root(doc), "ListAccountAliasesResult/AccountAliases/member");
+    if (alias != NULL) {
+        free(m->alias);
+        m->alias = sanitize_str(alias);
+        free(alias);
+    }
+    xml_free(&doc);
 }
 
 static void
@@ -663,6 +699,10 @@ member_refresh(struct member *m)
     /* The three roots go out together: one round trip to the first rows. */
     if (m->account == NULL)
         enqueue(m, OD_SVC_STS, "GetCallerIdentity", NULL, 0, on_identity);
+    if (!m->alias_asked) {
+        enqueue(m, OD_SVC_IAM, "ListAccountAliases", NULL, 0, on_aliases);
+        m->qtail->optional = true;
+    }
     if (m->nwant > 0)
         describe_clusters(m, (const char *const *)m->want, m->nwant);
     else
@@ -747,6 +787,7 @@ member_free(struct member *m)
     free(m->profile);
     free(m->region);
     free(m->account);
+    free(m->alias);
     free(m->error);
 }
 
@@ -896,6 +937,7 @@ add_row(struct od_fleet *f, size_t *cap, const struct member *m)
     row->profile = m->profile;
     row->region = m->region;
     row->account = m->account;
+    row->alias = m->alias;
     row->error = m->error;
     row->loaded = m->loaded;
     row->updated_at = m->updated_at;

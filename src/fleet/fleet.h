@@ -2,7 +2,7 @@
  * own client (credentials, retries), its own call budgets (AWS's buckets are per account and
  * region) and its own error, all on the one event loop. A refresh of one member is:
  *
- *   GetCallerIdentity (until the account is known)
+ *   GetCallerIdentity (until the account is known), ListAccountAliases (once; optional)
  *   ListClusters (one page; skipped when the member names its clusters) ─▶ DescribeClusters
  *        ─▶ per cluster with services (at most FLEET_SERVICE_CLUSTERS):
  *           ListServices (one page) ─▶ DescribeServices ×10
@@ -38,6 +38,7 @@ struct fleet_row {
     const char *profile;
     const char *region;
     const char *account; /* NULL until GetCallerIdentity answered */
+    const char *alias;   /* the account alias (IAM ListAccountAliases), NULL: none or refused */
     const char *cluster;
     const char *error;   /* the member's last error, or NULL */
     bool loaded;         /* the member has had one good refresh */

@@ -25,7 +25,7 @@ jq_py() { "$PYTHON3" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(
 "$ONDECK" --fleet oncall fleet >"$TAP_TMPDIR/text.out" 2>"$TAP_TMPDIR/text.err"
 tap_is "$?" 1 "a fleet with failing members exits 1"
 tap_diag "$(cat "$TAP_TMPDIR/text.out")"
-tap_like "$(sed -n 1p "$TAP_TMPDIR/text.out")" '^PROFILE +REGION +ACCOUNT +CLUSTER +SERVICES +BELOW +FAILED +ROLLING +ALARMS' \
+tap_like "$(sed -n 1p "$TAP_TMPDIR/text.out")" '^PROFILE +REGION +ACCOUNT +ALIAS +CLUSTER +SERVICES +BELOW +FAILED +ROLLING +ALARMS' \
     "the text table has its header"
 tap_is "$(sed -n 2,3p "$TAP_TMPDIR/text.out" | awk '{print $1}' | sort | tr '\n' ' ')" 'broken offline ' \
     "the failing members come first"
@@ -33,11 +33,11 @@ tap_like "$(grep '^broken ' "$TAP_TMPDIR/text.out")" 'credential_process exited 
     "broken's row carries its credential error"
 tap_like "$(grep '^offline ' "$TAP_TMPDIR/text.out")" "Couldn't connect to server" \
     "offline's row carries its network error"
-tap_like "$(sed -n 4p "$TAP_TMPDIR/text.out")" '^prod +us-east-1 +111111111111 +web ' \
+tap_like "$(sed -n 4p "$TAP_TMPDIR/text.out")" '^prod +us-east-1 +111111111111 +acme-prod +web ' \
     "then the worst cluster: prod's web (an alarm in ALARM, a service below desired)"
-tap_like "$(grep ' edge ' "$TAP_TMPDIR/text.out")" '^prod-eu +eu-west-1 +111111111111 +edge ' \
+tap_like "$(grep ' edge ' "$TAP_TMPDIR/text.out")" '^prod-eu +eu-west-1 +111111111111 +acme-prod +edge ' \
     "the second region of the prod account is there"
-tap_like "$(grep ' stage ' "$TAP_TMPDIR/text.out")" '^staging +us-east-1 +222222222222 +stage ' \
+tap_like "$(grep ' stage ' "$TAP_TMPDIR/text.out")" '^staging +us-east-1 +222222222222 +- +stage ' \
     "and the staging account, with its own account id"
 tap_like "$(cat "$TAP_TMPDIR/text.err")" 'fleet: broken:us-east-1: .*SSO session has expired' \
     "stderr names the failing member"
@@ -59,8 +59,10 @@ tap_is "$(j "[$(row prod "'batch'")[k] for k in ('activeServicesCount', 'service
     "[0, 0, 0]" "prod/batch: no services, and its alarm in OK is not counted"
 tap_is "$(j "[$(row prod-eu "'edge'")[k] for k in ('account', 'region', 'activeServicesCount', 'servicesBelowDesired')]")" \
     "['111111111111', 'eu-west-1', 1, 0]" "prod-eu/edge: the same account in eu-west-1, healthy"
-tap_is "$(j "[$(row staging "'stage'")[k] for k in ('account', 'activeServicesCount', 'servicesBelowDesired')]")" \
-    "['222222222222', 1, 0]" "staging/stage: the other account"
+tap_is "$(j "[$(row staging "'stage'")[k] for k in ('account', 'accountAlias', 'activeServicesCount', 'servicesBelowDesired')]")" \
+    "['222222222222', None, 1, 0]" "staging/stage: the other account, which has no alias"
+tap_is "$(j "[$(row prod "'web'")['accountAlias'], $(row prod-eu "'edge'")['accountAlias']]")" \
+    "['acme-prod', 'acme-prod']" "prod's alias (IAM ListAccountAliases) in both its regions"
 tap_like "$(j "$(row broken None)['error']")" 'SSO session has expired' "broken's error in its row"
 tap_is "$(j "[$(row broken None)[k] for k in ('account', 'activeServicesCount', 'updatedAt')]")" \
     "[None, None, None]" "and nothing made up for it"
@@ -70,7 +72,7 @@ tap_is "$(j "sorted(set(type(r['dataAgeSeconds']).__name__ for r in d['rows'] if
 tap_is "$(j "$(row prod "'web'")['callsPerMinute'] > 0")" True "and counts its member's calls per minute"
 checker=$ONDECK_SRCDIR/tests/cli/json_doc_keys.py
 tap_is "$("$PYTHON3" "$checker" "$ONDECK_SRCDIR/doc/json-output.md" schema | "$PYTHON3" -c 'import json,sys; s=json.load(sys.stdin)["fleet"]; print(len(s), len(s["rows[]"]["items"]))')" \
-    "4 15" "the doc's fleet keys are read (4 at the top, 15 in a row)"
+    "4 16" "the doc's fleet keys are read (4 at the top, 16 in a row)"
 tap_is "$("$PYTHON3" "$checker" "$ONDECK_SRCDIR/doc/json-output.md" check fleet "$TAP_TMPDIR/fleet.json" 2>/dev/null)" "" \
     "every key doc/json-output.md lists for fleet is there, with its type"
 
@@ -78,12 +80,12 @@ tap_is "$("$PYTHON3" "$checker" "$ONDECK_SRCDIR/doc/json-output.md" check fleet 
 # account id, once), ListClusters, DescribeClusters, ListServices per cluster, DescribeServices
 # per 10 services, DescribeAlarms StateValue=ALARM (doc/performance.md).
 ops() { fleet_stats "$1" | "$PYTHON3" -c 'import json,sys; print(sorted(json.load(sys.stdin)["by_operation"].items()))'; }
-tap_is "$(ops prod)" "[('ecs:DescribeClusters', 1), ('ecs:DescribeServices', 1), ('ecs:ListClusters', 1), ('ecs:ListServices', 2), ('monitoring:DescribeAlarms', 1), ('sts:AssumeRole', 1), ('sts:GetCallerIdentity', 1)]" \
-    "prod us-east-1: 8 calls for 2 clusters and 2 services"
-tap_is "$(ops prod-eu)" "[('ecs:DescribeClusters', 1), ('ecs:DescribeServices', 1), ('ecs:ListClusters', 1), ('ecs:ListServices', 1), ('monitoring:DescribeAlarms', 1), ('sts:AssumeRole', 1), ('sts:GetCallerIdentity', 1)]" \
-    "prod eu-west-1: 7 calls for 1 cluster"
-tap_is "$(ops staging)" "[('ecs:DescribeClusters', 1), ('ecs:DescribeServices', 1), ('ecs:ListClusters', 1), ('ecs:ListServices', 1), ('monitoring:DescribeAlarms', 1), ('sts:AssumeRole', 1), ('sts:GetCallerIdentity', 1)]" \
-    "staging: its own 7 calls; broken, behind the same endpoint, cost none"
+tap_is "$(ops prod)" "[('ecs:DescribeClusters', 1), ('ecs:DescribeServices', 1), ('ecs:ListClusters', 1), ('ecs:ListServices', 2), ('iam:ListAccountAliases', 1), ('monitoring:DescribeAlarms', 1), ('sts:AssumeRole', 1), ('sts:GetCallerIdentity', 1)]" \
+    "prod us-east-1: 9 calls for 2 clusters and 2 services (the alias asked once)"
+tap_is "$(ops prod-eu)" "[('ecs:DescribeClusters', 1), ('ecs:DescribeServices', 1), ('ecs:ListClusters', 1), ('ecs:ListServices', 1), ('iam:ListAccountAliases', 1), ('monitoring:DescribeAlarms', 1), ('sts:AssumeRole', 1), ('sts:GetCallerIdentity', 1)]" \
+    "prod eu-west-1: 8 calls for 1 cluster"
+tap_is "$(ops staging)" "[('ecs:DescribeClusters', 1), ('ecs:DescribeServices', 1), ('ecs:ListClusters', 1), ('ecs:ListServices', 1), ('iam:ListAccountAliases', 1), ('monitoring:DescribeAlarms', 1), ('sts:AssumeRole', 1), ('sts:GetCallerIdentity', 1)]" \
+    "staging: its own 8 calls; broken, behind the same endpoint, cost none"
 for p in prod prod-eu staging; do
     tap_is "$(fleet_stats "$p" | "$PYTHON3" -c 'import json,sys; d=json.load(sys.stdin); print(d["invalid_requests_total"], d["signature_failures"], d["region_failures"])')" \
         "0 0 0" "$p: every request fitted botocore's shapes and was signed for the endpoint's region"

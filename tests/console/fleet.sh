@@ -24,22 +24,22 @@ tmux_wrapper "$TAP_TMPDIR/run.sh"
 tmux_start 160 30 "$TAP_TMPDIR/run.sh" "$ONDECK" --fleet oncall || tap_bail "tmux did not start"
 
 wait_ok '^ +[0-9]+ +staging +us-east-1 +222222222222 +stage ' "the fleet view shows staging's cluster with its account" 20
-wait_ok ' prod-eu +eu-west-1 +111111111111 +edge ' "and prod's eu-west-1 cluster, with prod's account" 20
+wait_ok ' prod-eu +eu-west-1 +111111111111 +acme-prod +edge ' "and prod's eu-west-1 cluster, with prod's account" 20
 wait_ok 'Fleet oncall \(6\) · 2 failing' "the title names the fleet, its rows and the failing members" 10
-tmux_wait_for '^ +3 +prod +us-east-1 +111111111111 +web ' 10
+tmux_wait_for '^ +3 +prod +us-east-1 +111111111111 +acme-prod +web ' 10
 s=$(screen)
-tap_like "$(sed -n 3p <<<"$s")" 'PROFILE +REGION +ACCOUNT +CLUSTER +SERVICES +BELOW +FAILED +ROLLING +ALARMS' \
+tap_like "$(sed -n 3p <<<"$s")" 'PROFILE +REGION +ACCOUNT +ALIAS +CLUSTER +SVCS +BELOW +FAIL +ROLL +ALARMS +TASKS +AGE +CALLS' \
     "the header names the columns"
 tap_is "$(screen | sed -n '4,5p' | awk '{print $2}' | sort | tr '\n' ' ')" "broken offline " \
     "the failing members are the first rows"
-tap_like "$(grep ' broken ' <<<"$s")" "error: profile 'broken'" "broken's row shows its error"
-tap_like "$(grep ' offline ' <<<"$s")" "network error: profile 'offline'" "offline's row shows its error"
+tap_like "$(grep ' broken ' <<<"$s")" "input/output error" "broken's row shows its error"
+tap_like "$(grep ' offline ' <<<"$s")" "network error" "offline's row shows its error"
 tap_like "$(screen | tail -4 | head -2 | tr -d '\n')" 'credential_process exited with status 1: the SSO session has expired' \
     "the selected row's error in full under the table"
 tmux_send Down
 wait_ok "Couldn't connect to server" "and the next one's when it is selected" 5
-tap_like "$(sed -n 6p <<<"$s")" '^ +3 +prod +us-east-1 +111111111111 +web +2 +1 .* 1 ' \
-    "then prod's web: 2 services, 1 below desired, 1 alarm in ALARM"
+tap_like "$(sed -n 6p <<<"$s")" '^ +3 +prod +us-east-1 +111111111111 +acme-prod +web +2 +1 .* 1 ' \
+    "then prod's web (account alias acme-prod): 2 services, 1 below desired, 1 alarm in ALARM"
 
 # Enter on prod's web: the console switches to profile prod, us-east-1, cluster web.
 tmux_send '/'

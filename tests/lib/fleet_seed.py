@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Seed a small fleet into one moto server: two accounts (moto keeps an account per
 assumed role: the credentials of AssumeRole into arn:aws:iam::ACCOUNT:role/... act in
-ACCOUNT) and two regions. Prints the JSON summary of what was made.
+ACCOUNT) and two regions. Prints the JSON summary of what was made. The prod account has the alias acme-prod.
 
     prod    111111111111  us-east-1  web (api: 2 of 2 running, pay: 0 of 3, an alarm in
                                       ALARM on ClusterName=web), batch (no services)
@@ -92,6 +92,9 @@ def main():
     summary = {"accounts": ACCOUNTS, "services": {}}
     for name, regions in WORLD.items():
         session = session_for(args.endpoint, ACCOUNTS[name])
+        if name == "prod":  # staging has no alias: its rows show '-'
+            session.client("iam", endpoint_url=args.endpoint, region_name="us-east-1",
+                           config=CFG).create_account_alias(AccountAlias="acme-prod")
         made = summary["services"].setdefault(name, [])
         for region, clusters in regions.items():
             seed_region(session, args.endpoint, region, clusters, made)
