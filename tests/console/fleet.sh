@@ -41,6 +41,19 @@ wait_ok "Couldn't connect to server" "and the next one's when it is selected" 5
 tap_like "$(sed -n 6p <<<"$s")" '^ +3 +prod +us-east-1 +111111111111 +acme-prod +web +2 +1 .* 1 ' \
     "then prod's web (account alias acme-prod): 2 services, 1 below desired, 1 alarm in ALARM"
 
+# r refreshes every member (not only the console's own context): prod's proxy sees a new
+# ListClusters, and the account, already known, is not asked again.
+fleet_reset prod
+tmux_send r
+wait_ok 'refreshing the fleet' "r in the fleet view refreshes the fleet" 5
+for ((i = 0; i < 100; i++)); do
+    [ "$(fleet_stats prod | "$PYTHON3" -c 'import json,sys; print(json.load(sys.stdin)["by_operation"].get("ecs:DescribeServices", 0))')" -ge 1 ] && break
+    sleep 0.1
+done
+ops=$(fleet_stats prod | "$PYTHON3" -c 'import json,sys; print(sorted(json.load(sys.stdin)["by_operation"]))')
+tap_like "$ops" "'ecs:DescribeServices'.*'monitoring:DescribeAlarms'" "prod was read again (services and alarms: the fleet's calls, not the console context's)"
+tap_nogrep "$ops" 'GetCallerIdentity|ListAccountAliases' "without asking its account id or alias again"
+
 # Enter on prod's web: the console switches to profile prod, us-east-1, cluster web.
 tmux_send '/'
 tmux_type 'web'
