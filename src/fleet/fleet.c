@@ -1,3 +1,5 @@
+/* The fleet: its members (src/fleet/member.c reads each), and the rows of the fleet view
+ * and `ondeck fleet`, built from what the members last read, worst first. */
 #include "fleet/fleet.h"
 
 #include <stdlib.h>
