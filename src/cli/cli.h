@@ -79,6 +79,7 @@ bool cli_json(const struct od_cli *cli);
 extern const struct od_command cmd_whoami;
 extern const struct od_command cmd_status;
 extern const struct od_command cmd_clusters;
+extern const struct od_command cmd_fleet;
 extern const struct od_command cmd_distributions;
 extern const struct od_command cmd_metrics;
 extern const struct od_command cmd_logs;
@@ -90,6 +91,5 @@ extern const struct od_command cmd_stop_task;
 extern const struct od_command cmd_invalidate;
 extern const struct od_command cmd_invalidations;
 extern const struct od_command cmd_watch;
-extern const struct od_command cmd_fleet;
 
 #endif
