@@ -231,6 +231,7 @@ class Report:
         a("")
         self.md_worlds(a)
         self.md_cost(a)
+        self.md_fleet(a)
         self.md_console(a)
         self.md_logs(a)
         self.md_logs_multi(a)
@@ -334,6 +335,40 @@ class Report:
                     if v.get("calls", 0) > v.get("minimum", 0)]
             if over:
                 a(f"- {w['n']} services: more calls than the minimum in " + ", ".join(over))
+        a("")
+
+    def md_fleet(self, a):
+        """Not measured by the bench: the fleet poller's call budget (tests/cli/fleet.sh counts it)."""
+        a('## The fleet view')
+        a('')
+        a('The fleet view and `ondeck fleet` (src/fleet/fleet.c) read a bounded set of calls per member')
+        a('(one profile and region), once a minute (`FLEET_INTERVAL_MS`), at most 4 in flight per')
+        a("member, each member paced by its own call budgets (AWS's buckets are per account and region;")
+        a('`[limits]` applies to each member):')
+        a('')
+        a('| call | per refresh of one member |')
+        a('|---|---|')
+        a('| `sts:GetCallerIdentity` | 1, until the account id is known (the first refresh) |')
+        a('| `iam:ListAccountAliases` | 1 on the first refresh (again only after a passing failure; a refusal is final) |')
+        a('| `ecs:ListClusters` | 1 (one page: 100 clusters); none when the member names its clusters |')
+        a('| `ecs:DescribeClusters` | 1 (up to 100 clusters) |')
+        a('| `ecs:ListServices` | 1 per cluster (one page: 100 services), for at most 10 clusters (`FLEET_SERVICE_CLUSTERS`) |')
+        a('| `ecs:DescribeServices` | 1 per 10 services of those clusters |')
+        a('| `cloudwatch:DescribeAlarms` (`StateValue=ALARM`) | 1 per 100 alarms in ALARM, at most 5 pages (`FLEET_ALARM_PAGES`) |')
+        a('')
+        a('A member with C clusters of S services each (C ≤ 10) and under 100 firing alarms costs')
+        a('3 + C × (1 + ⌈S/10⌉) calls a minute (5 + ... on the first refresh), and never more than')
+        a('1 + 1 + 1 + 1 + 10 × (1 + 10) + 5 = 119, plus what its credentials need (AssumeRole, an SSO')
+        a('role-credentials call) when the cached ones expire. `tests/cli/fleet.sh` counts each')
+        a("account's calls at its own proxy: 9 for prod's 2 clusters and 2 services (AssumeRole and")
+        a('the alias included), 8 for a member with 1 cluster; a member whose credentials fail sends nothing.')
+        a('GetCallerIdentity, ListClusters (or DescribeClusters of named clusters) and DescribeAlarms')
+        a("start together, so a member's errors and alarms are there after one round trip, its cluster")
+        a('counts after two and its services after four, every member in parallel. Clusters past the')
+        a("tenth show DescribeClusters' counts only (BELOW, FAILED, ROLLING are `-`); past the hundredth")
+        a('they are not listed: name them (`PROFILE:REGION:CLUSTER...`). Target health is not read (a')
+        a('call per target group). In the console, the context opened at start (the first member) also')
+        a('refreshes its cluster list, as the clusters view does.')
         a("")
 
     def md_console(self, a):

@@ -171,3 +171,11 @@ settings_key_at(const struct od_settings *c, const char *section, size_t n, cons
         *value = s->kv[n].value;
     return s->kv[n].key;
 }
+
+const char *
+settings_section_at(const struct od_settings *c, size_t n)
+{
+    if (c == NULL || c->doc == NULL || n >= c->doc->nsections)
+        return NULL;
+    return c->doc->sections[n].name;
+}

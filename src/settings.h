@@ -9,6 +9,7 @@
  *   [logs]                    buffer_lines = 10000, save_dir = DIR
  *   [audit]                   path = FILE
  *   [distribution ID]         paths = /index.html /static/...
+ *   [fleet NAME]              members = PROFILE:REGION[:CLUSTER...] ... (src/fleet/spec.h)
  *
  * Unknown sections and keys are kept (a newer ondeck may write them) but never fatal; a
  * malformed file is an error with its line number. */
@@ -38,6 +39,8 @@ long settings_get_long(const struct od_settings *c, const char *section, const c
 /* Iterate the keys of a section: returns the n-th key (NULL past the end) and its value. */
 const char *settings_key_at(const struct od_settings *c, const char *section, size_t n,
                           const char **value);
+/* The name of the n-th section in file order (NULL past the end). */
+const char *settings_section_at(const struct od_settings *c, size_t n);
 /* The default path ($XDG_CONFIG_HOME/ondeck/config), malloc'd. */
 char *settings_default_path(void);
 /* $XDG_STATE_HOME/ondeck (~/.local/state/ondeck), malloc'd; not created. */

@@ -14,6 +14,7 @@
 #include "aws/request.h"
 #include "aws/sts.h"
 #include "cli/cli.h"
+#include "fleet/fleet.h"
 #include "loop/signals.h"
 #include "model/world.h"
 #include "poller/poller.h"
@@ -484,6 +485,7 @@ ui_free(struct ui *ui)
         input_confirm_finish(ui, false); /* whoever asked hears "no" and can let go */
     if (ui->pmode == PM_CUSTOM && ui->prompt_done != NULL)
         ui->prompt_done(NULL, ui->prompt_ud);
+    fleet_free(&ui->fleet); /* drops its calls in flight */
     ctx_free(&ui->cur); /* cur.aws is NULL: the CLI owns the live client */
     for (size_t i = 0; i < ui->nretired; i++)
         ctx_free(&ui->retired[i]);
@@ -512,6 +514,8 @@ ui_console_run(struct od_cli *cli)
     const char *theme_name = cli->g.theme;
     const char *no_color = getenv("NO_COLOR");
     struct ui_theme probe = {0};
+    struct od_fleet *fleet = NULL;
+    int rc;
 
     if (load_keymap(cli, &err) != OD_OK) {
         cli_print_error(cli, "config", &err);
@@ -526,7 +530,12 @@ ui_console_run(struct od_cli *cli)
         theme_clear(&probe);
         return OD_EXIT_USAGE;
     }
+    if ((rc = fleet_glue_prepare(cli, &fleet)) != OD_EXIT_OK) {
+        theme_clear(&probe);
+        return rc;
+    }
     if (!cli_aws(cli)) {
+        fleet_free(&fleet);
         theme_clear(&probe);
         return OD_EXIT_ERROR;
     }
@@ -534,6 +543,7 @@ ui_console_run(struct od_cli *cli)
     ui->cli = cli;
     ui->loop = cli->loop;
     ui->theme = probe;
+    ui->fleet = fleet;
     ui->mono = cli->g.no_color || !str_empty(no_color);
     ui->bell = settings_get_bool(cli->settings, "console", "bell", false);
     ui->cluster = !str_empty(cli->g.cluster) ? xstrdup(cli->g.cluster) : NULL;
@@ -577,6 +587,7 @@ ui_console_run(struct od_cli *cli)
     ui_set_root(ui, ui->cluster != NULL ? view_services_new(ui, NULL) : view_clusters_new(ui));
     ctx_start(ui);
     ctx_start_identity(ui);
+    fleet_glue_start(ui);
     start_message(ui);
     ui->dirty = true;
 

@@ -74,6 +74,8 @@ struct ui {
     size_t nfailing;
     bool failing_known;
 
+    struct od_fleet *fleet; /* --fleet or :fleet NAME (ui/fleet_glue.c), or NULL */
+
     /* Command lines run this session, oldest first; history_pos is where up/down is. */
     char *history[HISTORY_MAX];
     int nhistory, history_pos;
@@ -98,6 +100,15 @@ bool ctx_all_idle(struct ui *ui);
 void ctx_start_identity(struct ui *ui);
 /* At start without --cluster: once the cluster list has loaded, open the only cluster. */
 void ctx_auto_open(struct ui *ui);
+/* Rebuild the AWS client with another profile or region (the current context retires);
+ * false with a message when the client cannot be built. */
+bool ctx_switch_aws(struct ui *ui, const char *profile, const char *region);
+
+/* fleet_glue.c: --fleet. Before the terminal is taken: the fleet, or a usage error printed
+ * (returns the exit status; *out NULL without --fleet). After: its view as the root. */
+struct od_cli;
+int fleet_glue_prepare(struct od_cli *cli, struct od_fleet **out);
+void fleet_glue_start(struct ui *ui);
 
 /* bar.c: the rows around the view */
 void bar_draw_status(struct ui *ui, int w);

@@ -223,8 +223,8 @@ ui_switch_cluster(struct ui *ui, const char *name)
 }
 
 /* Rebuild the AWS context with another profile or region. */
-static bool
-switch_aws(struct ui *ui, const char *profile, const char *region)
+bool
+ctx_switch_aws(struct ui *ui, const char *profile, const char *region)
 {
     struct od_aws_opts opts = {0};
     struct od_aws *aws = NULL;
@@ -315,7 +315,7 @@ run_region(struct ui *ui, const char *arg, const char *arg2)
     (void)arg2;
     if (arg == NULL) {
         ui_error(ui, "region: a region name is needed (e.g. :region eu-west-1)");
-    } else if (switch_aws(ui, ui->profile, arg)) {
+    } else if (ctx_switch_aws(ui, ui->profile, arg)) {
         xfree(&ui->cluster);
         ui->cli->g.cluster = NULL;
         ui_set_root(ui, view_clusters_new(ui));
@@ -335,7 +335,7 @@ run_profile(struct ui *ui, const char *arg, const char *arg2)
     (void)arg2;
     if (arg == NULL) {
         ui_error(ui, "profile: a profile name is needed");
-    } else if (switch_aws(ui, arg, ui->region)) {
+    } else if (ctx_switch_aws(ui, arg, ui->region)) {
         ui_set_root(ui, ui->cluster != NULL ? view_services_new(ui, NULL)
                                             : view_clusters_new(ui));
         ctx_start(ui);

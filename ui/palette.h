@@ -36,6 +36,7 @@ extern const struct palette_cmd palette_cmd_theme;      /* console.c */
 extern const struct palette_cmd palette_cmd_quit;       /* console.c */
 extern const struct palette_cmd palette_cmd_refresh;    /* palette.c */
 extern const struct palette_cmd palette_cmd_sort;       /* palette.c */
+extern const struct palette_cmd palette_cmd_fleet;      /* fleet_glue.c */
 
 /* The entry NAME names (by its name or an alias), or NULL. */
 const struct palette_cmd *palette_find(const char *name);

@@ -52,6 +52,13 @@ void ui_pop(struct ui *ui);
 void ui_set_root(struct ui *ui, struct view *v);
 struct view *ui_top(struct ui *ui);
 
+/* The fleet of --fleet or :fleet (NULL: none); entering one of its rows switches the
+ * console to that row's profile, region and cluster (ui/fleet_glue.c). */
+struct od_fleet;
+struct fleet_row;
+struct od_fleet *ui_fleet(struct ui *ui);
+void ui_fleet_open(struct ui *ui, const struct fleet_row *row);
+
 /* Switch to another cluster (new world and poller); false with a message on failure. */
 bool ui_switch_cluster(struct ui *ui, const char *name);
 /* Refresh now. */

@@ -98,6 +98,7 @@ struct view *view_task_new(struct ui *ui, const char *task_id);
 struct view *view_cloudfront_new(struct ui *ui, const char *select);
 struct view *view_distribution_new(struct ui *ui, const char *id);
 struct view *view_alarms_new(struct ui *ui);
+struct view *view_fleet_new(struct ui *ui);
 struct view *view_help_new(struct ui *ui, const struct view *under);
 
 /* Common action lists. */

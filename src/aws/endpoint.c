@@ -50,6 +50,9 @@ static const struct od_svc_info svc_table[OD_SVC__COUNT] = {
                             .env_suffix = "APPLICATION_AUTO_SCALING",
                             .config_key = "application_auto_scaling", .proto = OD_PROTO_JSON,
                             .target_prefix = "AnyScaleFrontendService", .json_version = "1.1"},
+    [OD_SVC_IAM] = {.id = "iam", .signing_name = "iam", .host_prefix = "iam",
+                    .env_suffix = "IAM", .config_key = "iam", .proto = OD_PROTO_QUERY,
+                    .api_version = "2010-05-08", .global = true},
 };
 
 const struct od_svc_info *
@@ -205,7 +208,13 @@ endpoint_resolve(const struct od_endpoint_config *cfg, enum od_svc svc, const ch
         return OD_OK;
     }
     if (info->global) {
-        if (str_has_prefix(region, "cn-")) {
+        if (svc == OD_SVC_IAM && str_has_prefix(region, "cn-")) {
+            def = xstrdup("https://iam.cn-north-1.amazonaws.com.cn");
+            out->signing_region = xstrdup("cn-north-1");
+        } else if (svc == OD_SVC_IAM) {
+            def = xstrdup("https://iam.amazonaws.com");
+            out->signing_region = xstrdup("us-east-1");
+        } else if (str_has_prefix(region, "cn-")) {
             def = xstrdup("https://cloudfront.cn-northwest-1.amazonaws.com.cn");
             out->signing_region = xstrdup("cn-northwest-1");
         } else {

@@ -19,6 +19,7 @@ enum od_svc {
     OD_SVC_SSO,      /* portal (GetRoleCredentials), unsigned */
     OD_SVC_SSO_OIDC, /* token refresh, unsigned */
     OD_SVC_AUTOSCALING, /* Application Auto Scaling */
+    OD_SVC_IAM,         /* global, signed us-east-1 (the fleet's ListAccountAliases) */
     OD_SVC__COUNT
 };
 

@@ -31,6 +31,7 @@ static const struct od_command *const commands[] = {
     &cmd_invalidate,
     &cmd_invalidations,
     &cmd_watch,
+    &cmd_fleet,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -52,6 +53,7 @@ print_help(FILE *fp)
           "  --region REGION      AWS region (else AWS_REGION, AWS_DEFAULT_REGION, profile)\n"
           "  --endpoint-url URL   send every call to URL (else AWS_ENDPOINT_URL[_SERVICE])\n"
           "  --cluster NAME       ECS cluster\n"
+          "  --fleet NAME|LIST    a [fleet NAME] of the config, or PROFILE:REGION[:CLUSTER],...\n"
           "  --output text|json   output format (--json is short for --output json)\n"
           "  --read-only          refuse every mutation\n"
           "  --yes                do not ask for confirmation\n"
@@ -165,6 +167,7 @@ global_options(struct od_globals *g)
     opts[8] = (struct od_opt){"no-color", false, NULL, &g->no_color, NULL};
     opts[9] = (struct od_opt){"yes", false, NULL, &g->yes, NULL};
     opts[10] = (struct od_opt){"debug", false, NULL, &g->debug, NULL};
+    opts[11] = (struct od_opt){"fleet", true, &g->fleet, NULL, NULL};
     return opts;
 }
 

@@ -24,6 +24,7 @@ struct od_globals {
     const char *theme;
     const char *config;
     const char *output; /* "text" or "json" */
+    const char *fleet;  /* --fleet NAME or PROFILE:REGION[:CLUSTER...],... (src/fleet/spec.h) */
     bool read_only;
     bool no_color;
     bool yes;
@@ -78,6 +79,7 @@ bool cli_json(const struct od_cli *cli);
 extern const struct od_command cmd_whoami;
 extern const struct od_command cmd_status;
 extern const struct od_command cmd_clusters;
+extern const struct od_command cmd_fleet;
 extern const struct od_command cmd_distributions;
 extern const struct od_command cmd_metrics;
 extern const struct od_command cmd_logs;

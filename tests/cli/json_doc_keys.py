@@ -24,6 +24,7 @@ IDENT = re.compile(r"^[A-Za-z0-9_]+(\[\])?$")
 LABELS = [
     (r"^## `ondeck whoami", "whoami"),
     (r"^## `ondeck clusters", "clusters"),
+    (r"^## `ondeck fleet", "fleet"),
     (r"^## `ondeck status", "status"),
     (r"^### The service object", "service"),
     (r"^A task \(", "task"),
@@ -173,6 +174,8 @@ class Checker:
             self.obj("whoami", doc, "whoami")
         elif kind == "clusters":
             self.obj("clusters", doc, "clusters")
+        elif kind == "fleet":
+            self.obj("fleet", doc, "fleet")
         elif kind == "status":
             self.obj("status", doc, "status", skip=("services", "alarms", "distributions"))
             for k, label in (("alarms", "alarm"), ("distributions", "distribution")):

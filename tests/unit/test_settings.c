@@ -27,6 +27,16 @@ main(void)
     CHECK(k != NULL && strcmp(k, "quit") == 0 && strcmp(v, "q") == 0, "iterate a section");
     CHECK(settings_key_at(c, "keys", 2, &v) == NULL, "iteration ends");
     CHECK(settings_get(NULL, "console", "theme") == NULL, "a NULL config is empty");
+    CHECK_STR(settings_section_at(c, 2), "distribution E2EXAMPLE", "sections in file order");
+    CHECK(settings_section_at(c, 3) == NULL, "and the sections end");
+    settings_free(&c);
+
+    /* [fleet NAME]: members continue on indented lines (src/fleet/spec.h). */
+    CHECK(settings_parse("[fleet oncall]\nmembers = prod:us-east-1\n  staging:eu-west-1:web\n",
+                         "test", &c, &err) == OD_OK,
+          "a fleet section parses");
+    CHECK_STR(settings_get(c, "fleet oncall", "members"), "prod:us-east-1\nstaging:eu-west-1:web",
+              "its members keep their continuation line");
     settings_free(&c);
 
     CHECK(settings_parse("[console]\ntheme light\n", "bad.conf", &c, &err) != OD_OK,
