@@ -28,6 +28,7 @@ static const struct od_command *const commands[] = {
     &cmd_invalidate,
     &cmd_invalidations,
     &cmd_watch,
+    &cmd_timeline,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -89,5 +89,6 @@ extern const struct od_command cmd_stop_task;
 extern const struct od_command cmd_invalidate;
 extern const struct od_command cmd_invalidations;
 extern const struct od_command cmd_watch;
+extern const struct od_command cmd_timeline;
 
 #endif
