@@ -268,7 +268,7 @@ run_timeline(struct od_cli *cli)
     audit = audit_path(cli->settings);
     tl_collect_world(&store, world);
     tl_collect_alarms(&store, world, hist.v, hist.n);
-    tl_collect_audit(&store, audit, cli->aws->region, cluster);
+    tl_collect_audit(&store, audit, world);
     tl_store_prune(&store, &lim, now);
     if (tl_store_save(&store, &err) != OD_OK) {
         cli_print_error(cli, "timeline", &err); /* the lines are still worth printing */

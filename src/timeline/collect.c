@@ -305,9 +305,23 @@ read_journal(const char *path)
     return buf_steal(&b);
 }
 
-static size_t
-audit_line(struct tl_store *s, const cJSON *o, const char *region, const char *cluster)
+/* The service of a task the world knows (running or stopped), by id or ARN. */
+static const char *
+task_service(const struct od_world *w, const char *task)
 {
+    const char *id = str_last_segment(task);
+    const struct od_task *t = world_task(w, id);
+
+    for (size_t i = 0; t == NULL && i < w->nstopped; i++)
+        if (str_eq(w->stopped[i].id, id))
+            t = &w->stopped[i];
+    return t != NULL ? task_service_name(t) : NULL;
+}
+
+static size_t
+audit_line(struct tl_store *s, const cJSON *o, const struct od_world *w)
+{
+    const char *region = w->region, *cluster = w->cluster;
     const cJSON *target = json_obj(o, "target");
     const char *tc = json_str(target, "cluster"), *svc = json_str(target, "service"),
                *task = json_str(target, "task"), *dist = json_str(target, "distribution"),
@@ -320,13 +334,18 @@ audit_line(struct tl_store *s, const cJSON *o, const char *region, const char *c
 
     if (when == NULL || action == NULL || !clock_parse_iso(when, &at))
         return 0;
+    if (svc == NULL && task != NULL)
+        svc = task_service(w, task);
     if (!str_eq(json_str(o, "region"), region) && json_str(o, "region") != NULL)
         return 0;
     /* An invalidation is the account's; everything else must be this cluster's. */
     if (dist == NULL && !str_eq(cluster_short_name(tc), cluster_short_name(cluster)))
         return 0;
-    key = xasprintf("audit:%s:%s:%s:%s", when, action, result != NULL ? result : "",
-                    svc != NULL ? svc : task != NULL ? task : dist != NULL ? dist : "");
+    /* Two attempts in one second differ by their request id (a refusal has none). */
+    key = xasprintf("audit:%s:%s:%s:%s:%s", when, action, result != NULL ? result : "",
+                    tc != NULL ? tc : "", json_str(o, "request_id") != NULL
+                                              ? json_str(o, "request_id")
+                                              : svc != NULL ? svc : task != NULL ? task : "");
     added = add(s, (double)at, "ondeck", svc, task != NULL ? TL_REF_TASK : TL_REF_NONE,
                 task != NULL ? str_last_segment(task) : NULL, key, "%s %s%s%s by %s%s%s", action,
                 result != NULL ? result : "?", dist != NULL ? " on " : "", dist != NULL ? dist : "",
@@ -336,8 +355,7 @@ audit_line(struct tl_store *s, const cJSON *o, const char *region, const char *c
 }
 
 size_t
-tl_collect_audit(struct tl_store *s, const char *audit_path, const char *region,
-                 const char *cluster)
+tl_collect_audit(struct tl_store *s, const char *audit_path, const struct od_world *w)
 {
     char *text = audit_path != NULL ? read_journal(audit_path) : NULL, *save = NULL, *line;
     size_t added = 0;
@@ -347,7 +365,7 @@ tl_collect_audit(struct tl_store *s, const char *audit_path, const char *region,
         cJSON *o = cJSON_Parse(line);
 
         if (cJSON_IsObject(o))
-            added += audit_line(s, o, region, cluster);
+            added += audit_line(s, o, w);
         cJSON_Delete(o);
     }
     free(text);

@@ -18,10 +18,10 @@ size_t tl_collect_world(struct tl_store *s, const struct od_world *w);
 /* Alarm state changes of the alarms attributed to a service of the world. */
 size_t tl_collect_alarms(struct tl_store *s, const struct od_world *w,
                          const struct od_alarm_change *c, size_t n);
-/* ondeck's own actions on this region and cluster from the audit journal (a journal that
- * cannot be read adds nothing: it is the audit's, not the timeline's, to report). */
-size_t tl_collect_audit(struct tl_store *s, const char *audit_path, const char *region,
-                        const char *cluster);
+/* ondeck's own actions on the world's region and cluster from the audit journal (a journal
+ * that cannot be read adds nothing: it is the audit's, not the timeline's, to report). A task
+ * action is put under the task's service when the world knows the task. */
+size_t tl_collect_audit(struct tl_store *s, const char *audit_path, const struct od_world *w);
 /* The service an alarm belongs to: the first whose dimensions (or whose target groups') it
  * names. NULL: none in this world. */
 const char *tl_alarm_service(const struct od_world *w, const struct od_alarm *a);
