@@ -49,6 +49,7 @@ enum {
     X(ACT_WRAP, "wrap", "w", "wrap long lines", 0)                                                 \
     X(ACT_SAVE, "save", "s", "save the pane's lines to a file", 0)                                 \
     X(ACT_WATCH, "watch", "w", "watch the service's rollout (deployments, tasks, health)", 0)      \
+    X(ACT_TIMELINE, "timeline", "t", "timeline: what happened, newest first (Enter jumps)", 0)    \
     X(ACT_DEPLOY, "deploy", "D", "deploy (new image or force new deployment)", KF_MUTATES)         \
     X(ACT_ROLLBACK, "rollback", "R", "roll back to the previous task definition", KF_MUTATES)      \
     X(ACT_SCALE, "scale", "S", "scale (desired count)", KF_MUTATES)                                \

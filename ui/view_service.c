@@ -25,6 +25,7 @@
 static const enum ui_action actions[] = {
     ACT_UP,   ACT_DOWN,   ACT_TOP,      ACT_BOTTOM, ACT_PAGE_UP,   ACT_PAGE_DOWN, ACT_ENTER,
     ACT_FILTER, ACT_LOGS, ACT_WATCH, ACT_DEPLOY, ACT_ROLLBACK, ACT_SCALE, ACT_STOP_TASK,
+    ACT_TIMELINE,
 };
 
 struct service_view {
@@ -520,6 +521,10 @@ key(struct view *v, enum ui_action a)
     if (a == ACT_ENTER) {
         if (doc_link(&st->doc, &link) == LINK_TASK && link != NULL)
             ui_push(v->ui, view_task_new(v->ui, link));
+        return true;
+    }
+    if (a == ACT_TIMELINE) {
+        ui_push(v->ui, view_timeline_new(v->ui, st->name));
         return true;
     }
     if (a == ACT_WATCH) {

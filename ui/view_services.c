@@ -60,6 +60,7 @@ static const enum ui_action actions[] = {
     ACT_UP,        ACT_DOWN,         ACT_TOP,        ACT_BOTTOM,     ACT_PAGE_UP,
     ACT_PAGE_DOWN, ACT_ENTER,        ACT_FILTER,     ACT_SORT_NEXT,  ACT_SORT_PREV,
     ACT_SORT_REVERSE, ACT_LOGS,      ACT_DEPLOY,     ACT_ROLLBACK,   ACT_SCALE,
+    ACT_TIMELINE,
 };
 
 struct services {
@@ -243,6 +244,10 @@ key(struct view *v, enum ui_action a)
     if (a == ACT_ENTER) {
         if ((sel = table_selected(&st->table)) != NULL)
             ui_push(v->ui, view_service_new(v->ui, sel));
+        return true;
+    }
+    if (a == ACT_TIMELINE) {
+        ui_push(v->ui, view_timeline_new(v->ui, NULL));
         return true;
     }
     return false;
