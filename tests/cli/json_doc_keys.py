@@ -4,7 +4,7 @@
     json_doc_keys.py DOC schema            print the schema read from the doc (JSON)
     json_doc_keys.py DOC check KIND FILE   check one command's output against it
 
-KIND is whoami, clusters, status, distributions, metrics, revisions or invalidations. The doc's
+KIND is whoami, clusters, status, distributions, metrics, revisions, invalidations or timeline. The doc's
 tables say, for each object, its keys (the first column, in backticks; `a[].b`, `.c` continue a
 path), their type (the second column: string, number, boolean, array, object, time, "or null",
 *optional*) and, for arrays of objects, the keys of each element (the backticked names in the
@@ -32,6 +32,8 @@ LABELS = [
     (r"^### `stats`", "stats"),
     (r"^## `ondeck revisions", "revision"),
     (r"^## `ondeck invalidations", "invalidation"),
+    (r"^## `ondeck timeline", "timeline"),
+    (r"^An entry \(", "timeline_entry"),
     (r"^## ", None),
 ]
 
@@ -197,6 +199,12 @@ class Checker:
                 self.checked += 1
                 if k not in (doc.get("metrics") or {}):
                     self.problems.append(f"metrics.metrics: series {k!r} is missing")
+        elif kind == "timeline":
+            self.obj("timeline", doc, "timeline", skip=("entries",))
+            if not isinstance(doc.get("entries"), list):
+                self.problems.append("timeline: 'entries' is not a present array")
+            for i, x in enumerate(doc.get("entries") or []):
+                self.obj("timeline_entry", x, f"timeline.entries[{i}]")
         elif kind in ("revisions", "invalidations"):
             if not isinstance(doc, list):
                 self.problems.append(f"{kind}: not an array")

@@ -68,6 +68,8 @@ tap_is "$?" 0 "timeline --json exits 0"
 tap_is "$(j 'sorted(d)')" "['cluster', 'entries', 'file', 'service', 'since']" "the document's keys"
 tap_is "$(j 'sorted(d["entries"][0])')" "['at', 'ref', 'ref_kind', 'service', 'source', 'text', 'time']" \
     "each entry's keys"
+tap_is "$("$PYTHON3" "$ONDECK_SRCDIR/tests/cli/json_doc_keys.py" "$ONDECK_SRCDIR/doc/json-output.md" check timeline "$out")" "" \
+    "the document has every key doc/json-output.md lists, with its type"
 tap_is "$(j 'all(a["at"] <= b["at"] for a, b in zip(d["entries"], d["entries"][1:]))')" "True" \
     "oldest first"
 tap_is "$(j '[(e["ref_kind"], e["ref"]) for e in d["entries"] if e["source"] == "ecs-task"]')" \
