@@ -305,6 +305,29 @@ read_journal(const char *path)
     return buf_steal(&b);
 }
 
+/* What an action changed, from the journal's before and after: " web:3 -> web:4", " desired 2
+ * -> 4" (the revision is the "which" of a deploy or rollback). */
+static void
+audit_change(const cJSON *o, struct od_buf *b)
+{
+    const cJSON *before = json_obj(o, "before"), *after = json_obj(o, "after");
+    const char *td0 = json_str(before, "taskDefinition"), *td1 = json_str(after, "taskDefinition");
+    double d0, d1;
+
+    if (td1 != NULL) {
+        char *a = task_def_short_name(td0), *z = task_def_short_name(td1);
+
+        if (a != NULL && !str_eq(a, z))
+            buf_printf(b, " %s -> %s", a, z);
+        else
+            buf_printf(b, " %s", z);
+        free(a);
+        free(z);
+    }
+    if (json_num(before, "desiredCount", &d0) && json_num(after, "desiredCount", &d1) && d0 != d1)
+        buf_printf(b, " desired %.0f -> %.0f", d0, d1);
+}
+
 /* The service of a task the world knows (running or stopped), by id or ARN. */
 static const char *
 task_service(const struct od_world *w, const char *task)
@@ -328,6 +351,8 @@ audit_line(struct tl_store *s, const cJSON *o, const struct od_world *w)
                *when = json_str(o, "time"), *action = json_str(o, "action"),
                *result = json_str(o, "result"), *who = json_str(o, "identity"),
                *error = json_str(o, "error");
+    const char *dep = json_str(json_obj(o, "after"), "primaryDeployment");
+    struct od_buf change;
     time_t at;
     char *key;
     size_t added;
@@ -346,10 +371,15 @@ audit_line(struct tl_store *s, const cJSON *o, const struct od_world *w)
                     tc != NULL ? tc : "", json_str(o, "request_id") != NULL
                                               ? json_str(o, "request_id")
                                               : svc != NULL ? svc : task != NULL ? task : "");
-    added = add(s, (double)at, "ondeck", svc, task != NULL ? TL_REF_TASK : TL_REF_NONE,
-                task != NULL ? str_last_segment(task) : NULL, key, "%s %s%s%s by %s%s%s", action,
-                result != NULL ? result : "?", dist != NULL ? " on " : "", dist != NULL ? dist : "",
-                who != NULL ? who : "?", error != NULL ? ": " : "", error != NULL ? error : "");
+    buf_init(&change, 0);
+    audit_change(o, &change);
+    added = add(s, (double)at, "ondeck", svc,
+                task != NULL ? TL_REF_TASK : dep != NULL ? TL_REF_DEPLOYMENT : TL_REF_NONE,
+                task != NULL ? str_last_segment(task) : dep, key, "%s %s%s%s%s by %s%s%s", action,
+                result != NULL ? result : "?", buf_cstr(&change), dist != NULL ? " on " : "",
+                dist != NULL ? dist : "", who != NULL ? who : "?", error != NULL ? ": " : "",
+                error != NULL ? error : "");
+    buf_free(&change);
     free(key);
     return added;
 }

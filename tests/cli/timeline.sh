@@ -45,6 +45,8 @@ tap_is "$(px '__import__("json").loads(cw.describe_alarm_history(AlarmName="web-
 proxy_config "{\"emu\": {\"ecs-stopped-tasks\": {\"exits\": {\"$task\": {\"app\": 137, \"redis\": 0}}}}}" >/dev/null
 run deploy --cluster prod --service web --force --yes
 tap_is "$?" 0 "deploy --force exits 0" || tap_diag "$(cat "$out" "$err")"
+run rollback --cluster prod --service api --yes
+tap_is "$?" 0 "rollback of api exits 0" || tap_diag "$(cat "$out" "$err")"
 run stop-task --cluster prod --task "$task" --reason "OOM suspected" --yes
 tap_is "$?" 0 "stop-task exits 0" || tap_diag "$(cat "$out" "$err")"
 run invalidate --distribution "$dist" /index.html --yes
@@ -59,8 +61,9 @@ tap_like "$text" "cw-alarm +web +alarm web-cpu-high OK -> ALARM: Threshold Cross
     "the alarm's state change, under the service it watches"
 tap_like "$text" "cloudfront +- +invalidation [A-Z0-9]+ of $dist" "the invalidation"
 tap_like "$text" "ecs-deployment +web +deployment [^ ]+ started: web:" "the new deployment"
-tap_like "$text" "ondeck +web +deploy ok by arn:aws:" "ondeck's own deploy, with who"
-tap_like "$text" "ondeck +web +stop-task ok by " "ondeck's own stop-task"
+tap_like "$text" "ondeck +web +deploy ok web:[0-9]+ by arn:aws:" "ondeck's own deploy, with its revision and who"
+tap_like "$text" "ondeck +web +stop-task ok by " "ondeck's own stop-task, under the task's service"
+tap_like "$text" "ondeck +api +rollback ok api:2 -> api:1 by " "a rollback says from which revision to which"
 tap_nogrep "$out" "api-5xx-high" "no line for a change the history never had (seeded straight into moto)"
 
 run timeline --cluster prod --json
