@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "actions/audit.h"
 #include "cli/cli.h"
@@ -28,6 +29,8 @@ static struct {
     struct od_alarm_change *changes; /* answered, not yet collected */
     size_t nchanges;
     bool history_said; /* its failure was shown once */
+    off_t audit_size;   /* the journal as last read: read again only when it changed */
+    struct timespec audit_mtime;
     struct ui *ui;
 } tl;
 
@@ -99,6 +102,7 @@ open_store(struct ui *ui, const char *account, const char *region, const char *c
     }
     tl.open = true;
     tl.seen_version = 0;
+    tl.audit_size = -1;
     od_error_clear(&err);
     free(notice);
     free(path);
@@ -171,9 +175,16 @@ timeline_glue_tick(struct ui *ui)
     }
     if (ui->data_version != tl.seen_version) {
         char *audit = audit_path(ui_settings(ui));
+        struct stat st;
 
         added += tl_collect_world(&tl.store, w);
-        added += tl_collect_audit(&tl.store, audit, w);
+        if (stat(audit, &st) == 0 &&
+            (st.st_size != tl.audit_size || st.st_mtim.tv_sec != tl.audit_mtime.tv_sec ||
+             st.st_mtim.tv_nsec != tl.audit_mtime.tv_nsec)) {
+            tl.audit_size = st.st_size;
+            tl.audit_mtime = st.st_mtim;
+            added += tl_collect_audit(&tl.store, audit, w);
+        }
         free(audit);
     }
     if (added > 0) {

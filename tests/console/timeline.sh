@@ -1,7 +1,8 @@
 #!/bin/bash
 # The timeline in the console: `t` in the services view shows what happened to the cluster,
 # newest first, each line naming its source (a task stopped with both containers' exit codes,
-# an alarm's state change, a target that turned unhealthy while the console watched); the
+# an alarm's state change, a target that turned unhealthy while the console watched, an
+# action from the audit journal); the
 # service view's `t` shows that service's; Enter on the stopped task's line opens the task.
 . "$ONDECK_SRCDIR/tests/lib/tap.sh"
 . "$ONDECK_SRCDIR/tests/lib/moto.sh"
@@ -42,6 +43,12 @@ wait_ok "elb-target +web +target ${ip//./\\.}:[0-9]+ in [^ ]+: healthy -> unheal
 tmux_send r
 wait_ok 'cw-alarm +web +alarm web-cpu-high OK -> ALARM: Threshold Crossed' \
     "the alarm's state change (DescribeAlarmHistory)" 75
+
+# An action from another ondeck (the CLI) is in the journal: the console shows it too.
+"$ONDECK" --cluster prod scale --service worker --count 3 --yes >/dev/null 2>&1 </dev/null \
+    || tap_bail "scale failed"
+tmux_send r
+wait_ok 'ondeck +worker +scale ok worker:1 desired [0-9]+ -> 3 by arn:aws:' "ondeck's own actions, from the audit journal" 20
 
 # Enter on the stopped task's line opens the task.
 tmux_send /

@@ -293,6 +293,65 @@ test_collect(void)
     world_free(&w);
 }
 
+static void
+test_events_deployments_audit(void)
+{
+    struct od_world *w = world_new("us-east-1", "prod");
+    struct od_service *svc = xcalloc(1, sizeof *svc);
+    struct tl_store s = {0};
+    char *audit = xasprintf("%s/audit.jsonl", tmpdir);
+    FILE *fp;
+
+    svc->name = xstrdup("web");
+    svc->events = xcalloc(1, sizeof *svc->events);
+    svc->nevents = 1;
+    svc->events[0].id = xstrdup("ev-1");
+    svc->events[0].created_at = 10;
+    svc->events[0].message = xstrdup("(service web) has started 1 tasks: (task 0123abcd).");
+    svc->deployments = xcalloc(1, sizeof *svc->deployments);
+    svc->ndeployments = 1;
+    svc->deployments[0].id = xstrdup("ecs-svc/1");
+    svc->deployments[0].task_definition =
+        xstrdup("arn:aws:ecs:us-east-1:1:task-definition/web:8");
+    svc->deployments[0].rollout_state = xstrdup("FAILED");
+    svc->deployments[0].rollout_state_reason = xstrdup("ECS deployment circuit breaker");
+    svc->deployments[0].created_at = 5;
+    svc->deployments[0].updated_at = 20;
+    world_set_services(w, svc, 1);
+    CHECK_INT(tl_collect_world(&s, w), 3, "an event, a deployment's start and its failure");
+    tl_store_prune(&s, &(struct tl_limits){100, 1 << 20, 1e12}, 30);
+    CHECK_STR(s.v[0].text, "deployment ecs-svc/1 started: web:8, desired 0", "the start, first");
+    CHECK(s.v[1].ref_kind == TL_REF_TASK && str_eq(s.v[1].ref, "0123abcd"),
+          "an event that names a task points at it");
+    CHECK_STR(s.v[2].text, "deployment ecs-svc/1 FAILED: web:8: ECS deployment circuit breaker",
+              "the failure with ECS's reason");
+    CHECK(s.v[2].ref_kind == TL_REF_DEPLOYMENT, "it names the deployment");
+
+    fp = fopen(audit, "w");
+    fputs("{\"time\":\"2026-12-04T18:00:00Z\",\"identity\":\"arn:aws:iam::1:user/ann\","
+          "\"region\":\"us-east-1\",\"action\":\"rollback\",\"target\":{\"cluster\":\"prod\","
+          "\"service\":\"web\"},\"before\":{\"taskDefinition\":\"x:task-definition/web:8\"},"
+          "\"after\":{\"taskDefinition\":\"x:task-definition/web:7\",\"primaryDeployment\":"
+          "\"ecs-svc/2\"},\"result\":\"ok\",\"error\":null,\"request_id\":\"r1\"}\n"
+          "{\"time\":\"2026-12-04T18:01:00Z\",\"region\":\"us-east-1\",\"action\":\"scale\","
+          "\"target\":{\"cluster\":\"staging\",\"service\":\"web\"},\"result\":\"ok\"}\n"
+          "{\"time\":\"2026-12-04T18:02:00Z\",\"region\":\"eu-west-1\",\"action\":\"scale\","
+          "\"target\":{\"cluster\":\"prod\",\"service\":\"web\"},\"result\":\"ok\"}\n"
+          "not json\n",
+          fp);
+    fclose(fp);
+    CHECK_INT(tl_collect_audit(&s, audit, w), 1,
+              "only this region's and cluster's actions (a bad line is skipped)");
+    CHECK_STR(s.v[3].text, "rollback ok web:8 -> web:7 by arn:aws:iam::1:user/ann",
+              "what, from which revision to which, and who");
+    CHECK(s.v[3].ref_kind == TL_REF_DEPLOYMENT && str_eq(s.v[3].ref, "ecs-svc/2"),
+          "it names the deployment it started");
+    CHECK_INT(tl_collect_audit(&s, audit, w), 0, "read again, nothing new");
+    tl_store_free(&s);
+    world_free(&w);
+    free(audit);
+}
+
 int
 main(void)
 {
@@ -305,5 +364,6 @@ main(void)
     test_save_load();
     test_history_decode();
     test_collect();
+    test_events_deployments_audit();
     return check_done();
 }
