@@ -4,6 +4,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,9 +93,58 @@ tl_entry_clear(struct tl_entry *e)
     memset(e, 0, sizeof *e);
 }
 
+/* ---- the key index: a refresh offers every event again, so lookups must not scan ----- */
+
+#define NO_SLOT SIZE_MAX
+
+static uint64_t
+key_hash(const char *k)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+    for (; *k != '\0'; k++)
+        h = (h ^ (unsigned char)*k) * 1099511628211ull;
+    return h;
+}
+
+static void
+index_drop(struct tl_store *s)
+{
+    free(s->slots);
+    s->slots = NULL;
+    s->nslots = 0;
+}
+
+static void
+index_put(struct tl_store *s, size_t i)
+{
+    size_t m = s->nslots - 1, at = (size_t)key_hash(s->v[i].key) & m;
+
+    while (s->slots[at] != NO_SLOT)
+        at = (at + 1) & m;
+    s->slots[at] = i;
+}
+
+static void
+index_build(struct tl_store *s)
+{
+    size_t want = 64;
+
+    while (want < 2 * s->n + 2)
+        want *= 2;
+    free(s->slots);
+    s->slots = xreallocarray(NULL, want, sizeof *s->slots);
+    s->nslots = want;
+    for (size_t i = 0; i < want; i++)
+        s->slots[i] = NO_SLOT;
+    for (size_t i = 0; i < s->n; i++)
+        index_put(s, i);
+}
+
 static void
 clear_all(struct tl_store *s)
 {
+    index_drop(s);
     for (size_t i = 0; i < s->n; i++)
         tl_entry_clear(&s->v[i]);
     for (size_t i = 0; i < s->nhealth; i++) {
@@ -111,14 +161,22 @@ tl_store_free(struct tl_store *s)
     free(s->v);
     free(s->health);
     free(s->path);
+    index_drop(s);
     memset(s, 0, sizeof *s);
 }
 
 bool
-tl_store_has(const struct tl_store *s, const char *key)
+tl_store_has(struct tl_store *s, const char *key)
 {
-    for (size_t i = 0; i < s->n; i++)
-        if (str_eq(s->v[i].key, key))
+    size_t m, at;
+
+    if (key == NULL || s->n == 0)
+        return false;
+    if (s->slots == NULL)
+        index_build(s);
+    m = s->nslots - 1;
+    for (at = (size_t)key_hash(key) & m; s->slots[at] != NO_SLOT; at = (at + 1) & m)
+        if (str_eq(s->v[s->slots[at]].key, key))
             return true;
     return false;
 }
@@ -136,6 +194,10 @@ tl_store_add(struct tl_store *s, struct tl_entry *e)
     }
     s->v[s->n++] = *e;
     memset(e, 0, sizeof *e);
+    if (s->slots != NULL && 2 * s->n + 2 <= s->nslots)
+        index_put(s, s->n - 1);
+    else
+        index_drop(s);
     return true;
 }
 
@@ -374,6 +436,7 @@ by_time(const void *a, const void *b)
 static void
 drop_oldest(struct tl_store *s, size_t k)
 {
+    index_drop(s);
     for (size_t i = 0; i < k; i++)
         tl_entry_clear(&s->v[i]);
     memmove(s->v, s->v + k, (s->n - k) * sizeof *s->v);
@@ -386,6 +449,7 @@ tl_store_prune(struct tl_store *s, const struct tl_limits *lim, double now)
     size_t old = 0, total = 0, keep_from;
     char *hl;
 
+    index_drop(s); /* entries move */
     if (s->n > 1)
         qsort(s->v, s->n, sizeof *s->v, by_time);
     while (old < s->n && s->v[old].at < now - lim->max_age_s)

@@ -55,6 +55,8 @@ struct tl_store {
     size_t n, cap;
     struct tl_health *health;
     size_t nhealth, chealth;
+    size_t *slots; /* open-addressing index of v by key (NULL: rebuilt on the next lookup) */
+    size_t nslots;
 };
 
 #define TL_DEFAULT_MAX_ENTRIES 5000
@@ -79,7 +81,8 @@ bool tl_store_parse(struct tl_store *s, const char *text, size_t *bad_line);
 /* Add an entry (the store takes its strings); false when its key is known (then e's strings
  * are freed). */
 bool tl_store_add(struct tl_store *s, struct tl_entry *e);
-bool tl_store_has(const struct tl_store *s, const char *key);
+/* Whether the key is known (not const: it may build the key index). */
+bool tl_store_has(struct tl_store *s, const char *key);
 /* Sort by time, then drop what is older than max_age before now, and the oldest beyond
  * max_entries and max_bytes. */
 void tl_store_prune(struct tl_store *s, const struct tl_limits *lim, double now);

@@ -104,6 +104,36 @@ test_dedup_and_bounds(void)
 }
 
 static void
+test_many_keys(void)
+{
+    struct tl_store s = {0};
+    struct tl_limits lim = {.max_entries = 2000, .max_bytes = 1 << 24, .max_age_s = 1e12};
+    struct tl_entry e;
+    char key[32];
+    size_t again = 0;
+
+    for (int i = 0; i < 3000; i++) {
+        snprintf(key, sizeof key, "event:%d", i);
+        e = entry(i, key, "x");
+        tl_store_add(&s, &e);
+    }
+    CHECK_INT(s.n, 3000, "3000 distinct keys");
+    for (int i = 0; i < 3000; i += 7) {
+        snprintf(key, sizeof key, "event:%d", i);
+        e = entry(i, key, "x");
+        again += tl_store_add(&s, &e);
+    }
+    CHECK_INT(again, 0, "none of them is added twice");
+    tl_store_prune(&s, &lim, 3000);
+    CHECK(s.n == 2000 && !tl_store_has(&s, "event:999") && tl_store_has(&s, "event:1000") &&
+              tl_store_has(&s, "event:2999"),
+          "after a prune the index knows exactly the entries kept");
+    e = entry(5000, "event:2999", "x");
+    CHECK(!tl_store_add(&s, &e), "a kept key is still a duplicate after the prune");
+    tl_store_free(&s);
+}
+
+static void
 test_save_load(void)
 {
     struct tl_store s = {0}, r = {0};
@@ -361,6 +391,7 @@ main(void)
     setenv("XDG_STATE_HOME", tmpdir, 1);
     test_path();
     test_dedup_and_bounds();
+    test_many_keys();
     test_save_load();
     test_history_decode();
     test_collect();
