@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/world.h"
 #include "poller/poller.h"
 #include "timeline/store.h"
 #include "ui/draw.h"
@@ -82,16 +83,31 @@ draw(struct view *v, int y, int x, int h, int w)
                                                        "events, stops, health changes and alarms");
 }
 
+/* Does ECS still list the task (running or recently stopped)? */
+static bool
+task_known(const struct od_world *w, const char *id)
+{
+    if (world_task(w, id) != NULL)
+        return true;
+    for (size_t i = 0; i < w->nstopped; i++)
+        if (str_eq(w->stopped[i].id, id))
+            return true;
+    return false;
+}
+
 /* Enter: where the line points. The entry is copied first: a jump may free this view. */
 static void
 jump(struct view *v, const struct tl_entry *e)
 {
     struct ui *ui = v->ui;
     char *ref = e->ref != NULL ? xstrdup(e->ref) : NULL;
-    char *svc = e->service != NULL ? xstrdup(e->service) : NULL;
+    char *svc = e->service != NULL ? xstrdup(e->service) : NULL, *text = xstrdup(e->text);
 
     switch (e->ref_kind) {
     case TL_REF_TASK:
+        /* The task view says what ECS still knows; past its window, the timeline does. */
+        if (!task_known(ui_world(ui), ref))
+            ui_message(ui, "ECS no longer lists this task; the timeline kept: %s", text);
         ui_push(ui, view_task_new(ui, ref));
         break;
     case TL_REF_DEPLOYMENT:
@@ -111,6 +127,7 @@ jump(struct view *v, const struct tl_entry *e)
     }
     free(ref);
     free(svc);
+    free(text);
 }
 
 static bool

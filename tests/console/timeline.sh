@@ -59,6 +59,16 @@ tmux_send Enter
 wait_ok "Task $task" "Enter jumps to the task" 5
 wait_ok 'STOPPED' "the task view shows it stopped" 10
 
+# An hour later ECS no longer lists the task (the layer's window set to 0): the timeline keeps it.
+proxy_config '{"emu": {"ecs-stopped-tasks": {"window_s": 0}}}' >/dev/null || tap_bail "proxy_config failed"
+tmux_send r
+wait_ok 'this task is no longer known' "the task view: ECS forgot the task" 20
+tmux_send Escape
+wait_ok "ecs-task +web +task $task stopped: UserInitiated" "the timeline still has its line" 5
+tmux_send Enter
+wait_ok "ECS no longer lists this task; the timeline kept: task $task stopped" \
+    "Enter on it says the timeline's line where ECS has nothing" 5
+
 # The service view's t: that service's lines only.
 tmux_send Escape
 tmux_send Escape
