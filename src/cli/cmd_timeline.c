@@ -100,14 +100,17 @@ print_text(const struct tl_store *s, double since)
 {
     for (size_t i = 0; i < s->n; i++) {
         const struct tl_entry *e = &s->v[i];
-        char when[21], *text, *svc;
+        char when[21], *text, *svc, *src;
 
         if (!wanted(e, since))
             continue;
+        /* Inert again: the file is ours, but a hand may have edited it. */
         clock_format_iso((time_t)e->at, when);
         text = sanitize_str(e->text);
         svc = sanitize_str(e->service != NULL ? e->service : "-");
-        printf("%s  %-14s %-20s %s\n", when, e->source, svc, text);
+        src = sanitize_str(e->source);
+        printf("%s  %-14s %-20s %s\n", when, src, svc, text);
+        free(src);
         free(svc);
         free(text);
     }

@@ -21,6 +21,9 @@
 #include "util/str.h"
 #include "util/xalloc.h"
 
+/* Far above any max_bytes a config would set: a file this big was not written by ondeck. */
+#define TL_READ_MAX ((size_t)64 << 20)
+
 static const char *const ref_names[] = {
     [TL_REF_NONE] = "none",
     [TL_REF_TASK] = "task",
@@ -405,9 +408,11 @@ tl_store_load(struct tl_store *s, const char *path, char **notice, struct od_err
     free(s->path);
     s->path = xstrdup(path);
     errno = 0;
-    if ((text = read_file(path, 0)) == NULL) {
+    if ((text = read_file(path, TL_READ_MAX)) == NULL) {
         if (errno == ENOENT)
             return OD_OK;
+        if (errno == EFBIG)
+            return set_aside(path, "larger than ondeck ever writes", notice, err);
         od_error_set(err, OD_E_IO, "timeline: cannot read %s: %s", path, strerror(errno));
         return OD_E_IO;
     }

@@ -333,8 +333,11 @@ test_events_deployments_audit(void)
     FILE *fp;
 
     svc->name = xstrdup("web");
-    svc->events = xcalloc(1, sizeof *svc->events);
-    svc->nevents = 1;
+    svc->events = xcalloc(2, sizeof *svc->events);
+    svc->nevents = 2;
+    svc->events[1].id = xstrdup("ev-hostile");
+    svc->events[1].created_at = 11;
+    svc->events[1].message = xstrdup("\x1b]0;owned\x07\x1b[2J(service web) evil");
     svc->events[0].id = xstrdup("ev-1");
     svc->events[0].created_at = 10;
     svc->events[0].message = xstrdup("(service web) has started 1 tasks: (task 0123abcd).");
@@ -348,14 +351,19 @@ test_events_deployments_audit(void)
     svc->deployments[0].created_at = 5;
     svc->deployments[0].updated_at = 20;
     world_set_services(w, svc, 1);
-    CHECK_INT(tl_collect_world(&s, w), 3, "an event, a deployment's start and its failure");
+    CHECK_INT(tl_collect_world(&s, w), 4, "two events, a deployment's start and its failure");
+    for (size_t i = 0; i < s.n; i++)
+        if (str_eq(s.v[i].key, "event:ev-hostile"))
+            CHECK(strchr(s.v[i].text, 0x1b) == NULL && strchr(s.v[i].text, 0x07) == NULL &&
+                      strstr(s.v[i].text, "evil") != NULL,
+                  "AWS text is made inert before it is stored");
     tl_store_prune(&s, &(struct tl_limits){100, 1 << 20, 1e12}, 30);
     CHECK_STR(s.v[0].text, "deployment ecs-svc/1 started: web:8, desired 0", "the start, first");
     CHECK(s.v[1].ref_kind == TL_REF_TASK && str_eq(s.v[1].ref, "0123abcd"),
           "an event that names a task points at it");
-    CHECK_STR(s.v[2].text, "deployment ecs-svc/1 FAILED: web:8: ECS deployment circuit breaker",
+    CHECK_STR(s.v[3].text, "deployment ecs-svc/1 FAILED: web:8: ECS deployment circuit breaker",
               "the failure with ECS's reason");
-    CHECK(s.v[2].ref_kind == TL_REF_DEPLOYMENT, "it names the deployment");
+    CHECK(s.v[3].ref_kind == TL_REF_DEPLOYMENT, "it names the deployment");
 
     fp = fopen(audit, "w");
     fputs("{\"time\":\"2026-12-04T18:00:00Z\",\"identity\":\"arn:aws:iam::1:user/ann\","
@@ -372,9 +380,9 @@ test_events_deployments_audit(void)
     fclose(fp);
     CHECK_INT(tl_collect_audit(&s, audit, w), 1,
               "only this region's and cluster's actions (a bad line is skipped)");
-    CHECK_STR(s.v[3].text, "rollback ok web:8 -> web:7 by arn:aws:iam::1:user/ann",
+    CHECK_STR(s.v[4].text, "rollback ok web:8 -> web:7 by arn:aws:iam::1:user/ann",
               "what, from which revision to which, and who");
-    CHECK(s.v[3].ref_kind == TL_REF_DEPLOYMENT && str_eq(s.v[3].ref, "ecs-svc/2"),
+    CHECK(s.v[4].ref_kind == TL_REF_DEPLOYMENT && str_eq(s.v[4].ref, "ecs-svc/2"),
           "it names the deployment it started");
     CHECK_INT(tl_collect_audit(&s, audit, w), 0, "read again, nothing new");
     tl_store_free(&s);
