@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # ondeck timeline against moto through the AWS-behaviour layer: a deploy, a task stopped with
-# two containers' exit codes (ecs-stopped-tasks), an alarm state change (alarm-history: moto has
+# two containers' exit codes (ecs-stopped-tasks, ecs-task-containers), an alarm state change (alarm-history: moto has
 # no DescribeAlarmHistory), an invalidation, each a line naming its source, oldest first;
-# --since, --service and --json; the file outlives the stopped task's window at AWS and a
+# --since, --service and --json; the file outlives the stopped task's window at AWS
+# (ecs-stopped-window) and a
 # restart, is 0600, and a corrupt file is set aside with a message.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$ONDECK_SRCDIR/tests/lib/tap.sh"
@@ -13,7 +14,7 @@ world=$TAP_TMPDIR/world.json
 seed_world --size small >"$world" || tap_bail "seeding failed"
 out=$TAP_TMPDIR/out
 err=$TAP_TMPDIR/err
-proxy_config '{"behaviours": "+ecs-stopped-tasks,+ecs-task-containers"}' >/dev/null
+proxy_config '{"behaviours": "+ecs-stopped-tasks,+ecs-task-containers,+ecs-stopped-window"}' >/dev/null
 w() { "$PYTHON3" -c 'import json,sys; w=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$world" "$1"; }
 task=$(w '[s for s in w["services"] if s["name"] == "web"][0]["task_ids"][0]')
 dist=$(w 'w["distributions"][0]["id"]')
@@ -42,7 +43,8 @@ tap_is "$(px '__import__("json").loads(cw.describe_alarm_history(AlarmName="web-
     "OK" "alarm-history: HistoryData is JSON with oldState and newState"
 
 # 1. Things happen: a deploy, a stopped task with two containers, an invalidation.
-proxy_config "{\"emu\": {\"ecs-stopped-tasks\": {\"exits\": {\"$task\": {\"app\": 137, \"redis\": 0}}}}}" >/dev/null
+# What killed it (the test's world): app exited 137, redis 0.
+proxy_config "{\"emu\": {\"ecs-stopped-tasks\": {\"tasks\": {\"$task\": {\"stopCode\": \"UserInitiated\", \"containers\": [{\"name\": \"app\", \"exitCode\": 137}, {\"name\": \"redis\", \"exitCode\": 0}]}}}}}" >/dev/null
 run deploy --cluster prod --service web --force --yes
 tap_is "$?" 0 "deploy --force exits 0" || tap_diag "$(cat "$out" "$err")"
 run rollback --cluster prod --service api --yes
@@ -101,7 +103,7 @@ tap_is "$(j 'sorted({e["service"] or "-" for e in d["entries"]})')" "['-', 'api'
 tap_is "$(stat -c %a "$file")" 600 "the timeline file is 0600"
 tap_is "$(stat -c %a "$(dirname "$file")")" 700 "its directory is 0700"
 tap_nogrep "$file" "AKID\|SecretAccessKey\|moto-ignores-this" "the file holds no credential"
-proxy_config '{"emu": {"ecs-stopped-tasks": {"window_s": 0}}}' >/dev/null
+proxy_config '{"emu": {"ecs-stopped-window": {"window_s": 0}}}' >/dev/null
 tap_is "$(px 'len(ecs.list_tasks(cluster="prod", desiredStatus="STOPPED")["taskArns"])')" 0 \
     "an hour later (window 0) AWS lists no stopped task"
 run timeline --cluster prod

@@ -17,7 +17,7 @@ w() { "$PYTHON3" -c 'import json,sys; w=json.load(open(sys.argv[1])); print(eval
 web='[s for s in w["services"] if s["name"] == "web"][0]'
 task=$(w "$web[\"task_ids\"][0]")
 ip=$(w "$web[\"targets\"][1][\"id\"]")
-proxy_config "{\"behaviours\": \"+ecs-stopped-tasks,+ecs-task-containers\", \"emu\": {\"ecs-stopped-tasks\": {\"exits\": {\"$task\": {\"app\": 137, \"redis\": 0}}}}}" \
+proxy_config "{\"behaviours\": \"+ecs-stopped-tasks,+ecs-task-containers,+ecs-stopped-window\", \"emu\": {\"ecs-stopped-tasks\": {\"tasks\": {\"$task\": {\"stopCode\": \"UserInitiated\", \"containers\": [{\"name\": \"app\", \"exitCode\": 137}, {\"name\": \"redis\", \"exitCode\": 0}]}}}}}" \
     >/dev/null || tap_bail "proxy_config failed"
 # Through the proxy, as AWS is changed by someone else while the console runs.
 px() { AWS_ENDPOINT_URL=$PROXY_URL "$PYTHON3" -c "import boto3; ecs, cw = boto3.client('ecs'), boto3.client('cloudwatch'); $1"; }
@@ -60,7 +60,7 @@ wait_ok "Task $task" "Enter jumps to the task" 5
 wait_ok 'STOPPED' "the task view shows it stopped" 10
 
 # An hour later ECS no longer lists the task (the layer's window set to 0): the timeline keeps it.
-proxy_config '{"emu": {"ecs-stopped-tasks": {"window_s": 0}}}' >/dev/null || tap_bail "proxy_config failed"
+proxy_config '{"emu": {"ecs-stopped-window": {"window_s": 0}}}' >/dev/null || tap_bail "proxy_config failed"
 tmux_send r
 wait_ok 'this task is no longer known' "the task view: ECS forgot the task" 20
 tmux_send Escape

@@ -1,99 +1,75 @@
-"""What ECS says about a stopped task that moto does not, and how long it says it."""
+"""Stopped ECS tasks as DescribeTasks describes them: stop code, times, exit codes."""
+
+from datetime import datetime, timezone
 
 import time
-from datetime import datetime, timezone
 
 from awsemu import Behaviour
 
 
 class StoppedTasks(Behaviour):
-    """A stopped ECS task carries stopCode (UserInitiated after StopTask), stoppingAt,
-    stoppedAt and executionStoppedAt, and each container its lastStatus STOPPED and the
-    exitCode its process ended with; ECS keeps showing it only for a while: "Recently stopped
-    tasks might appear in the returned results" (ListTasks), stopped tasks "appear in the
-    returned results for at least one hour" (DescribeTasks), then ListTasks leaves them out and
-    DescribeTasks answers them as failures (reason MISSING). moto 5.2.1 sets none of these
-    fields and keeps stopped tasks forever. This behaviour fills the times and the stopCode of
-    the tasks stopped through the layer (StopTask), gives containers the exit codes a test
-    names in `exits` ({task id: {container: code}}: what the program exited with, which no
-    emulator can know), and drops a stopped task `window_s` seconds after its stop (a test
-    shortens the window to be where AWS is an hour later). Off by default: tests that compare
-    DescribeTasks through the layer with moto's own answer switch it off anyway."""
+    """A stopped ECS task carries a stopCode (UserInitiated after StopTask), stoppingAt and
+    stoppedAt, and each container its lastStatus STOPPED and the exitCode its process ended
+    with. moto 5.2.1 sets none of these (and gives every container exitCode 0). This behaviour
+    gives every stopped task stopCode UserInitiated and the times at which the layer first saw
+    it stopped; a task named in the setting `tasks` ({task id: {stopCode, stoppedReason,
+    containers: [{name, exitCode, reason}]}}) gets what that says (what killed it, which no
+    emulator can know): its containers of those names take the exit code and reason, and a
+    container given without exitCode has none (one that never ran). Running tasks are not
+    touched. Off by default: tests that compare DescribeTasks with moto's own answer see
+    moto's."""
     name = "ecs-stopped-tasks"
     order = 50
     default_on = False
-    cite = ("Amazon ECS API Reference, Task (stopCode, stoppingAt, stoppedAt, "
-            "executionStoppedAt, containers[].exitCode), DescribeTasks ('stopped tasks appear in "
-            "the returned results for at least one hour') and ListTasks ('Recently stopped "
-            "tasks might appear'); Failure.reason MISSING")
-    settings = {"window_s": 3600, "exits": {}}
+    cite = ("Amazon ECS API Reference, Task (stopCode, stoppedReason, stoppingAt, stoppedAt) and "
+            "Container (exitCode, reason); botocore ecs-2014-11-13 TaskStopCode enum")
+    settings = {"tasks": {}}
 
     def __init__(self, layer):
         super().__init__(layer)
-        self.stopped = {}  # task ARN -> {"at": epoch, "code": stopCode or None}
+        self.first_seen = {}  # task ARN -> epoch seconds
 
     def reset(self):
         with self.lock:
-            self.stopped = {}
-
-    def _seen(self, arn, code=None):
-        with self.lock:
-            return self.stopped.setdefault(arn, {"at": time.time(), "code": code})
-
-    def _gone(self, rec):
-        return time.time() - rec["at"] > float(self.cfg["window_s"])
+            self.first_seen = {}
 
     def after(self, call, reply):
-        if call.service != "ecs" or not reply.ok:
+        if call.service != "ecs" or call.op != "DescribeTasks" or not reply.ok:
             return reply
-        if call.op == "StopTask":
-            task = reply.data.get("task") or {}
-            if task.get("taskArn"):
-                self._seen(task["taskArn"], "UserInitiated")
-            return reply
-        if call.op == "ListTasks" and call.params.get("desiredStatus") == "STOPPED":
-            d = reply.data
-            keep = [a for a in d.get("taskArns", []) if not self._gone(self._seen(a))]
-            if len(keep) != len(d.get("taskArns", [])):
-                self.count("listed_out", len(d["taskArns"]) - len(keep))
-                d["taskArns"] = keep
-                reply.set_data(d)
-            return reply
-        if call.op == "DescribeTasks":
-            return self._describe(reply)
-        return reply
-
-    def _describe(self, reply):
-        d = reply.data
-        tasks, failures, changed = [], d.get("failures", []), False
+        d, changed = reply.data, False
         with self.lock:
-            exits = dict(self.cfg.get("exits") or {})
+            deaths = dict(self.cfg.get("tasks") or {})
         for t in d.get("tasks", []):
-            if t.get("lastStatus") != "STOPPED":
-                tasks.append(t)
+            if t.get("lastStatus") != "STOPPED" and t.get("desiredStatus") != "STOPPED":
                 continue
             changed = True
-            rec = self._seen(t["taskArn"])
-            if self._gone(rec):
-                failures.append({"arn": t["taskArn"], "reason": "MISSING"})
-                self.count("missing")
-                continue
-            at = datetime.fromtimestamp(rec["at"], tz=timezone.utc)
-            for k in ("stoppingAt", "executionStoppedAt", "stoppedAt"):
-                t.setdefault(k, at)
-            if rec["code"] is not None:
-                t.setdefault("stopCode", rec["code"])
-            codes = exits.get(t["taskArn"].rsplit("/", 1)[-1]) or {}
+            with self.lock:
+                seen = self.first_seen.setdefault(t["taskArn"], time.time())
+            at = datetime.fromtimestamp(seen, tz=timezone.utc)
+            t["lastStatus"] = "STOPPED"
+            t.setdefault("stoppingAt", at)
+            t.setdefault("stoppedAt", at)
+            death = deaths.get(t["taskArn"].rsplit("/", 1)[-1]) or {}
+            t["stopCode"] = death.get("stopCode", t.get("stopCode", "UserInitiated"))
+            if "stoppedReason" in death:
+                t["stoppedReason"] = death["stoppedReason"]
+            given = {c["name"]: c for c in death.get("containers") or []}
             for c in t.get("containers", []):
                 c["lastStatus"] = "STOPPED"
                 for k in ("cpu", "memory", "memoryReservation"):
                     if isinstance(c.get(k), int):  # moto sends numbers; ECS strings
                         c[k] = str(c[k])
-                if c.get("name") in codes:
-                    c["exitCode"] = int(codes[c["name"]])
-            tasks.append(t)
+                g = given.get(c.get("name"))
+                if g is None:
+                    continue
+                if "exitCode" in g:
+                    c["exitCode"] = int(g["exitCode"])
+                else:
+                    c.pop("exitCode", None)
+                if "reason" in g:
+                    c["reason"] = g["reason"]
         if changed:
-            d["tasks"], d["failures"] = tasks, failures
+            self.count("described")
             reply.set_data(d)
         return reply
 

@@ -15,7 +15,7 @@ class TaskContainers(Behaviour):
     ondeck's tasks with moto's own answer see moto's containers; the tests about containers
     (stopped tasks, exit codes) switch it on."""
     name = "ecs-task-containers"
-    order = 55  # inside ecs-stopped-tasks: its exit codes reach the added containers
+    order = 60  # inside ecs-stopped-tasks: its exit codes reach the added containers
     default_on = False
     cite = ("Amazon ECS API Reference, Task.containers ('The containers that's associated "
             "with the task') and Container; botocore ecs-2014-11-13 Container shape")
