@@ -27,6 +27,7 @@
 #include "ui/palette.h"
 #include "ui/recall.h"
 #include "ui/term.h"
+#include "ui/timeline_glue.h"
 #include "ui/view_logs.h"
 #include "ui/widget_prompt.h"
 #include "util/buf.h"
@@ -348,6 +349,7 @@ redraw(void *ud)
     ui->dirty = false;
     v = ui_top(ui);
     ctx_auto_open(ui);
+    timeline_glue_tick(ui); /* before the recalc: the timeline view shows what it just took */
     v = ui_top(ui);
     if (v->need_recalc || v->seen != ui->data_version) {
         if (v->seen != ui->data_version)
@@ -479,6 +481,7 @@ static void
 ui_free(struct ui *ui)
 {
     act_shutdown(ui);
+    timeline_glue_free(ui);
     while (ui->nstack > 0)
         view_free(&ui->stack[--ui->nstack]);
     if (ui->confirm != NULL)

@@ -52,6 +52,7 @@ enum {
     X(ACT_RAW, "raw", "J", "logs: raw lines, or JSON lines as level, message, fields", 0)          \
     X(ACT_WATCH, "watch", "w", "watch the service's rollout (deployments, tasks, health)", 0)      \
     X(ACT_HISTORY, "history", "H", "the service's deployment history and revision diffs", 0)       \
+    X(ACT_TIMELINE, "timeline", "t", "timeline: what happened, newest first (Enter jumps)", 0)    \
     X(ACT_DEPLOY, "deploy", "D", "deploy (new image or force new deployment)", KF_MUTATES)         \
     X(ACT_ROLLBACK, "rollback", "R", "roll back to the previous task definition", KF_MUTATES)      \
     X(ACT_SCALE, "scale", "S", "scale (desired count)", KF_MUTATES)                                \

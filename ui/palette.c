@@ -15,7 +15,8 @@ const struct palette_cmd *const palette_table[] = {
     &palette_cmd_clusters, &palette_cmd_cluster, &palette_cmd_services, &palette_cmd_cloudfront,
     &palette_cmd_alarms,   &palette_cmd_logs,    &palette_cmd_region,   &palette_cmd_profile,
     &palette_cmd_sort,     &palette_cmd_refresh, &palette_cmd_theme,    &palette_cmd_help,
-    &palette_cmd_quit,     &palette_cmd_insights, &palette_cmd_fleet, NULL,
+    &palette_cmd_quit,     &palette_cmd_insights, &palette_cmd_fleet, &palette_cmd_timeline,
+    NULL,
 };
 
 /* Is word one of the space-separated words of list? */

@@ -26,6 +26,7 @@ extern const struct palette_cmd palette_cmd_clusters; /* view_clusters.c */
 extern const struct palette_cmd palette_cmd_services; /* view_services.c */
 extern const struct palette_cmd palette_cmd_cloudfront; /* view_cloudfront.c */
 extern const struct palette_cmd palette_cmd_alarms;     /* view_alarms.c */
+extern const struct palette_cmd palette_cmd_timeline;   /* view_timeline.c */
 extern const struct palette_cmd palette_cmd_help;       /* view_help.c */
 extern const struct palette_cmd palette_cmd_logs;       /* view_logs.c */
 extern const struct palette_cmd palette_cmd_insights;   /* logs_insights.c */

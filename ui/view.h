@@ -99,6 +99,8 @@ struct view *view_cloudfront_new(struct ui *ui, const char *select);
 struct view *view_distribution_new(struct ui *ui, const char *id);
 struct view *view_alarms_new(struct ui *ui);
 struct view *view_fleet_new(struct ui *ui);
+/* The timeline of the cluster, or of one service (NULL: the cluster) (view_timeline.c). */
+struct view *view_timeline_new(struct ui *ui, const char *service);
 struct view *view_help_new(struct ui *ui, const struct view *under);
 
 /* Common action lists. */

@@ -31,6 +31,7 @@ static const enum ui_action actions[] = {
     ACT_FILTER, ACT_LOGS, ACT_WATCH, ACT_DEPLOY, ACT_ROLLBACK, ACT_SCALE, ACT_STOP_TASK,
     ACT_HISTORY,
     ACT_EXEC,
+    ACT_TIMELINE,
 };
 
 struct service_view {
@@ -581,6 +582,10 @@ key(struct view *v, enum ui_action a)
     }
     if (a == ACT_HISTORY) {
         ui_push(v->ui, view_history_new(v->ui, ui_cluster(v->ui), st->name));
+        return true;
+    }
+    if (a == ACT_TIMELINE) {
+        ui_push(v->ui, view_timeline_new(v->ui, st->name));
         return true;
     }
     if (a == ACT_WATCH) {

@@ -62,6 +62,8 @@ static const enum ui_action actions[] = {
     ACT_PAGE_DOWN, ACT_ENTER,        ACT_FILTER,     ACT_SORT_NEXT,  ACT_SORT_PREV,
     ACT_SORT_REVERSE, ACT_LOGS,      ACT_MARK,       ACT_DEPLOY,     ACT_ROLLBACK,
     ACT_SCALE,
+    ACT_SORT_REVERSE, ACT_LOGS,      ACT_DEPLOY,     ACT_ROLLBACK,   ACT_SCALE,
+    ACT_TIMELINE,
 };
 
 struct services {
@@ -333,6 +335,10 @@ key(struct view *v, enum ui_action a)
         t.services = (const char *const *)st->marked;
         t.nservices = st->nmarked;
         ui_open_logs(v->ui, &t);
+        return true;
+    }
+    if (a == ACT_TIMELINE) {
+        ui_push(v->ui, view_timeline_new(v->ui, NULL));
         return true;
     }
     return false;

@@ -32,6 +32,7 @@ static const struct od_command *const commands[] = {
     &cmd_invalidations,
     &cmd_watch,
     &cmd_fleet,
+    &cmd_timeline,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

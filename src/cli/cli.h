@@ -94,5 +94,6 @@ extern const struct od_command cmd_invalidate;
 extern const struct od_command cmd_invalidations;
 extern const struct od_command cmd_watch;
 extern const struct od_command cmd_deployments;
+extern const struct od_command cmd_timeline;
 
 #endif

@@ -4,8 +4,8 @@
     json_doc_keys.py DOC schema            print the schema read from the doc (JSON)
     json_doc_keys.py DOC check KIND FILE   check one command's output against it
 
-KIND is whoami, clusters, status, distributions, metrics, revisions, invalidations or
-deployments. The doc's
+KIND is whoami, clusters, status, distributions, metrics, revisions, invalidations,
+deployments or timeline. The doc's
 tables say, for each object, its keys (the first column, in backticks; `a[].b`, `.c` continue a
 path), their type (the second column: string, number, boolean, array, object, time, "or null",
 *optional*) and, for arrays of objects, the keys of each element (the backticked names in the
@@ -35,6 +35,8 @@ LABELS = [
     (r"^## `ondeck revisions", "revision"),
     (r"^## `ondeck invalidations", "invalidation"),
     (r"^## `ondeck deployments", "deployments"),
+    (r"^## `ondeck timeline", "timeline"),
+    (r"^An entry \(", "timeline_entry"),
     (r"^## ", None),
 ]
 
@@ -204,6 +206,12 @@ class Checker:
                     self.problems.append(f"metrics.metrics: series {k!r} is missing")
         elif kind == "deployments":
             self.obj("deployments", doc, "deployments")
+        elif kind == "timeline":
+            self.obj("timeline", doc, "timeline", skip=("entries",))
+            if not isinstance(doc.get("entries"), list):
+                self.problems.append("timeline: 'entries' is not a present array")
+            for i, x in enumerate(doc.get("entries") or []):
+                self.obj("timeline_entry", x, f"timeline.entries[{i}]")
         elif kind in ("revisions", "invalidations"):
             if not isinstance(doc, list):
                 self.problems.append(f"{kind}: not an array")
