@@ -69,6 +69,16 @@ static const struct od_action_def action_table[] = {
         .plan = invalidate_plan,
         .execute = invalidate_execute,
     },
+    {
+        .id = OD_ACTION_CONTINUE,
+        .name = "continue",
+        .key = 'C',
+        .summary = "continue a service deployment paused at a lifecycle hook",
+        .target = OD_TARGET_SERVICE,
+        .flags = OD_ACTION_MUTATES | OD_ACTION_NEEDS_CONFIRM,
+        .plan = continue_plan,
+        .execute = continue_execute,
+    },
 };
 
 #define NACTIONS (sizeof action_table / sizeof action_table[0])
@@ -180,6 +190,7 @@ job_free(struct od_action_job *job)
     free(job->invalidation_id);
     free(job->invalidation_status);
     free(job->summary);
+    free(job->sd_arn);
     cJSON_Delete(job->after);
     cJSON_Delete(job->request_ids);
     free(job);
@@ -308,6 +319,11 @@ plan_free(struct od_plan **pp)
     free(p->revisions);
     free(p->stable_td_arn);
     free(p->primary_deployment_id);
+    free(p->sd_arn);
+    free(p->sd_status);
+    free(p->sd_stage);
+    free(p->hook_id);
+    free(p->steer_none);
     free(p->reason);
     free(p->task_arn);
     action_strv_free(&p->paths, &p->npaths);
@@ -450,6 +466,8 @@ params_json(const struct od_action_def *def, const struct od_action_params *p)
     case OD_ACTION_ROLLBACK:
         if (p->revision > 0)
             json_add_num(o, "revision", (double)p->revision);
+        if (p->abort)
+            json_add_bool(o, "abort", true);
         break;
     case OD_ACTION_SCALE:
         json_add_num(o, "desiredCount", (double)p->count);
@@ -520,6 +538,7 @@ action_plan(struct od_action_env *env, enum od_action_id id, const struct od_act
     job->params.revision = params->revision;
     job->params.count = params->count;
     job->params.force = params->force;
+    job->params.abort = params->abort;
     if (env->identity_arn != NULL) {
         rc = start_module_plan(job, err);
     } else {
@@ -668,6 +687,7 @@ finish_exec(struct od_action_job *job, const struct od_error *err, bool unknown)
     res.task_definition = job->task_definition;
     res.invalidation_id = job->invalidation_id;
     res.invalidation_status = job->invalidation_status;
+    res.service_deployment_arn = job->sd_arn;
     res.reconciled = job->reconciled;
     job->done_cb(&res, job->ud);
     od_error_clear(&jerr);

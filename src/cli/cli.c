@@ -22,6 +22,7 @@ static const struct od_command *const commands[] = {
     &cmd_logs,
     &cmd_deploy,
     &cmd_rollback,
+    &cmd_continue,
     &cmd_revisions,
     &cmd_scale,
     &cmd_stop_task,

@@ -14,6 +14,7 @@ enum {
     OD_EXIT_ERROR = 1,
     OD_EXIT_USAGE = 2,
     OD_EXIT_ROLLOUT = 3,
+    OD_EXIT_NOTHING = 4, /* continue / rollback --abort: nothing in flight to steer */
 };
 
 struct od_globals {
@@ -89,5 +90,6 @@ extern const struct od_command cmd_stop_task;
 extern const struct od_command cmd_invalidate;
 extern const struct od_command cmd_invalidations;
 extern const struct od_command cmd_watch;
+extern const struct od_command cmd_continue;
 
 #endif
