@@ -53,7 +53,8 @@ enum {
     X(ACT_ROLLBACK, "rollback", "R", "roll back to the previous task definition", KF_MUTATES)      \
     X(ACT_SCALE, "scale", "S", "scale (desired count)", KF_MUTATES)                                \
     X(ACT_STOP_TASK, "stop-task", "K", "stop the selected task", KF_MUTATES)                       \
-    X(ACT_INVALIDATE, "invalidate", "I", "invalidate the CloudFront cache", KF_MUTATES)
+    X(ACT_INVALIDATE, "invalidate", "I", "invalidate the CloudFront cache", KF_MUTATES)          \
+    X(ACT_CONTINUE, "continue", "C", "continue a deployment paused at a lifecycle hook", KF_MUTATES)
 
 enum ui_action {
     ACT_NONE = -1,

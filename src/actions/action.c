@@ -539,6 +539,7 @@ action_plan(struct od_action_env *env, enum od_action_id id, const struct od_act
     job->params.count = params->count;
     job->params.force = params->force;
     job->params.abort = params->abort;
+    job->params.revisions_only = params->revisions_only;
     if (env->identity_arn != NULL) {
         rc = start_module_plan(job, err);
     } else {

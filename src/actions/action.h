@@ -112,6 +112,8 @@ struct od_action_params {
     bool force;               /* deploy: forceNewDeployment of the current revision */
     long revision;            /* rollback: revision number, 0 = the previous one */
     bool abort;               /* rollback: StopServiceDeployment ABORT of the one in flight */
+    bool revisions_only;      /* rollback: the revision picker only, whatever is in flight
+                               * (the revisions command) */
     long count;               /* scale: desired count */
     bool adjust_bounds;       /* scale: widen the auto scaling bounds to include count */
     const char *reason;       /* stop-task: NULL = "Stopped by ondeck (IDENTITY)" */

@@ -75,6 +75,11 @@ rb_on_service(struct od_action_job *job, const struct od_aws_response *resp,
         od_error_clear(&e);
         return;
     }
+    if (job->params.revisions_only) {
+        if (list_page(job, &e) != OD_OK)
+            job_fail_start(job, &e);
+        return;
+    }
     if (steer_read_start(job, rb_after_sd_read, &e) != OD_OK)
         job_fail_start(job, &e);
 }

@@ -819,6 +819,7 @@ run_revisions(struct od_cli *cli)
         return rc;
     p.cluster = cli->g.cluster;
     p.service = o.service;
+    p.revisions_only = true;
     if ((rc = setup(&r, cli)) >= 0)
         return rc;
     if ((rc = make_plan(&r, OD_ACTION_ROLLBACK, &p)) >= 0)
