@@ -71,7 +71,7 @@ test_lookup(void)
             if (keys[0] >= 'A' && keys[0] <= 'Z' && keys[1] == '\0')
                 upper++;
         }
-        CHECK_INT(mutations, 5, "five mutations: deploy, rollback, scale, stop, invalidate");
+        CHECK_INT(mutations, 6, "six mutations: deploy, rollback, scale, stop, invalidate, continue");
         CHECK_INT(upper, mutations, "every mutation is one upper-case key");
     }
     CHECK_INT(keys_action_find("stop-task"), ACT_STOP_TASK, "actions by config name");
