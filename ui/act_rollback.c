@@ -27,7 +27,17 @@ start(struct op *op)
 static bool
 wants_view(const struct op *op)
 {
-    return !op->direct;
+    return !op->direct && op->plan->steer_none == NULL;
+}
+
+/* ECS is already ending the deployment in flight: say so instead of a confirmation. */
+static bool
+before_confirm(struct op *op)
+{
+    if (op->plan->steer_none == NULL)
+        return false;
+    ui_error(op->ui, "rollback: %s", op->plan->steer_none);
+    return true;
 }
 
 /* The service deployment in flight: roll back (row 0) or abort (row 1). */
@@ -182,6 +192,7 @@ const struct act_flow act_rollback_flow = {
     .applicable = act_needs_service,
     .start = start,
     .wants_view = wants_view,
+    .before_confirm = before_confirm,
     .build = build,
     .choose = choose,
     .cursor_moved = cursor_moved,

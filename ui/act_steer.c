@@ -26,7 +26,7 @@ on_sd_progress(const struct od_sd_progress *p, void *ud)
             else
                 ui_error(op->ui, "%s of %s: %s", act_name(op), svc,
                          p->reason != NULL ? p->reason : "failed");
-        } else if (p->sd != NULL) {
+        } else if (p->sd != NULL && p->changed) {
             char *st = sanitize_str(p->sd->status != NULL ? p->sd->status : "-");
 
             ui_message(op->ui, "%s of %s: service deployment %s (following)", act_name(op), svc,

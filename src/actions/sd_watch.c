@@ -76,7 +76,7 @@ struct od_sd_watch {
     bool in_flight, in_cb, dead, finished;
     int errors;
     struct od_service_deployment sd;
-    bool have_sd;
+    bool have_sd, changed;
     char *reason, *last_error;
 };
 
@@ -106,6 +106,8 @@ report(struct od_sd_watch *w, enum od_verdict v, uint64_t delay)
     p.elapsed_ms = clock_mono_ms() - w->started;
     p.sd = w->have_sd ? &w->sd : NULL;
     p.last_error = w->last_error;
+    p.changed = w->changed;
+    w->changed = false;
     w->finished = v != OD_ROLLOUT_PENDING;
     w->in_cb = true;
     w->cb(&p, w->ud);
@@ -168,6 +170,8 @@ on_described(const struct od_aws_response *resp, const struct od_error *err, voi
         OD_FREE_ARRAY(arr, n, service_deployment_clear);
     } else {
         w->errors = 0;
+        w->changed = !w->have_sd || !str_eq(w->sd.status, arr[0].status) ||
+                     !str_eq(w->sd.stage, arr[0].stage);
         if (w->have_sd)
             service_deployment_clear(&w->sd);
         w->sd = arr[0];

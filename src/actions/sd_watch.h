@@ -24,6 +24,7 @@ struct od_sd_progress {
     unsigned long long elapsed_ms;
     const struct od_service_deployment *sd; /* the latest reading (raw), NULL before one */
     const char *last_error;                 /* the last poll's error (inert), or NULL */
+    bool changed; /* status or stage differ from the previous reading (or the first one) */
 };
 
 typedef void (*sd_watch_cb)(const struct od_sd_progress *p, void *ud);

@@ -20,6 +20,16 @@ drive()
 {
     AWS_ENDPOINT_URL=$PROXY_URL "$PYTHON3" "$ONDECK_SRCDIR/tests/cli/deployments_drive.py" "$@"
 }
+# wait_sent OP: until the proxy has seen OP since the last mark (the message line may already
+# show the next refresh's message by the time the screen is read).
+wait_sent()
+{
+    for _ in $(seq 75); do
+        [ "$(ops "$1")" -ge 1 ] && return 0
+        sleep 0.2
+    done
+    return 1
+}
 # Requests counted from the last `mark` (proxy_reset would reset the layer's records too).
 mark() { proxy_stats >"$TAP_TMPDIR/mark.json"; }
 ops()
@@ -52,8 +62,7 @@ wait_ok '\[ Cancel \] +\[ Continue \]' "C asks for the confirmation" 15
 wait_ok 'ContinueServiceDeployment action=CONTINUE at lifecycle hook hook-[0-9a-f]+' \
     "which names ContinueServiceDeployment CONTINUE and the hook"
 tmux_send Tab Enter
-wait_ok 'continue of bg: service deployment|ContinueServiceDeployment CONTINUE accepted' \
-    "confirmed, the continue is sent and followed" 15
+tap_ok 'wait_sent ecs:ContinueServiceDeployment' "confirmed, the continue is sent"
 tap_is "$(ops ecs:ContinueServiceDeployment)+$(ops ecs:StopServiceDeployment)+$(ops ecs:UpdateService)" \
     "1+0+0" "exactly one ContinueServiceDeployment, nothing else"
 clock 7000
@@ -80,10 +89,12 @@ tmux_send Enter
 wait_ok '\[ Cancel \] +\[ Roll back \]' "Enter asks for the confirmation" 10
 wait_ok 'StopServiceDeployment stopType=ROLLBACK' "which names StopServiceDeployment ROLLBACK"
 tmux_send Tab Enter
-wait_ok 'rollback of bg: service deployment ROLLBACK_|StopServiceDeployment ROLLBACK accepted' \
-    "confirmed, the rollback is sent and followed" 15
+tap_ok 'wait_sent ecs:StopServiceDeployment' "confirmed, the rollback is sent"
 tap_is "$(ops ecs:StopServiceDeployment)+$(ops ecs:UpdateService)+$(ops ecs:ContinueServiceDeployment)" \
     "1+0+0" "exactly one StopServiceDeployment, no UpdateService"
+tmux_send R
+wait_ok 'rollback: nothing to roll back: ECS is already ending the deployment' \
+    "R again while ECS rolls back says so instead of a confirmation" 15
 clock 10000
 wait_ok 'rollback of bg: ROLLBACK_SUCCESSFUL: rolled back to the source revision' \
     "followed to ROLLBACK_SUCCESSFUL" 20
