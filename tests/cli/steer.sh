@@ -107,6 +107,14 @@ tap_is "$(last_audit 'd["action"], d["result"], d["parameters"]["stopType"], d["
 tap_like "$(last_audit 'd["parameters"]["serviceDeploymentArn"]')" ':service-deployment/dep/bg/' \
     "the audit line names the service deployment"
 tap_is "$(stage_of bg)" "BLUE_GREEN ROLLBACK_REQUESTED - nohook 0 100" "the deployment is ROLLBACK_REQUESTED"
+# As AWS (Developer Guide, "Stopping Amazon ECS service deployments"): stopping a deployment
+# that is rolling back is accepted and it goes on rolling back.
+tap_is "$(AWS_ENDPOINT_URL=$PROXY_URL "$PYTHON3" -c 'import boto3
+e = boto3.client("ecs")
+a = e.list_service_deployments(cluster="dep", service="bg")["serviceDeployments"][0]["serviceDeploymentArn"]
+e.stop_service_deployment(serviceDeploymentArn=a, stopType="ROLLBACK")
+print(e.describe_service_deployments(serviceDeploymentArns=[a])["serviceDeployments"][0]["status"])' 2>&1)" \
+    "ROLLBACK_REQUESTED" "emulation: a second stop while rolling back is accepted and changes nothing"
 run rollback --cluster dep --service bg --yes
 tap_is "$?" 4 "rolling back again while ECS rolls back exits 4"
 tap_like "$(cat "$err")" 'ECS is already ending the deployment' "and says ECS is already on it"
@@ -121,6 +129,14 @@ clock 26500
 tap_is "$(stage_of bg)" "BLUE_GREEN IN_PROGRESS PRODUCTION_TRAFFIC_SHIFT hook:AWAITING_ACTION:ROLLBACK 0 100" \
     "bg paused at its hook"
 hook=$("$PYTHON3" -c 'import json,sys; print(json.load(open(sys.argv[1]))["services"][0]["serviceDeployment"]["hookAwaitingAction"]["hookId"])' "$TAP_TMPDIR/st")
+tap_is "$(AWS_ENDPOINT_URL=$PROXY_URL "$PYTHON3" -c 'import boto3
+e = boto3.client("ecs")
+a = e.list_service_deployments(cluster="dep", service="bg")["serviceDeployments"][0]["serviceDeploymentArn"]
+try:
+    e.continue_service_deployment(serviceDeploymentArn=a, hookId="hook-not-this-one")
+except e.exceptions.InvalidParameterException as x:
+    print(x.response["Error"]["Code"])' 2>&1)" "InvalidParameterException" \
+    "emulation: ContinueServiceDeployment with another hookId is an InvalidParameterException"
 mark
 run continue --cluster dep --service bg --yes
 tap_is "$?" 0 "continue at the hook exits 0" || tap_diag "$(cat "$out" "$err")"
