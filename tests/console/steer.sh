@@ -96,8 +96,10 @@ tmux_send R
 wait_ok 'rollback: nothing to roll back: ECS is already ending the deployment' \
     "R again while ECS rolls back says so instead of a confirmation" 15
 clock 10000
-wait_ok 'rollback of bg: ROLLBACK_SUCCESSFUL: rolled back to the source revision' \
-    "followed to ROLLBACK_SUCCESSFUL" 20
+# The follow's last word is in the message line, which a later message (a refresh's) may
+# replace; the service view's section says the same from the poller.
+wait_ok 'rollback of bg: ROLLBACK_SUCCESSFUL: rolled back to the source revision|^ *BLUE_GREEN ROLLBACK_SUCCESSFUL' \
+    "followed to ROLLBACK_SUCCESSFUL" 20 || tap_diag "$(tmux_capture)"
 
 tmux_stop
 tap_done
