@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "actions/action.h"
+#include "actions/sd_watch.h"
 #include "ui/ui.h"
 #include "ui/widget_doc.h"
 
@@ -55,6 +56,7 @@ extern const struct act_flow act_scale_flow;      /* ui/act_scale.c */
 extern const struct act_flow act_stop_task_flow;  /* ui/act_stop_task.c */
 extern const struct act_flow act_invalidate_flow; /* ui/act_invalidate.c */
 extern const struct act_flow act_exec_flow;       /* ui/act_exec.c */
+extern const struct act_flow act_continue_flow;   /* ui/act_steer.c */
 
 struct op {
     struct op *next;
@@ -67,6 +69,7 @@ struct op {
     bool asking;       /* a dialog or prompt of ours is open */
     bool direct;       /* rollback from a failed rollout: straight to the confirmation */
     struct od_inv_follow *follow;
+    struct od_sd_watch *sd_follow; /* a steered service deployment followed (act_steer.c) */
     char *cluster, *service, *task, *distribution;
     char *container; /* exec: the container chosen in the task view, or NULL */
     long revision;
@@ -80,7 +83,7 @@ struct op {
 };
 
 /* Link kinds of the plan view's rows. */
-enum { ROW_IMAGE = 1, ROW_FORCE, ROW_TAG, ROW_REVISION, ROW_SERVICE_REVISION };
+enum { ROW_IMAGE = 1, ROW_FORCE, ROW_TAG, ROW_REVISION, ROW_SERVICE_REVISION, ROW_STEER };
 
 /* ui/act_flow.c */
 /* An action environment for the console's current AWS client and settings (the caller
@@ -99,6 +102,10 @@ void act_plan(struct op *op, const struct od_action_params *p);
 void act_confirm(struct op *op);
 /* After a deploy, rollback or scale: the rollout view, over the plan view if there is one. */
 void act_open_rollout(struct op *op, const struct od_action_result *res);
+
+/* ui/act_steer.c: after a rollback or continue that steered a service deployment, follow it
+ * to its end in the message line. */
+void act_follow_steered(struct op *op, const struct od_action_result *res);
 
 /* ui/act_plan_view.c: the view a flow's choices are made in (deploy, rollback) */
 void act_open_plan_view(struct op *op);

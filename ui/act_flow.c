@@ -21,6 +21,7 @@
 static const struct act_flow *const flows[] = {
     &act_deploy_flow, &act_rollback_flow, &act_scale_flow, &act_stop_task_flow,
     &act_invalidate_flow, &act_exec_flow,
+    &act_invalidate_flow, &act_continue_flow,
 };
 
 static struct op *ops;
@@ -70,7 +71,8 @@ act_release(struct op *op)
 {
     struct op **pp;
 
-    if (op->view != NULL || op->pending || op->asking || op->follow != NULL)
+    if (op->view != NULL || op->pending || op->asking || op->follow != NULL ||
+        op->sd_follow != NULL)
         return;
     for (pp = &ops; *pp != NULL; pp = &(*pp)->next) {
         if (*pp == op) {
@@ -103,6 +105,7 @@ act_shutdown(struct ui *ui)
             continue;
         op->ui = NULL;
         invalidate_follow_free(&op->follow);
+        sd_watch_free(&op->sd_follow);
         act_release(op);
     }
 }

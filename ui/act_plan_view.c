@@ -75,7 +75,9 @@ plan_recalc(struct view *v)
         char key[32];
 
         st->placed = true;
-        if (plan->def->id == OD_ACTION_ROLLBACK) {
+        if (plan->def->id == OD_ACTION_ROLLBACK && plan->steer != OD_STEER_NONE) {
+            doc_goto_link(d, ROW_STEER, "0");
+        } else if (plan->def->id == OD_ACTION_ROLLBACK) {
             snprintf(key, sizeof key, "%zu", plan->selected);
             doc_goto_link(d, ROW_REVISION, key);
         } else {

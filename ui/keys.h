@@ -61,7 +61,8 @@ enum {
     X(ACT_EXEC, "exec", "x", "a shell in the selected task's container (ECS Exec)", KF_MUTATES)     \
     X(ACT_OPEN_CONSOLE, "open-console", "o", "the AWS console page of the selected item",          \
       KF_GLOBAL)                                                                                   \
-    X(ACT_COPY_ID, "copy-id", "y", "copy the selected item's ARN or ID (OSC 52)", KF_GLOBAL)
+    X(ACT_COPY_ID, "copy-id", "y", "copy the selected item's ARN or ID (OSC 52)", KF_GLOBAL) \
+    X(ACT_CONTINUE, "continue", "C", "continue a deployment paused at a lifecycle hook", KF_MUTATES)
 
 enum ui_action {
     ACT_NONE = -1,

@@ -26,7 +26,7 @@
 
 static const enum ui_action actions[] = {
     ACT_UP,     ACT_DOWN, ACT_TOP,    ACT_BOTTOM,   ACT_PAGE_UP, ACT_PAGE_DOWN,
-    ACT_FILTER, ACT_LOGS, ACT_DEPLOY, ACT_ROLLBACK, ACT_SCALE,
+    ACT_FILTER, ACT_LOGS, ACT_DEPLOY, ACT_ROLLBACK, ACT_CONTINUE, ACT_SCALE,
 };
 
 struct rollout_view {

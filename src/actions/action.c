@@ -82,6 +82,16 @@ static const struct od_action_def action_table[] = {
         .plan = exec_plan,
         .execute = exec_execute,
     },
+    {
+        .id = OD_ACTION_CONTINUE,
+        .name = "continue",
+        .key = 'C',
+        .summary = "continue a service deployment paused at a lifecycle hook",
+        .target = OD_TARGET_SERVICE,
+        .flags = OD_ACTION_MUTATES | OD_ACTION_NEEDS_CONFIRM,
+        .plan = continue_plan,
+        .execute = continue_execute,
+    },
 };
 
 #define NACTIONS (sizeof action_table / sizeof action_table[0])
@@ -194,6 +204,7 @@ job_free(struct od_action_job *job)
     free(job->invalidation_status);
     free(job->summary);
     secure_free_str(&job->secret);
+    free(job->sd_arn);
     cJSON_Delete(job->after);
     cJSON_Delete(job->request_ids);
     free(job);
@@ -322,6 +333,11 @@ plan_free(struct od_plan **pp)
     free(p->revisions);
     free(p->stable_td_arn);
     free(p->primary_deployment_id);
+    free(p->sd_arn);
+    free(p->sd_status);
+    free(p->sd_stage);
+    free(p->hook_id);
+    free(p->steer_none);
     free(p->reason);
     free(p->task_arn);
     free(p->command);
@@ -466,6 +482,8 @@ params_json(const struct od_action_def *def, const struct od_action_params *p)
     case OD_ACTION_ROLLBACK:
         if (p->revision > 0)
             json_add_num(o, "revision", (double)p->revision);
+        if (p->abort)
+            json_add_bool(o, "abort", true);
         break;
     case OD_ACTION_SCALE:
         json_add_num(o, "desiredCount", (double)p->count);
@@ -541,6 +559,8 @@ action_plan(struct od_action_env *env, enum od_action_id id, const struct od_act
     job->params.revision = params->revision;
     job->params.count = params->count;
     job->params.force = params->force;
+    job->params.abort = params->abort;
+    job->params.revisions_only = params->revisions_only;
     if (env->identity_arn != NULL) {
         rc = start_module_plan(job, err);
     } else {
@@ -689,6 +709,7 @@ finish_exec(struct od_action_job *job, const struct od_error *err, bool unknown)
     res.task_definition = job->task_definition;
     res.invalidation_id = job->invalidation_id;
     res.invalidation_status = job->invalidation_status;
+    res.service_deployment_arn = job->sd_arn;
     res.reconciled = job->reconciled;
     res.session = err == NULL ? job->secret : NULL;
     job->done_cb(&res, job->ud);

@@ -34,6 +34,7 @@ enum od_action_id {
     OD_ACTION_STOP_TASK,
     OD_ACTION_INVALIDATE,
     OD_ACTION_EXEC, /* a shell in a container (actions/exec.h) */
+    OD_ACTION_CONTINUE,
     OD_ACTION__COUNT
 };
 
@@ -41,6 +42,16 @@ enum {
     OD_ACTION_MUTATES = 1u << 0,       /* changes AWS state: refused in read-only mode */
     OD_ACTION_NEEDS_CONFIRM = 1u << 1, /* must be confirmed (dialog, prompt or --yes) */
     OD_ACTION_IDEMPOTENT = 1u << 2,    /* repeating the request is harmless */
+};
+
+/* How a rollback or continue steers the service deployment in flight (ECS API Reference,
+ * StopServiceDeployment, ContinueServiceDeployment). */
+enum od_steer {
+    OD_STEER_NONE,          /* nothing in flight: rollback is UpdateService to a revision */
+    OD_STEER_STOP_ROLLBACK, /* StopServiceDeployment stopType=ROLLBACK */
+    OD_STEER_STOP_ABORT,    /* StopServiceDeployment stopType=ABORT */
+    OD_STEER_HOOK_ROLLBACK, /* ContinueServiceDeployment action=ROLLBACK at the waiting hook */
+    OD_STEER_HOOK_CONTINUE, /* ContinueServiceDeployment action=CONTINUE at the waiting hook */
 };
 
 /* What the plan covers: the kind of target. */
@@ -101,6 +112,9 @@ struct od_action_params {
     const char *image;
     bool force;               /* deploy: forceNewDeployment of the current revision */
     long revision;            /* rollback: revision number, 0 = the previous one */
+    bool abort;               /* rollback: StopServiceDeployment ABORT of the one in flight */
+    bool revisions_only;      /* rollback: the revision picker only, whatever is in flight
+                               * (the revisions command) */
     long count;               /* scale: desired count */
     bool adjust_bounds;       /* scale: widen the auto scaling bounds to include count */
     const char *reason;       /* stop-task: NULL = "Stopped by ondeck (IDENTITY)" */
@@ -164,6 +178,14 @@ struct od_plan {
     char *stable_td_arn;           /* the revision that last ran stably, or NULL */
     char *primary_deployment_id;   /* at plan time */
     bool rollout_in_progress;      /* a deployment is IN_PROGRESS at plan time */
+    /* rollback / continue of the service deployment in flight (actions/steer.c) */
+    enum od_steer steer;           /* OD_STEER_NONE: today's rollback (UpdateService) */
+    char *sd_arn;                  /* the service deployment in flight, or NULL */
+    char *sd_status, *sd_stage;    /* its status and lifecycleStage at plan time (raw) */
+    char *hook_id;                 /* its PAUSE hook AWAITING_ACTION (raw), or NULL */
+    char *steer_none;              /* continue, rollback --abort: why there is nothing to
+                                    * steer (inert); the plan is then not ready */
+    bool sd_unread;                /* rollback: the service deployments could not be read */
     /* scale */
     long desired_before, count;
     bool scaling_known;      /* the service has a scalable target (ecs:service:DesiredCount) */
@@ -206,6 +228,10 @@ enum od_err action_plan_set_image(struct od_plan *plan, const char *container, c
  * (the console's choice). Recomputes the change line and the description; false when the
  * service has no scalable target or the count is already within its bounds. */
 bool action_plan_adjust_bounds(struct od_plan *plan, bool adjust);
+/* Rollback of a service deployment in flight: roll it back (false) or abort it where it is
+ * (true: StopServiceDeployment ABORT) (the console's choice). Recomputes the change line and
+ * the description; OD_E_USAGE when no service deployment is in flight. */
+enum od_err action_plan_steer_abort(struct od_plan *plan, bool abort, struct od_error *err);
 /* Rollback: choose a row of plan->revisions; recomputes the diff. OD_E_USAGE when the row is
  * the current revision or has not been described. */
 enum od_err action_plan_select(struct od_plan *plan, size_t index, struct od_error *err);
@@ -231,6 +257,7 @@ struct od_action_result {
     const char *task_definition;    /* deploy/rollback: the ARN now on the service */
     const char *invalidation_id;
     const char *invalidation_status;
+    const char *service_deployment_arn; /* rollback/continue that steered one, else NULL */
     bool reconciled;                /* a lost response was resolved by reading the state */
     const char *journal_error;      /* the audit line could not be written (NULL: written) */
     const char *session;            /* exec: the session JSON for the plugin. A SECRET (its

@@ -43,6 +43,10 @@ struct od_action_job {
     cJSON *request_ids;
     double sent_at;
     char *secret; /* exec: the session for the plugin (wiped when the job is freed) */
+    /* steering (actions/steer.c): the service deployment acted on, and where the plan goes
+     * after reading it */
+    char *sd_arn;
+    void (*after_sd_read)(struct od_action_job *job);
 };
 
 /* Start an AWS call for the job; step runs with the response. The body is freed here. */
@@ -118,6 +122,20 @@ enum od_err invalidate_plan(struct od_action_job *job, struct od_error *err);
 enum od_err invalidate_execute(struct od_action_job *job, struct od_error *err);
 enum od_err exec_plan(struct od_action_job *job, struct od_error *err);
 enum od_err exec_execute(struct od_action_job *job, struct od_error *err);
+enum od_err continue_plan(struct od_action_job *job, struct od_error *err);
+enum od_err continue_execute(struct od_action_job *job, struct od_error *err);
+
+/* actions/steer.c: read the service's newest service deployment into the plan
+ * (ListServiceDeployments, DescribeServiceDeployments), then call then(job). A failed read
+ * fails continue and rollback --abort; a plain rollback goes on (plan->sd_unread, a warning)
+ * with today's UpdateService. */
+enum od_err steer_read_start(struct od_action_job *job, void (*then)(struct od_action_job *job),
+                             struct od_error *err);
+/* Rollback after the read: true when the plan was finished here (a steering plan, or nothing
+ * to steer for --abort); false to go on with the revision picker. */
+bool steer_plan_rollback(struct od_action_job *job);
+/* Execute a steering plan (plan->steer != OD_STEER_NONE). */
+enum od_err steer_execute(struct od_action_job *job, struct od_error *err);
 
 /* The service update shared by deploy, rollback and scale, with reconciliation after a lost
  * response: UpdateService(taskDefinition | forceNewDeployment | desiredCount). */

@@ -1,4 +1,6 @@
-/* Rollback: the family's ACTIVE revisions (ListTaskDefinitions, all pages), newest first, with
+/* Rollback: a service deployment in flight is stopped with one StopServiceDeployment (or,
+ * at a hook awaiting action, ContinueServiceDeployment ROLLBACK; see steer.c). Otherwise the
+ * family's ACTIVE revisions (ListTaskDefinitions, all pages), newest first, with
  * their images and age and the one that last ran stably; the previous revision preselected;
  * the diff; UpdateService to the chosen revision. Never deregisters anything. */
 #include <cjson/cJSON.h>
@@ -21,6 +23,7 @@ static void rb_on_list(struct od_action_job *job, const struct od_aws_response *
                        const struct od_error *err);
 static void rb_on_td(struct od_action_job *job, const struct od_aws_response *resp,
                      const struct od_error *err);
+static void rb_after_sd_read(struct od_action_job *job);
 
 enum od_err
 rollback_plan(struct od_action_job *job, struct od_error *err)
@@ -72,6 +75,22 @@ rb_on_service(struct od_action_job *job, const struct od_aws_response *resp,
         od_error_clear(&e);
         return;
     }
+    if (job->params.revisions_only) {
+        if (list_page(job, &e) != OD_OK)
+            job_fail_start(job, &e);
+        return;
+    }
+    if (steer_read_start(job, rb_after_sd_read, &e) != OD_OK)
+        job_fail_start(job, &e);
+}
+
+static void
+rb_after_sd_read(struct od_action_job *job)
+{
+    struct od_error e = {0};
+
+    if (steer_plan_rollback(job))
+        return;
     if (list_page(job, &e) != OD_OK)
         job_fail_start(job, &e);
 }
@@ -302,6 +321,8 @@ action_plan_select(struct od_plan *plan, size_t index, struct od_error *err)
 enum od_err
 rollback_execute(struct od_action_job *job, struct od_error *err)
 {
+    if (job->plan->steer != OD_STEER_NONE)
+        return steer_execute(job, err);
     if (job->plan->target_td_arn == NULL) {
         od_error_set(err, OD_E_USAGE, "rollback: no revision chosen");
         return OD_E_USAGE;

@@ -23,6 +23,7 @@ static const struct od_command *const commands[] = {
     &cmd_query,
     &cmd_deploy,
     &cmd_rollback,
+    &cmd_continue,
     &cmd_revisions,
     &cmd_deployments,
     &cmd_scale,
@@ -64,7 +65,8 @@ print_help(FILE *fp)
           "  --debug              write a debug log to $ONDECK_LOG or ./ondeck-debug.log\n"
           "  --help, --version\n"
           "\n"
-          "Exit status: 0 ok, 1 error, 2 usage or refused, 3 rollout failed or timed out.\n"
+          "Exit status: 0 ok, 1 error, 2 usage or refused, 3 rollout failed or timed out,\n"
+          "4 nothing to steer (continue, rollback --abort).\n"
           "See ondeck(1).\n",
           fp);
 }

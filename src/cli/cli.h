@@ -14,6 +14,7 @@ enum {
     OD_EXIT_ERROR = 1,
     OD_EXIT_USAGE = 2,
     OD_EXIT_ROLLOUT = 3,
+    OD_EXIT_NOTHING = 4, /* continue / rollback --abort: nothing in flight to steer */
 };
 
 struct od_globals {
@@ -95,5 +96,6 @@ extern const struct od_command cmd_invalidations;
 extern const struct od_command cmd_watch;
 extern const struct od_command cmd_deployments;
 extern const struct od_command cmd_timeline;
+extern const struct od_command cmd_continue;
 
 #endif

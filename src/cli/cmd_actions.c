@@ -1,10 +1,11 @@
-/* The CLI twins of the console's action keys: deploy, rollback, revisions, scale, stop-task,
- * invalidate, invalidations and watch. They run the same engine (src/actions/) as the
+/* The CLI twins of the console's action keys: deploy, rollback, continue, revisions, scale,
+ * stop-task, invalidate, invalidations and watch. They run the same engine (src/actions/) as the
  * console: plan, show the plan and the diff, confirm (prompt on a terminal, or --yes), execute,
  * and with --wait follow the rollout or the invalidation.
  *
  * Exit status: 0 done, 1 error, 2 usage or refused (read-only mode, no --yes without a
- * terminal, not confirmed), 3 the rollout failed or the wait timed out. */
+ * terminal, not confirmed), 3 the rollout failed or the wait timed out, 4 nothing to steer
+ * (continue with no hook awaiting action, rollback --abort with nothing in flight). */
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 #include "actions/action.h"
 #include "actions/exec.h"
+#include "actions/sd_watch.h"
 #include "actions/watch.h"
 #include "aws/cloudfront.h"
 #include "aws/proto_json.h"
@@ -29,7 +31,7 @@
 static struct {
     const char *service, *image, *timeout, *revision, *count, *task, *reason, *distribution,
         *deployment, *container, *command;
-    bool force, wait, adjust_bounds;
+    bool force, wait, adjust_bounds, abort;
 } o;
 
 static const struct od_opt *
@@ -72,11 +74,14 @@ make_opts(struct od_cli *cli, unsigned which)
         opts[n++] = (struct od_opt){"container", true, &o.container, NULL, NULL};
         opts[n++] = (struct od_opt){"command", true, &o.command, NULL, NULL};
     }
+    if (which & 1024u)
+        opts[n++] = (struct od_opt){"abort", false, NULL, &o.abort, NULL};
     return opts;
 }
 
 static const struct od_opt *opts_deploy(struct od_cli *c) { return make_opts(c, 1 | 2 | 4 | 8); }
-static const struct od_opt *opts_rollback(struct od_cli *c) { return make_opts(c, 1 | 8 | 16); }
+static const struct od_opt *opts_rollback(struct od_cli *c) { return make_opts(c, 1 | 8 | 16 | 1024); }
+static const struct od_opt *opts_continue(struct od_cli *c) { return make_opts(c, 1 | 8); }
 static const struct od_opt *opts_revisions(struct od_cli *c) { return make_opts(c, 1); }
 static const struct od_opt *opts_scale(struct od_cli *c) { return make_opts(c, 1 | 8 | 32); }
 static const struct od_opt *opts_stop(struct od_cli *c) { return make_opts(c, 64); }
@@ -504,6 +509,63 @@ watch(struct run *r, const char *dep, const char *td, const char *stable,
     return r->wait_rc;
 }
 
+/* ---- following a steered service deployment -------------------------------------------- */
+
+static void
+on_sd_progress(const struct od_sd_progress *p, void *ud)
+{
+    struct run *r = ud;
+    const struct od_service_deployment *d = p->sd;
+    char *line;
+
+    if (d != NULL) {
+        const struct od_sd_hook *h = service_deployment_waiting_hook(d);
+
+        line = xasprintf("service deployment %s%s%s%s%s", d->status != NULL ? d->status : "-",
+                         d->stage != NULL ? ", stage " : "", d->stage != NULL ? d->stage : "",
+                         h != NULL ? ", hook AWAITING_ACTION " : "",
+                         h != NULL && h->hook_id != NULL ? h->hook_id : "");
+        if (r->last_line == NULL || strcmp(r->last_line, line) != 0) {
+            printf("[%4llus] ", p->elapsed_ms / 1000);
+            print_inert(stdout, line);
+            putchar('\n');
+            free(r->last_line);
+            r->last_line = line;
+        } else {
+            free(line);
+        }
+    }
+    if (p->last_error != NULL)
+        printf("  (poll failed: %s)\n", p->last_error);
+    if (p->verdict != OD_ROLLOUT_PENDING) {
+        printf("%s: %s\n", watch_verdict_name(p->verdict), p->reason != NULL ? p->reason : "");
+        r->wait_rc = p->verdict == OD_ROLLOUT_COMPLETED ? OD_EXIT_OK
+                     : p->verdict == OD_ROLLOUT_ERROR   ? OD_EXIT_ERROR
+                                                        : OD_EXIT_ROLLOUT;
+        r->done = true;
+    }
+    fflush(stdout);
+}
+
+static int
+watch_steered(struct run *r, unsigned long long timeout_ms)
+{
+    struct od_sd_watch *w = NULL;
+    struct od_error e = {0};
+
+    r->done = false;
+    r->wait_rc = OD_EXIT_ERROR;
+    if (sd_watch_start(&r->env, r->plan->sd_arn, r->plan->steer, r->plan->hook_id, timeout_ms,
+                       on_sd_progress, r, &w, &e) != OD_OK) {
+        cli_print_error(r->cli, "watch", &e);
+        od_error_clear(&e);
+        return OD_EXIT_ERROR;
+    }
+    loop_run_until(r->cli->loop, &r->done);
+    sd_watch_free(&w);
+    return r->wait_rc;
+}
+
 /* ---- commands -------------------------------------------------------------------------- */
 
 static int
@@ -520,6 +582,11 @@ run_mutation(struct od_cli *cli, enum od_action_id id, struct od_action_params *
     if ((rc = make_plan(&r, id, p)) >= 0)
         goto out;
     print_plan(r.plan);
+    if (!r.plan->ready && r.plan->steer_none != NULL) {
+        fprintf(stderr, "ondeck: %s: %s\n", r.plan->def->name, r.plan->steer_none);
+        rc = OD_EXIT_NOTHING;
+        goto out;
+    }
     if (!r.plan->ready) {
         fprintf(stderr, "ondeck: %s: nothing to do\n", r.plan->def->name);
         rc = OD_EXIT_ERROR;
@@ -529,6 +596,10 @@ run_mutation(struct od_cli *cli, enum od_action_id id, struct od_action_params *
         goto out;
     if ((rc = execute(&r)) != OD_EXIT_OK || !wait)
         goto out;
+    if (r.plan->steer != OD_STEER_NONE) {
+        rc = watch_steered(&r, timeout_ms);
+        goto out;
+    }
     {
         const char *stable = r.plan->stable_td_arn;
 
@@ -689,9 +760,29 @@ run_rollback(struct od_cli *cli)
         return OD_EXIT_USAGE;
     if (o.revision != NULL && (!str_to_long(o.revision, &p.revision) || p.revision <= 0))
         return cli_usage_error(cli, "--revision takes a revision number");
+    if (o.abort && o.revision != NULL)
+        return cli_usage_error(cli, "--abort stops the service deployment in flight; it takes "
+                                    "no --revision");
     p.cluster = cli->g.cluster;
     p.service = o.service;
+    p.abort = o.abort;
     return run_mutation(cli, OD_ACTION_ROLLBACK, &p, o.wait, timeout_ms);
+}
+
+static int
+run_continue(struct od_cli *cli)
+{
+    struct od_action_params p = {0};
+    unsigned long long timeout_ms;
+    int rc;
+
+    if (!need_service(cli, &rc))
+        return rc;
+    if (!parse_timeout(cli, &timeout_ms))
+        return OD_EXIT_USAGE;
+    p.cluster = cli->g.cluster;
+    p.service = o.service;
+    return run_mutation(cli, OD_ACTION_CONTINUE, &p, o.wait, timeout_ms);
 }
 
 static int
@@ -798,6 +889,7 @@ run_revisions(struct od_cli *cli)
         return rc;
     p.cluster = cli->g.cluster;
     p.service = o.service;
+    p.revisions_only = true;
     if ((rc = setup(&r, cli)) >= 0)
         return rc;
     if ((rc = make_plan(&r, OD_ACTION_ROLLBACK, &p)) >= 0)
@@ -969,10 +1061,19 @@ const struct od_command cmd_deploy = {
 
 const struct od_command cmd_rollback = {
     .name = "rollback",
-    .summary = "roll a service back to an earlier revision (default: the previous one)",
-    .usage = "--cluster C --service S [--revision N] [--wait] [--timeout SECS] [--yes]",
+    .summary = "roll back the service deployment in flight, or to an earlier revision",
+    .usage = "--cluster C --service S [--revision N | --abort] [--wait] [--timeout SECS] "
+             "[--yes]",
     .options = opts_rollback,
     .run = run_rollback,
+};
+
+const struct od_command cmd_continue = {
+    .name = "continue",
+    .summary = "continue a service deployment paused at a lifecycle hook (AWAITING_ACTION)",
+    .usage = "--cluster C --service S [--wait] [--timeout SECS] [--yes]",
+    .options = opts_continue,
+    .run = run_continue,
 };
 
 const struct od_command cmd_revisions = {

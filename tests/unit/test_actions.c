@@ -70,14 +70,14 @@ described_td(void)
 static void
 test_registry(void)
 {
-    const char *keys = "DRSKIx";
+    const char *keys = "DRSKIxC";
     size_t n = action_count();
 
     CHECK_INT(n, 6, "six actions in the registry");
     for (size_t i = 0; i < n; i++) {
         const struct od_action_def *d = action_at(i);
 
-        CHECK(d->key == keys[i], "keys D R S K I x in display order");
+        CHECK(d->key == keys[i], "keys D R S K I x C in display order");
         CHECK((d->flags & OD_ACTION_MUTATES) && (d->flags & OD_ACTION_NEEDS_CONFIRM),
               "every action mutates and needs confirmation");
         CHECK(action_find(d->name) == d && action_by_key(d->key) == d,

@@ -73,8 +73,8 @@ test_lookup(void)
         }
         /* exec (x) changes nothing in AWS but runs what is typed in a container: it goes the
          * same way (confirmed, journaled, refused read-only) on a lower-case key. */
-        CHECK_INT(mutations, 6, "six confirmed actions: deploy, rollback, scale, stop, "
-                                "invalidate, exec");
+        CHECK_INT(mutations, 7, "seven confirmed actions: deploy, rollback, scale, stop, "
+                                "invalidate, exec, continue");
         CHECK_INT(upper, mutations - 1, "every change of AWS state is one upper-case key");
         keys_describe(ACT_EXEC, keys, sizeof keys);
         CHECK(strcmp(keys, "x") == 0 && (keys_action_flags(ACT_EXEC) & KF_MUTATES),

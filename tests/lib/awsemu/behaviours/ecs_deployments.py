@@ -68,8 +68,11 @@ class ServiceDeployments(Behaviour):
     PAUSE lifecycle hook stops the deployment at its stage, AWAITING_ACTION, until
     ContinueServiceDeployment (CONTINUE or ROLLBACK) or its timeout (timeoutAction).
     StopServiceDeployment ROLLBACK shifts back to the source revision (ROLLBACK_IN_PROGRESS,
-    then ROLLBACK_SUCCESSFUL); ABORT stops where it is (STOP_REQUESTED, then STOPPED). A newer
-    deployment stops the one in flight. moto 5.2.1 has none of these operations, drops
+    then ROLLBACK_SUCCESSFUL); ABORT stops where it is (STOP_REQUESTED, then STOPPED); stopping
+    a deployment already stopping or rolling back is accepted and changes nothing, stopping a
+    finished one is a ConflictException. ContinueServiceDeployment needs the deployment
+    IN_PROGRESS and the hookId of its hook AWAITING_ACTION (else InvalidParameterException). A
+    newer deployment stops the one in flight. moto 5.2.1 has none of these operations, drops
     deploymentConfiguration on CreateService and keeps only the last UpdateService's. The layer
     answers the five operations from its own records, made from moto's services as
     CreateService and UpdateService change them (a service the layer never saw change gets one
@@ -80,7 +83,10 @@ class ServiceDeployments(Behaviour):
     PRE_PRODUCTION_TRAFFIC_SHIFT (a hook stage the ServiceDeployment lifecycleStage enum does
     not have) is reported in stage PRODUCTION_TRAFFIC_SHIFT with no traffic shifted yet. The
     services named in the setting `fail` fail their tasks at SCALE_UP: the circuit breaker
-    reaches its threshold (TRIGGERED) and, with rollback on, ECS rolls back by itself."""
+    reaches its threshold (TRIGGERED) and, with rollback on, ECS rolls back by itself. A
+    deployment alarm (deploymentConfiguration.alarms, enable) in ALARM in moto's CloudWatch
+    while the deployment is in flight fails it (alarms TRIGGERED, triggeredAlarmNames): rolled
+    back with rollback on, else STOPPED."""
 
     name = "ecs-deployments"
     order = 50
@@ -91,7 +97,11 @@ class ServiceDeployments(Behaviour):
             "Reference: ListServiceDeployments, DescribeServiceDeployments, "
             "DescribeServiceRevisions, StopServiceDeployment (stopType ROLLBACK, ABORT), "
             "ContinueServiceDeployment, ServiceDeployment, ServiceRevision, "
-            "DeploymentConfiguration (botocore ecs-2014-11-13 shapes and errors)")
+            "DeploymentConfiguration, DeploymentAlarms ('When the alarms are generated, Amazon "
+            "ECS sets the service deployment to failed'), ServiceDeploymentAlarms (botocore "
+            "ecs-2014-11-13 shapes and errors); Developer Guide 'Stopping Amazon ECS service "
+            "deployments' (the states a stop is accepted in), 'Continuing service deployments' "
+            "(hook AWAITING_ACTION, deployment IN_PROGRESS)")
     settings = {"stage_s": 1.0, "minute_s": 1.0, "offset_s": 0.0, "fail": []}
 
     def _now(self):
@@ -387,6 +397,7 @@ class ServiceDeployments(Behaviour):
     def _advance(self, dep, now=None):
         """Move the deployment along its steps to the clock's now."""
         now = self._now() if now is None else now
+        self._alarms(dep, now)
         while dep["status"] in IN_FLIGHT:
             if dep["status"] in ("STOP_REQUESTED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS"):
                 if now < dep["stepAt"] + float(self.cfg["stage_s"]):
@@ -466,6 +477,32 @@ class ServiceDeployments(Behaviour):
         dep.update(status="STOPPED", stoppedAt=now, finishedAt=now,
                    statusReason="Circuit breaker triggered: tasks failed to start.")
         return True
+
+    def _alarms(self, dep, now):
+        """Deployment alarms (deploymentConfiguration.alarms): an alarm named there in ALARM in
+        CloudWatch (moto's state, set_alarm_state) while the deployment is in flight fails it:
+        ECS rolls it back when rollback is on, else stops it. Checked whenever the deployment
+        is read, so an alarm that fires between two reads counts at the second."""
+        al = dep["cfg"].get("alarms") or {}
+        if not al.get("enable") or not al.get("alarmNames") or \
+                dep["status"] not in ("PENDING", "IN_PROGRESS"):
+            return
+        try:
+            found = moto_client(self.layer, "cloudwatch", dep["region"]).describe_alarms(
+                AlarmNames=list(al["alarmNames"]))
+        except ClientError:
+            return
+        firing = sorted(a["AlarmName"] for a in found.get("MetricAlarms", []) +
+                        found.get("CompositeAlarms", []) if a.get("StateValue") == "ALARM")
+        if not firing:
+            return
+        dep["triggered"] = firing
+        reason = "CloudWatch alarm in ALARM during the deployment: " + ", ".join(firing)
+        self.count("alarm")
+        if al.get("rollback") and dep["sources"]:
+            self._rollback(dep, now, reason)
+        else:
+            dep.update(status="STOPPED", stoppedAt=now, finishedAt=now, statusReason=reason)
 
     def _threshold(self, dep):
         return max(3, min(200, (dep["desired"] + 1) // 2))
@@ -558,9 +595,10 @@ class ServiceDeployments(Behaviour):
             out["deploymentCircuitBreaker"] = {"status": "DISABLED"}
         al = cfg.get("alarms") or {}
         if al.get("enable"):
-            out["alarms"] = {"status": "MONITORING" if status in IN_FLIGHT
-                             else "MONITORING_COMPLETE", "alarmNames": al.get("alarmNames", []),
-                             "triggeredAlarmNames": []}
+            trig = dep.get("triggered") or []
+            out["alarms"] = {"status": "TRIGGERED" if trig else (
+                "MONITORING" if status in IN_FLIGHT else "MONITORING_COMPLETE"),
+                "alarmNames": al.get("alarmNames", []), "triggeredAlarmNames": list(trig)}
         else:
             out["alarms"] = {"status": "DISABLED"}
         return out
@@ -643,10 +681,15 @@ class ServiceDeployments(Behaviour):
 
     def _op_StopServiceDeployment(self, call):
         dep = self._dep_or_raise(call)
+        stop = call.params.get("stopType", "ROLLBACK")
+        if dep["status"] in ("STOP_REQUESTED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS"):
+            # Developer Guide, 'Stopping Amazon ECS service deployments': a deployment already
+            # stopping continues to stop, one rolling back continues the rollback.
+            self.count("stopped-again:" + stop)
+            return {"serviceDeploymentArn": dep["arn"]}
         if dep["status"] not in ("PENDING", "IN_PROGRESS"):
             raise AwsError(400, "ConflictException",
                            f"The service deployment is {dep['status']}: it cannot be stopped.")
-        stop = call.params.get("stopType", "ROLLBACK")
         if stop == "ABORT":
             dep.update(status="STOP_REQUESTED", stepAt=self._now(),
                        statusReason="Stop requested (ABORT).")
@@ -663,19 +706,25 @@ class ServiceDeployments(Behaviour):
     def _op_ContinueServiceDeployment(self, call):
         dep = self._dep_or_raise(call)
         hook = dep["hooks"].get(call.params["hookId"])
-        if dep["status"] not in IN_FLIGHT or hook is None or hook["status"] != "AWAITING_ACTION":
+        # Developer Guide, 'Continuing service deployments': the pause hook must be
+        # AWAITING_ACTION and the deployment IN_PROGRESS.
+        if dep["status"] != "IN_PROGRESS" or hook is None or \
+                hook["status"] != "AWAITING_ACTION":
             raise AwsError(400, "InvalidParameterException",
                            f"The lifecycle hook {call.params['hookId']} is not awaiting action.")
-        if call.params.get("action", "CONTINUE") == "ROLLBACK":
+        action = call.params.get("action", "CONTINUE")
+        if action == "ROLLBACK":
+            if not dep["sources"]:
+                raise AwsError(400, "InvalidParameterException",
+                               "The service deployment has no source service revision to "
+                               "roll back to.")
             hook["status"] = "FAILED"
             self._rollback(dep, self._now(), "Rollback requested at a lifecycle hook "
                            "(ContinueServiceDeployment).", requested=True)
         else:
             hook["status"], hook["at"] = "SUCCEEDED", self._now()
-        self.count("continued")
+        self.count("continued:" + action)
         return {"serviceDeploymentArn": dep["arn"]}
-
-
 
 
 BEHAVIOURS = [ServiceDeployments]
