@@ -100,7 +100,19 @@ tap_is "$?" 0 "deploy --force exits 0"
 tap_is "$(py 'len(revs("web"))')" 4 "--force registers nothing"
 tap_is "$(py 'short(svc("web")["taskDefinition"])')" "web:4" "--force keeps the revision"
 
-# 4. Revisions and rollback.
+# 4. Revisions and rollback. The --force deployment above is an ECS service deployment for a
+# few seconds; while it is in flight `rollback` stops it (StopServiceDeployment, steer.sh)
+# instead of going back a revision, so wait until ECS lists none in flight.
+in_flight=1
+for _ in $(seq 1 120); do
+    "$ONDECK" status --cluster prod --service web --json >"$out" 2>/dev/null </dev/null
+    in_flight=$("$PYTHON3" -c 'import json,sys
+d = json.load(open(sys.argv[1]))["services"][0].get("serviceDeployment") or {}
+print(int(d.get("status") in ("PENDING", "IN_PROGRESS")))' "$out" 2>/dev/null || echo 1)
+    [ "$in_flight" = 0 ] && break
+    sleep 0.5
+done
+tap_is "$in_flight" 0 "the --force deployment ended (no service deployment in flight)"
 run revisions --cluster prod --service web --json
 tap_is "$?" 0 "revisions --json exits 0"
 tap_is "$("$PYTHON3" -c 'import json,sys; d=json.load(open(sys.argv[1])); print([(r["revision"], r["current"], r["previous"]) for r in d])' "$out")" \

@@ -73,7 +73,7 @@ test_registry(void)
     const char *keys = "DRSKIxC";
     size_t n = action_count();
 
-    CHECK_INT(n, 6, "six actions in the registry");
+    CHECK_INT(n, 7, "seven actions in the registry");
     for (size_t i = 0; i < n; i++) {
         const struct od_action_def *d = action_at(i);
 
