@@ -140,6 +140,23 @@ tap_is "$(ops_of ecs:ListServiceDeployments ecs:DescribeServiceDeployments)" "[1
 tap_like "$(sed -n 2p "$TAP_TMPDIR/paused.out")" '^dep +us-east-1 +123456789012 +- +dep +2 +[0-9]+ +0 +1 +0 ' \
     "text: PAUSED 1 in dep's row"
 
+# Six services deploying with BLUE_GREEN in one member: 5 are looked at (FLEET_DEPLOYMENT_SERVICES),
+# the sixth is counted as not checked, and PAUSED says "5+".
+AWS_ACCESS_KEY_ID=$ONDECK_TEST_AKID AWS_SECRET_ACCESS_KEY=$ONDECK_TEST_SECRET AWS_DEFAULT_REGION=us-east-1 \
+    "$PYTHON3" "$OD_LIBDIR/fleet_pause.py" --endpoint "$FLEET_URL_staging" --more 5 ||
+    tap_bail "the other blue/green deployments did not start"
+emu staging '{"emu": {"ecs-deployments": {"stage_s": 1000, "minute_s": 1000, "offset_s": 14000}}}'
+before=$(ops_of ecs:ListServiceDeployments ecs:DescribeServiceDeployments) # (a reset would forget the deployments)
+"$ONDECK" --fleet dep:us-east-1 fleet --json >"$TAP_TMPDIR/capped.json" 2>/dev/null
+tap_is "$(jq_py "$TAP_TMPDIR/capped.json" '[(r["cluster"], r["activeServicesCount"], r["pausedDeployments"], r["deploymentsNotChecked"]) for r in d["rows"]]')" \
+    "[('dep', 7, 5, 1)]" "six paused: five looked at and counted, one said to be not checked"
+after=$(ops_of ecs:ListServiceDeployments ecs:DescribeServiceDeployments)
+tap_is "$("$PYTHON3" -c 'import sys; a, b = eval(sys.argv[1]), eval(sys.argv[2]); print([y - x for x, y in zip(a, b)])' "$before" "$after")" "[5, 5]" \
+    "at most 5 ListServiceDeployments and 5 DescribeServiceDeployments for the member"
+"$ONDECK" --fleet dep:us-east-1 fleet >"$TAP_TMPDIR/capped.out" 2>/dev/null
+tap_like "$(sed -n 2p "$TAP_TMPDIR/capped.out")" '^dep +us-east-1 +123456789012 +- +dep +7 +[0-9]+ +0 +5\+ +0 ' \
+    "text: PAUSED 5+ (a floor)"
+
 # ---- exit statuses and named clusters ----------------------------------------------------
 "$ONDECK" --fleet healthy fleet --json >"$TAP_TMPDIR/healthy.json" 2>"$TAP_TMPDIR/healthy.err"
 tap_is "$?" 0 "a fleet whose members all answer exits 0"
