@@ -1,5 +1,6 @@
 /* The fleet: one row per account, region and cluster of the fleet (--fleet), worst first
- * (members in error, failed deployments, alarms in ALARM, services below desired,
+ * (members in error, failed deployments, deployments paused at a lifecycle hook, unhealthy
+ * targets, alarms in ALARM, services below desired,
  * deployments in progress). Enter opens the row's cluster with its own profile and region;
  * `:fleet` comes back here. The rows come from the fleet poller (src/fleet/fleet.c), not
  * from the world of the open context. */
@@ -18,7 +19,7 @@
 #include "util/xalloc.h"
 
 enum { C_RANK, C_PROFILE, C_REGION, C_ACCOUNT, C_ALIAS, C_CLUSTER, C_SERVICES, C_BELOW, C_FAILED,
-       C_ROLLING, C_ALARMS, C_RUNNING, C_AGE, C_CALLS, C_ERROR, C_COUNT };
+       C_PAUSED, C_UNHEALTHY, C_ROLLING, C_ALARMS, C_RUNNING, C_AGE, C_CALLS, C_ERROR, C_COUNT };
 
 static const struct table_col cols[C_COUNT] = {
     [C_RANK] = {"#", 2, 4, true, true, false},
@@ -30,6 +31,8 @@ static const struct table_col cols[C_COUNT] = {
     [C_SERVICES] = {"SVCS", 4, 5, true, true, false},
     [C_BELOW] = {"BELOW", 5, 5, true, true, false},
     [C_FAILED] = {"FAIL", 4, 5, true, true, false},
+    [C_PAUSED] = {"PAUSE", 5, 6, true, true, false},
+    [C_UNHEALTHY] = {"UNHLTH", 6, 7, true, true, false},
     [C_ROLLING] = {"ROLL", 4, 5, true, true, false},
     [C_ALARMS] = {"ALARMS", 6, 6, true, true, false},
     [C_RUNNING] = {"TASKS", 5, 7, true, true, false},
@@ -59,6 +62,16 @@ set_count(struct ui_table *t, size_t row, int col, long v, enum ui_el bad)
         table_setf(t, row, col, (double)v, v > 0 ? bad : EL_ROW, "%ld", v);
 }
 
+/* A count with "+" when the per-minute caps left some of it unread: a floor. */
+static void
+set_floor(struct ui_table *t, size_t row, int col, long v, long unchecked, enum ui_el bad)
+{
+    if (v < 0 || unchecked <= 0)
+        set_count(t, row, col, v, bad);
+    else
+        table_setf(t, row, col, (double)v, v > 0 ? bad : EL_ROW, "%ld+", v);
+}
+
 static void
 recalc(struct view *v)
 {
@@ -86,6 +99,9 @@ recalc(struct view *v)
         set_count(&st->table, row, C_SERVICES, r->services, EL_ROW);
         set_count(&st->table, row, C_BELOW, r->below_desired, EL_STATE_WARN);
         set_count(&st->table, row, C_FAILED, r->failed, EL_STATE_FAILED);
+        set_floor(&st->table, row, C_PAUSED, r->paused, r->paused_unchecked, EL_STATE_WARN);
+        set_floor(&st->table, row, C_UNHEALTHY, r->unhealthy, r->targets_unchecked,
+                  EL_STATE_FAILED);
         set_count(&st->table, row, C_ROLLING, r->rolling, EL_STATE_PROGRESS);
         set_count(&st->table, row, C_ALARMS, r->alarms, EL_ALARM_FIRING);
         set_count(&st->table, row, C_RUNNING, r->running, EL_ROW);

@@ -68,6 +68,10 @@ print_json(struct od_fleet *f, const struct fleet_row *rows, size_t n, time_t no
         add_count(o, "servicesBelowDesired", r->below_desired);
         add_count(o, "failedDeployments", r->failed);
         add_count(o, "rollingDeployments", r->rolling);
+        add_count(o, "pausedDeployments", r->paused);
+        add_count(o, "deploymentsNotChecked", r->paused >= 0 ? r->paused_unchecked : -1);
+        add_count(o, "unhealthyTargets", r->unhealthy);
+        add_count(o, "targetGroupsNotChecked", r->unhealthy >= 0 ? r->targets_unchecked : -1);
         add_count(o, "alarmsInAlarm", r->alarms);
         if (r->updated_at != 0) {
             cJSON_AddNumberToObject(o, "updatedAt", (double)r->updated_at);
@@ -98,6 +102,16 @@ count_text(char *out, size_t len, long v)
         snprintf(out, len, "-");
 }
 
+/* A count with "+" when some of it was not looked at (the per-minute caps): a floor. */
+static void
+floor_text(char *out, size_t len, long v, long unchecked)
+{
+    if (v >= 0)
+        snprintf(out, len, "%ld%s", v, unchecked > 0 ? "+" : "");
+    else
+        snprintf(out, len, "-");
+}
+
 #define WIDTH(field, v)                                                                            \
     do {                                                                                           \
         size_t l_ = strlen(v);                                                                     \
@@ -118,18 +132,19 @@ print_text(const struct fleet_row *rows, size_t n, time_t now)
         WIDTH(wl, rows[i].alias != NULL ? rows[i].alias : "-");
         WIDTH(wc, rows[i].cluster != NULL ? rows[i].cluster : "-");
     }
-    printf("%-*s  %-*s  %-*s  %-*s  %-*s  %8s %6s %6s %7s %6s %7s %7s %5s %9s  %s\n", (int)wp,
-           "PROFILE", (int)wr, "REGION", (int)wa, "ACCOUNT", (int)wl, "ALIAS", (int)wc, "CLUSTER",
-           "SERVICES",
-           "BELOW", "FAILED", "ROLLING", "ALARMS", "RUNNING", "PENDING", "AGE", "CALLS/MIN",
-           "ERROR");
+    printf("%-*s  %-*s  %-*s  %-*s  %-*s  %8s %6s %6s %6s %9s %7s %6s %7s %7s %5s %9s  %s\n",
+           (int)wp, "PROFILE", (int)wr, "REGION", (int)wa, "ACCOUNT", (int)wl, "ALIAS", (int)wc,
+           "CLUSTER", "SERVICES", "BELOW", "FAILED", "PAUSED", "UNHEALTHY", "ROLLING", "ALARMS",
+           "RUNNING", "PENDING", "AGE", "CALLS/MIN", "ERROR");
     for (size_t i = 0; i < n; i++) {
         const struct fleet_row *r = &rows[i];
-        char sv[24], be[24], fa[24], ro[24], al[24], ru[24], pe[24], age[24];
+        char sv[24], be[24], fa[24], pa[24], un[24], ro[24], al[24], ru[24], pe[24], age[24];
 
         count_text(sv, sizeof sv, r->services);
         count_text(be, sizeof be, r->below_desired);
         count_text(fa, sizeof fa, r->failed);
+        floor_text(pa, sizeof pa, r->paused, r->paused_unchecked);
+        floor_text(un, sizeof un, r->unhealthy, r->targets_unchecked);
         count_text(ro, sizeof ro, r->rolling);
         count_text(al, sizeof al, r->alarms);
         count_text(ru, sizeof ru, r->running);
@@ -138,10 +153,11 @@ print_text(const struct fleet_row *rows, size_t n, time_t now)
             snprintf(age, sizeof age, "%lds", (long)(now > r->updated_at ? now - r->updated_at : 0));
         else
             snprintf(age, sizeof age, "-");
-        printf("%-*s  %-*s  %-*s  %-*s  %-*s  %8s %6s %6s %7s %6s %7s %7s %5s %9u  %s\n",
+        printf("%-*s  %-*s  %-*s  %-*s  %-*s  %8s %6s %6s %6s %9s %7s %6s %7s %7s %5s %9u  %s\n",
                (int)wp, r->profile, (int)wr, r->region, (int)wa,
                r->account != NULL ? r->account : "-", (int)wl, r->alias != NULL ? r->alias : "-",
-               (int)wc, r->cluster != NULL ? r->cluster : "-", sv, be, fa, ro, al, ru, pe, age,
+               (int)wc, r->cluster != NULL ? r->cluster : "-", sv, be, fa, pa, un, ro, al, ru, pe,
+               age,
                r->calls_per_minute, r->error != NULL ? r->error : "");
     }
 }

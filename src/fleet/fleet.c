@@ -180,7 +180,9 @@ fleet_row_cmp(const void *pa, const void *pb)
 
     if ((c = cmp_desc(a->error != NULL, b->error != NULL)) != 0)
         return c;
-    if ((c = cmp_desc(a->failed, b->failed)) != 0 || (c = cmp_desc(a->alarms, b->alarms)) != 0 ||
+    if ((c = cmp_desc(a->failed, b->failed)) != 0 || (c = cmp_desc(a->paused, b->paused)) != 0 ||
+        (c = cmp_desc(a->unhealthy, b->unhealthy)) != 0 ||
+        (c = cmp_desc(a->alarms, b->alarms)) != 0 ||
         (c = cmp_desc(a->below_desired, b->below_desired)) != 0 ||
         (c = cmp_desc(a->rolling, b->rolling)) != 0 || (c = cmp_desc(a->pending, b->pending)) != 0)
         return c;
@@ -212,6 +214,8 @@ add_row(struct od_fleet *f, size_t *cap, const struct member *m)
     row->services = row->running = row->pending = -1;
     row->below_desired = row->failed = row->rolling = -1;
     row->alarms = -1;
+    row->paused = row->unhealthy = -1;
+    row->paused_unchecked = row->targets_unchecked = 0;
     return row;
 }
 
@@ -245,6 +249,10 @@ build_rows(struct od_fleet *f)
                 row->below_desired = c->below;
                 row->failed = c->failed;
                 row->rolling = c->rolling;
+                row->paused = c->paused;
+                row->unhealthy = c->unhealthy;
+                row->paused_unchecked = c->paused_unchecked;
+                row->targets_unchecked = c->tg_unchecked;
             }
         }
         if (m->nclusters == 0 || m->other_alarms > 0) {

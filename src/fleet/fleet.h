@@ -6,6 +6,11 @@
  *   ListClusters (one page; skipped when the member names its clusters) ─▶ DescribeClusters
  *        ─▶ per cluster with services (at most FLEET_SERVICE_CLUSTERS):
  *           ListServices (one page) ─▶ DescribeServices ×10
+ *             ─▶ per service deploying with BLUE_GREEN, LINEAR or CANARY (at most
+ *                FLEET_DEPLOYMENT_SERVICES): ListServiceDeployments IN_PROGRESS ─▶
+ *                DescribeServiceDeployments (a lifecycle hook AWAITING_ACTION: paused)
+ *             ─▶ per target group its services name (at most FLEET_TARGET_GROUPS):
+ *                DescribeTargetHealth (ELBv2)
  *   DescribeAlarms StateValue=ALARM (at most FLEET_ALARM_PAGES pages)
  *
  * The first three start together, so a fleet opens in about one round trip per member, in
@@ -29,6 +34,10 @@ struct od_fleet;
 #define FLEET_ALARM_PAGES 5       /* DescribeAlarms pages (100 alarms each) per member */
 #define FLEET_INTERVAL_MS 60000   /* one refresh a minute */
 #define FLEET_MEMBER_IN_FLIGHT 4  /* calls in flight per member */
+/* Services per member whose deployments are read (not ROLLING, one in progress): one
+ * ListServiceDeployments and one DescribeServiceDeployments each. */
+#define FLEET_DEPLOYMENT_SERVICES 5
+#define FLEET_TARGET_GROUPS 10    /* DescribeTargetHealth calls per member */
 
 /* One row: a cluster of a member, or the member itself (cluster NULL) when it has no
  * cluster to show, failed before listing any, or has alarms in ALARM outside its clusters.
@@ -45,6 +54,10 @@ struct fleet_row {
     bool services_known; /* the cluster's services were read (else only its counts) */
     long services, running, pending;
     long below_desired, failed, rolling, alarms;
+    long paused;            /* deployments paused at a lifecycle hook AWAITING_ACTION */
+    long unhealthy;         /* targets unhealthy (not initial or draining) */
+    long paused_unchecked;  /* deploying services not looked at (the cap): paused is a floor */
+    long targets_unchecked; /* target groups not read (the cap): unhealthy is a floor */
     time_t updated_at;   /* the member's last good refresh (0: never) */
     unsigned calls_per_minute; /* the member's calls in the last 60 s */
 };
@@ -69,7 +82,8 @@ bool fleet_busy(const struct od_fleet *f);
 /* Every member has finished at least one refresh (good or not). */
 bool fleet_settled(const struct od_fleet *f);
 
-/* The rows, worst first: members in error, then failed deployments, alarms in ALARM,
+/* The rows, worst first: members in error, then failed deployments, paused deployments,
+ * unhealthy targets, alarms in ALARM,
  * services below desired, deployments in progress; then by profile, region, cluster. */
 size_t fleet_rows(struct od_fleet *f, const struct fleet_row **rows);
 /* The order of fleet_rows (qsort on struct fleet_row): worst first. */

@@ -9,6 +9,8 @@
 
 #include "aws/cloudwatch.h"
 #include "aws/ecs.h"
+#include "aws/ecs_deployments.h"
+#include "aws/elbv2.h"
 #include "aws/proto_json.h"
 #include "aws/proto_xml.h"
 #include "aws/sts.h"
@@ -57,6 +59,7 @@ static const struct {
     double per_second;
 } member_limits[] = {
     {OD_SVC_ECS, 10},
+    {OD_SVC_ELBV2, 5},
     {OD_SVC_CLOUDWATCH, 10},
     {OD_SVC_STS, 5},
     {OD_SVC_IAM, 5},
@@ -125,6 +128,8 @@ enqueue(struct member *m, enum od_svc svc, const char *op, char *body, size_t cl
 static void
 job_free(struct fjob *j)
 {
+    if (j->params != NULL)
+        kv_array_free(j->params, j->nparams);
     free(j->body);
     free(j);
 }
@@ -188,8 +193,8 @@ job_start(struct member *m, struct fjob *j)
     m->in_flight++;
     j->next = m->active;
     m->active = j;
-    if (j->svc == OD_SVC_STS || j->svc == OD_SVC_IAM)
-        rc = aws_call_query(m->aws, j->svc, j->op, NULL, 0, 0, on_job, j, &err);
+    if (j->svc == OD_SVC_STS || j->svc == OD_SVC_IAM || j->svc == OD_SVC_ELBV2)
+        rc = aws_call_query(m->aws, j->svc, j->op, j->params, j->nparams, 0, on_job, j, &err);
     else
         rc = aws_call_json(m->aws, j->svc, j->op, j->body, 0, on_job, j, &err);
     if (rc != OD_OK) {
@@ -287,6 +292,157 @@ on_aliases(struct member *m, struct fjob *j, const struct od_aws_response *resp,
     xml_free(&doc);
 }
 
+/* ---- paused deployments and unhealthy targets ------------------------------------------- */
+
+/* A service deploying with a strategy that can pause at a lifecycle hook (BLUE_GREEN,
+ * LINEAR, CANARY): ROLLING deployments have no hooks, and CODE_DEPLOY/EXTERNAL services
+ * keep task sets instead. */
+static bool
+may_be_paused(const struct od_service *s)
+{
+    return s->deployment_strategy != NULL && !str_eq(s->deployment_strategy, "ROLLING") &&
+           s->ntask_sets == 0 && service_rolling(s);
+}
+
+static void
+on_describe_service_deployments(struct member *m, struct fjob *j,
+                                const struct od_aws_response *resp, const struct od_error *err)
+{
+    struct mcluster *c = &m->cur->clusters[j->cluster];
+    struct od_service_deployment *deps = NULL;
+    size_t n = 0;
+    struct od_error perr = {0};
+    bool paused = false;
+
+    (void)err;
+    if (resp == NULL ||
+        ecs_decode_service_deployments(resp->body, resp->body_len, &deps, &n, &perr) != OD_OK) {
+        c->paused_unchecked++; /* refused or garbled: this service is not known, no more */
+        od_error_clear(&perr);
+        return;
+    }
+    for (size_t i = 0; i < n && !paused; i++)
+        paused = service_deployment_in_flight(&deps[i]) &&
+                 service_deployment_waiting_hook(&deps[i]) != NULL;
+    if (paused)
+        c->paused++;
+    OD_FREE_ARRAY(deps, n, service_deployment_clear);
+}
+
+static void
+on_list_service_deployments(struct member *m, struct fjob *j,
+                            const struct od_aws_response *resp, const struct od_error *err)
+{
+    char **arns = NULL, *next = NULL;
+    size_t n = 0;
+    struct od_error perr = {0};
+
+    (void)err;
+    if (resp == NULL || ecs_decode_service_deployment_list(resp->body, resp->body_len, &arns, &n,
+                                                           &next, &perr) != OD_OK) {
+        m->cur->clusters[j->cluster].paused_unchecked++;
+        od_error_clear(&perr);
+        return;
+    }
+    /* One page (maxResults DESCRIBE_SERVICE_DEPLOYMENTS_MAX), described in one call. */
+    if (n > 0)
+    {
+        enqueue(m, OD_SVC_ECS, "DescribeServiceDeployments",
+                ecs_body_describe_service_deployments(
+                    (const char *const *)arns,
+                    n < DESCRIBE_SERVICE_DEPLOYMENTS_MAX ? n : DESCRIBE_SERVICE_DEPLOYMENTS_MAX),
+                j->cluster, on_describe_service_deployments);
+        m->qtail->optional = true;
+    }
+    arn_list_free(&arns, &n);
+    free(next);
+}
+
+static char *
+list_in_progress_body(const char *cluster, const char *service)
+{
+    cJSON *o = json_new_object();
+    const char *status[] = {"IN_PROGRESS"};
+
+    json_add_str(o, "cluster", cluster);
+    json_add_str(o, "service", service);
+    json_add_strs(o, "status", status, 1);
+    json_add_num(o, "maxResults", DESCRIBE_SERVICE_DEPLOYMENTS_MAX);
+    return json_print_free(o);
+}
+
+static void
+on_target_health(struct member *m, struct fjob *j, const struct od_aws_response *resp,
+                 const struct od_error *err)
+{
+    struct mcluster *c = &m->cur->clusters[j->cluster];
+    struct od_target *targets = NULL;
+    struct od_target_counts counts = {0};
+    size_t n = 0;
+    struct od_error perr = {0};
+
+    (void)err;
+    if (resp == NULL ||
+        elbv2_decode_target_health(resp->body, resp->body_len, &targets, &n, &perr) != OD_OK) {
+        c->tg_unchecked++; /* no ELBv2 permission, a deleted group: that group only */
+        od_error_clear(&perr);
+        return;
+    }
+    /* As the rest of ondeck counts them (target_counts_add): initial and draining are on
+     * their way in or out, not unhealthy; unhealthy.draining is. */
+    for (size_t i = 0; i < n; i++)
+        target_counts_add(&counts, targets[i].state);
+    c->unhealthy += (long)counts.unhealthy;
+    OD_FREE_ARRAY(targets, n, target_clear);
+}
+
+/* The service's target groups, each asked once per refresh, at most FLEET_TARGET_GROUPS. */
+static void
+ask_target_health(struct member *m, size_t cluster, const struct od_service *s)
+{
+    struct member_refresh *r = m->cur;
+    struct mcluster *c = &r->clusters[cluster];
+
+    for (size_t l = 0; l < s->nlbs; l++) {
+        const char *arn = s->lbs[l].target_group_arn;
+        bool asked = false;
+        struct fjob *j;
+
+        if (str_empty(arn))
+            continue; /* a classic load balancer: no target group */
+        for (size_t k = 0; k < r->ntg && !asked; k++)
+            asked = str_eq(r->tg_arns[k], arn);
+        if (asked)
+            continue;
+        if (r->ntg == FLEET_TARGET_GROUPS) {
+            c->tg_unchecked++;
+            continue;
+        }
+        r->tg_arns = xreallocarray(r->tg_arns, r->ntg + 1, sizeof *r->tg_arns);
+        r->tg_arns[r->ntg++] = xstrdup(arn);
+        enqueue(m, OD_SVC_ELBV2, "DescribeTargetHealth", NULL, cluster, on_target_health);
+        j = m->qtail;
+        j->optional = true;
+        j->params = elbv2_params_describe_target_health(arn, &j->nparams);
+    }
+}
+
+static void
+ask_deployments(struct member *m, size_t cluster, const struct od_service *s)
+{
+    struct member_refresh *r = m->cur;
+    struct mcluster *c = &r->clusters[cluster];
+
+    if (r->deployment_services == FLEET_DEPLOYMENT_SERVICES) {
+        c->paused_unchecked++;
+        return;
+    }
+    r->deployment_services++;
+    enqueue(m, OD_SVC_ECS, "ListServiceDeployments", list_in_progress_body(c->name, s->arn),
+            cluster, on_list_service_deployments);
+    m->qtail->optional = true;
+}
+
 static void
 on_list_services(struct member *m, struct fjob *j, const struct od_aws_response *resp,
                  const struct od_error *err);
@@ -322,6 +478,9 @@ on_describe_services(struct member *m, struct fjob *j, const struct od_aws_respo
             c->failed++;
         else if (service_rolling(s))
             c->rolling++;
+        if (!service_failed(s) && may_be_paused(s))
+            ask_deployments(m, j->cluster, s);
+        ask_target_health(m, j->cluster, s);
     }
     OD_FREE_ARRAY(svcs, n, service_clear);
 }
@@ -546,6 +705,9 @@ refresh_free(struct member_refresh *r)
     for (size_t i = 0; i < r->nalarms; i++)
         free(r->alarm_clusters[i]);
     free(r->alarm_clusters);
+    for (size_t i = 0; i < r->ntg; i++)
+        free(r->tg_arns[i]);
+    free(r->tg_arns);
     free(r->error);
     free(r);
 }

@@ -21,6 +21,10 @@ struct mcluster {
     char *name;
     long services, running, pending;
     long below, failed, rolling, alarms;
+    long paused;           /* services with a lifecycle hook AWAITING_ACTION */
+    long unhealthy;        /* targets unhealthy in the target groups its services name */
+    long paused_unchecked; /* services deploying (not ROLLING) beyond FLEET_DEPLOYMENT_SERVICES */
+    long tg_unchecked;     /* target groups beyond FLEET_TARGET_GROUPS */
     bool services_known;
     bool missing; /* named in the fleet but DescribeClusters does not know it */
 };
@@ -34,6 +38,9 @@ struct member_refresh {
     size_t nalarms;
     bool alarms_read;
     int alarm_pages;
+    size_t deployment_services; /* services whose deployments were asked (the cap) */
+    char **tg_arns;             /* target groups asked, each once (the cap) */
+    size_t ntg;
     int outstanding; /* jobs queued or in flight */
     char *error;     /* the first failure, inert text */
 };
@@ -49,8 +56,10 @@ struct fjob {
     enum od_svc svc;
     const char *op;
     char *body; /* JSON services; NULL for STS (query, no parameters) */
+    struct od_kv *params; /* query services with parameters (ELBv2), or NULL */
+    size_t nparams;
     size_t cluster; /* index in the refresh's clusters */
-    bool optional;  /* its failure is not the member's error (the account alias) */
+    bool optional;  /* its failure is not the member's error (alias, deployments, targets) */
     fjob_done done;
     struct fjob *next; /* queue, then the active list */
 };

@@ -15,6 +15,9 @@ export ONDECK_THEMEDIR="$ONDECK_SRCDIR/themes" LANG=C.UTF-8 LC_ALL=C.UTF-8
 unset NO_COLOR
 mkdir -p "$XDG_CONFIG_HOME/ondeck"
 printf '[fleet oncall]\nmembers = %s\n' "${FLEET_MEMBERS//,/ }" >"$XDG_CONFIG_HOME/ondeck/config"
+# One target of prod's api-tg fails its health checks (the target-health behaviour).
+od_proxy_call POST "$FLEET_URL_prod/__proxy/config" \
+    '{"emu": {"target-health": {"unhealthy": [{"id": "10.0.1.5", "reason": "Target.FailedHealthChecks"}]}}}' >/dev/null
 
 screen() { tmux_capture; }
 # The data rows of the fleet table (below the header on line 3), first word after the rank.
@@ -28,8 +31,9 @@ wait_ok ' prod-eu +eu-west-1 +111111111111 +acme-prod +edge ' "and prod's eu-wes
 wait_ok 'Fleet oncall \(6\) · 2 failing' "the title names the fleet, its rows and the failing members" 10
 tmux_wait_for '^ +3 +prod +us-east-1 +111111111111 +acme-prod +web ' 10
 s=$(screen)
-tap_like "$(sed -n 3p <<<"$s")" 'PROFILE +REGION +ACCOUNT +ALIAS +CLUSTER +SVCS +BELOW +FAIL +ROLL +ALARMS +TASKS +AGE +CALLS' \
+tap_like "$(sed -n 3p <<<"$s")" 'PROFILE +REGION +ACCOUNT +ALIAS +CLUSTER +SVCS +BELOW +FAIL +PAUSE +UNHLTH +ROLL +ALARMS +TASKS +AGE +CALLS' \
     "the header names the columns"
+tap_like "$(grep ' web ' <<<"$s")" ' web +2 +1 +0 +0 +1 +' "prod/web: PAUSE 0, UNHLTH 1 (10.0.1.5 of api-tg)"
 tap_is "$(screen | sed -n '4,5p' | awk '{print $2}' | sort | tr '\n' ' ')" "broken offline " \
     "the failing members are the first rows"
 tap_like "$(grep ' broken ' <<<"$s")" "input/output error" "broken's row shows its error"

@@ -3,7 +3,8 @@
 assumed role: the credentials of AssumeRole into arn:aws:iam::ACCOUNT:role/... act in
 ACCOUNT) and two regions. Prints the JSON summary of what was made. The prod account has the alias acme-prod.
 
-    prod    111111111111  us-east-1  web (api: 2 of 2 running, pay: 0 of 3, an alarm in
+    prod    111111111111  us-east-1  web (api: 2 of 2 running behind target group api-tg with
+                                      targets 10.0.1.5 and 10.0.1.6, pay: 0 of 3, an alarm in
                                       ALARM on ClusterName=web), batch (no services)
     prod    111111111111  eu-west-1  edge (cdn: 1 of 1)
     staging 222222222222  us-east-1  stage (app: 1 of 1)
@@ -56,13 +57,23 @@ def seed_region(session, endpoint, region, clusters, out):
         cpu="256", memory="512",
         containerDefinitions=[{"name": "app", "image": "public.ecr.aws/nginx/nginx:1",
                                "cpu": 256, "memory": 512, "essential": True}])["taskDefinition"]
+    lbs = {}
+    if "web" in clusters:  # api's target group, two ip targets (tests/cli/fleet.sh makes one
+        # unhealthy with the target-health behaviour at prod's proxy)
+        elb = session.client("elbv2", endpoint_url=endpoint, region_name=region, config=CFG)
+        tg = elb.create_target_group(Name="api-tg", Protocol="HTTP", Port=80, VpcId=vpc,
+                                     TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
+        elb.register_targets(TargetGroupArn=tg, Targets=[{"Id": "10.0.1.5", "Port": 80},
+                                                         {"Id": "10.0.1.6", "Port": 80}])
+        lbs["api"] = [{"targetGroupArn": tg, "containerName": "app", "containerPort": 80}]
     for cluster, services in clusters.items():
         ecs.create_cluster(clusterName=cluster)
         for name, desired, running in services:
+            extra = {"loadBalancers": lbs[name]} if name in lbs else {}
             svc = ecs.create_service(cluster=cluster, serviceName=name,
                                      taskDefinition=td["taskDefinitionArn"],
                                      desiredCount=desired, launchType="FARGATE",
-                                     networkConfiguration=net)["service"]
+                                     networkConfiguration=net, **extra)["service"]
             # moto starts a service with none running and counts an UpdateService's
             # desiredCount as running: that is how a healthy service is made here.
             if running == desired:

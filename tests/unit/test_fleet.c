@@ -96,6 +96,17 @@ row(const char *profile, const char *cluster, const char *error, long failed, lo
     r.alarms = alarms;
     r.below_desired = below;
     r.rolling = rolling;
+    r.paused = r.unhealthy = failed < 0 ? -1 : 0;
+    return r;
+}
+
+static struct fleet_row
+row_paused(const char *cluster, long paused, long unhealthy)
+{
+    struct fleet_row r = row("prod", cluster, NULL, 0, 1, 1, 1);
+
+    r.paused = paused;
+    r.unhealthy = unhealthy;
     return r;
 }
 
@@ -107,9 +118,11 @@ test_order(void)
         row("prod", "below", NULL, 0, 0, 2, 0),      row("prod", "alarm", NULL, 0, 1, 0, 0),
         row("staging", "failed", NULL, 1, 0, 0, 0), row("broken", NULL, "expired", -1, -1, -1, -1),
         row("dev", "unknown", NULL, -1, -1, -1, -1), row("prod", "alarm2", NULL, 0, 1, 0, 0),
+        row_paused("unhealthy", 0, 3),              row_paused("paused", 1, 0),
     };
-    const char *want[] = {NULL, "failed", "alarm", "alarm2", "below", "rolling", "quiet",
-                          "unknown"};
+    /* A paused deployment before unhealthy targets, both before alarms and the rest. */
+    const char *want[] = {NULL,    "failed", "paused",  "unhealthy", "alarm",
+                          "alarm2", "below", "rolling", "quiet",     "unknown"};
     size_t n = sizeof rows / sizeof rows[0];
     int same = 1;
 
@@ -118,7 +131,7 @@ test_order(void)
         if ((want[i] == NULL) != (rows[i].cluster == NULL) ||
             (want[i] != NULL && strcmp(want[i], rows[i].cluster) != 0))
             same = 0;
-    CHECK(same, "rows: errors, failed deployments, alarms, below desired, rolling, the rest");
+    CHECK(same, "rows: errors, failed, paused, unhealthy targets, alarms, below desired, rolling, the rest");
     CHECK_STR(rows[0].profile, "broken", "the failing member is first");
 }
 
