@@ -1,6 +1,9 @@
 /* One Logs Insights query run through the loop, for the console's `:insights`: StartQuery,
  * GetQueryResults every poll_ms while Scheduled or Running (progress reported with the
- * partial rows and statistics), then one final callback. Freeing a run whose query is still
+ * partial rows and statistics), then, once Complete, the following pages (GetQueryResults
+ * with its nextToken, up to INSIGHTS_MAX_RESULTS rows, appended in order), then one final
+ * callback. A page after the first that fails ends the run with its error and the rows
+ * read so far (res->partial). Freeing a run whose query is still
  * running sends StopQuery (fire and forget: the console is leaving or replaced the query),
  * so no query is left scanning on AWS's side. */
 #ifndef OD_INSIGHTS_RUN_H
