@@ -427,8 +427,10 @@ on_signal(int signo, void *ud)
     switch (r->phase) {
     case PH_RUNNING:
         r->phase = PH_STOPPING;
-        if (!insights_run_stop(r->run, on_stopped, r))
+        if (!insights_run_stop(r->run, on_stopped, r)) {
+            say("interrupted while reading the results' pages (the query had completed)");
             finish(r, OD_EXIT_ERROR);
+        }
         break;
     case PH_STOPPING: /* a second Ctrl-C: leave as soon as StopQuery is answered */
         say("interrupted again; leaving once StopQuery is answered (Ctrl-C again quits now)");

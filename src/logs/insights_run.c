@@ -87,6 +87,11 @@ insights_run_stop(struct insights_run *r, insights_stop_cb done, void *ud)
 {
     if (r == NULL || r->ended)
         return false;
+    if (r->res.pages > 0) { /* reading a Complete query's pages: nothing runs to stop */
+        r->ended = true;
+        aws_cancel_ud(r->aws, r);
+        return false;
+    }
     r->ended = true; /* no results callback from now on, and free sends nothing more */
     r->stop_cb = done;
     r->stop_ud = ud;

@@ -42,7 +42,8 @@ typedef void (*insights_stop_cb)(bool stopped, const struct od_error *err, void 
 /* Stop a query that may still run and say when AWS answered (the CLI waits for that before
  * it exits). No results callback comes after it. A run whose StartQuery is still in flight
  * stops the query once its id arrives. False (and no callback) when there is nothing to
- * stop: the final callback already ran. */
+ * stop: the final callback already ran, or the query is Complete and its later pages were
+ * being read (their reading ends here). */
 bool insights_run_stop(struct insights_run *r, insights_stop_cb done, void *ud);
 /* The call whose error ended the run ("StartQuery", "GetQueryResults"; "" otherwise). */
 const char *insights_run_failed_op(const struct insights_run *r);

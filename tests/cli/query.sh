@@ -2,7 +2,9 @@
 # ondeck query (CloudWatch Logs Insights) against moto and the logs-insights behaviour: what
 # moto runs (fields, sort, limit) gives real rows as a table and as --json, with the query's
 # statistics; the query goes Scheduled -> Running -> its end, and each end (Complete,
-# Failed, Cancelled, Timeout, Unknown) has its message and exit code; Ctrl-C while it runs,
+# Failed, Cancelled, Timeout, Unknown) has its message and exit code; a Complete query of
+# many pages (nextToken) gives all its rows once, in order, and a refused later page keeps the
+# rows read, said partial; Ctrl-C while it runs,
 # or before StartQuery answered, sends StopQuery (counted at the proxy) and exits 1, as does
 # a GetQueryResults failing for good; a missing permission; StopQuery on an ended query and
 # an unknown id refused as AWS does; hostile log text stays inert; usage.
