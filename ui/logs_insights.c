@@ -97,7 +97,13 @@ on_query(const struct insights_results *res, const struct od_error *err, bool do
     if (err != NULL && err->err != OD_OK) {
         char *m = od_error_format(err);
 
-        ui_error(ui, "insights: %s", m); /* ui_error makes it inert */
+        if (res->partial) { /* a later page failed: the rows read are kept, and said so */
+            feed_rows(pane, res);
+            ui_error(ui, "insights: partial, %zu row%s from %zu page%s: %s", res->nrows,
+                     res->nrows == 1 ? "" : "s", res->pages, res->pages == 1 ? "" : "s", m);
+        } else {
+            ui_error(ui, "insights: %s", m); /* ui_error makes it inert */
+        }
         free(m);
     } else {
         feed_rows(pane, res);

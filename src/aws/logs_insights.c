@@ -51,6 +51,7 @@ insights_results_clear(struct insights_results *r)
     }
     free(r->rows);
     free(r->status_word);
+    free(r->next_token);
     memset(r, 0, sizeof *r);
 }
 
@@ -81,6 +82,17 @@ insights_body_query_id(const char *query_id)
     cJSON *o = json_new_object();
 
     json_add_str(o, "queryId", query_id);
+    return json_print_free(o);
+}
+
+char *
+insights_body_results_page(const char *query_id, const char *next_token)
+{
+    cJSON *o = json_new_object();
+
+    json_add_str(o, "queryId", query_id);
+    if (next_token != NULL)
+        json_add_str(o, "nextToken", next_token);
     return json_print_free(o);
 }
 
@@ -170,6 +182,8 @@ insights_decode_results(const char *body, size_t len, struct insights_results *o
     }
     out->nrows = k;
     decode_stats(j, &out->stats);
+    if (!str_empty(json_str(j, "nextToken")))
+        out->next_token = json_strdup(j, "nextToken");
     cJSON_Delete(j);
     return OD_OK;
 }

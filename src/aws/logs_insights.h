@@ -17,6 +17,9 @@
 #define INSIGHTS_MAX_GROUPS 50    /* logGroupNames per StartQuery */
 #define INSIGHTS_MAX_LIMIT 10000  /* StartQuery limit */
 #define INSIGHTS_MAX_QUERY 10000  /* queryString length */
+/* GetQueryResults: "You can retrieve up to 100,000 log event results from a query, if
+ * available, by using pagination ... with each page returning up to 10,000 log events". */
+#define INSIGHTS_MAX_RESULTS 100000
 
 /* The model's QueryStatus enum, in its order; INSIGHTS_OTHER for a word it does not list. */
 enum insights_status {
@@ -54,6 +57,12 @@ struct insights_results {
     struct insights_row *rows;
     size_t nrows;
     struct insights_stats stats;
+    char *next_token; /* "more log events remaining in the results" (NULL: none) */
+    /* Set by logs/insights_run.c, not by the decoder: pages read (after the query ended),
+     * partial = a later page failed (the rows are the pages before it), capped = reading
+     * stopped at INSIGHTS_MAX_RESULTS with a nextToken left. */
+    size_t pages;
+    bool partial, capped;
 };
 
 void insights_results_clear(struct insights_results *r);
@@ -68,10 +77,13 @@ struct insights_start_req {
 /* malloc'd JSON text */
 char *insights_body_start_query(const struct insights_start_req *r);
 char *insights_body_query_id(const char *query_id); /* GetQueryResults, StopQuery */
+/* GetQueryResults for the page after next_token (NULL: the first page). */
+char *insights_body_results_page(const char *query_id, const char *next_token);
 
 enum od_err insights_decode_start_query(const char *body, size_t len, char **query_id,
                                         struct od_error *err);
-/* Rows that are not lists, and pairs without a string field, are skipped. */
+/* Rows that are not lists, and pairs without a string field, are skipped. An empty
+ * nextToken is taken as none. */
 enum od_err insights_decode_results(const char *body, size_t len, struct insights_results *out,
                                     struct od_error *err);
 enum od_err insights_decode_stop_query(const char *body, size_t len, bool *success,

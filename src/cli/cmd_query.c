@@ -2,7 +2,8 @@
  * JSON document), with what it cost (records and bytes scanned).
  *
  * StartQuery, then GetQueryResults every --poll-interval through the loop until the status
- * is no longer Scheduled or Running. A query left running keeps scanning (and billing) on
+ * is no longer Scheduled or Running, then the rest of a Complete query's pages (nextToken).
+ * A query left running keeps scanning (and billing) on
  * AWS's side until its 60-minute limit, so every way out while it runs (Ctrl-C, SIGTERM, a
  * GetQueryResults that fails for good) sends StopQuery first and waits for its answer. */
 #include <errno.h>
@@ -271,6 +272,9 @@ print_json(const struct query_run *r, const struct insights_results *res)
                    res->stats.bytes_scanned);
     else
         buf_puts(&b, ",\"statistics\":null");
+    /* partial: a results page after the first failed; truncated: stopped at the cap */
+    buf_printf(&b, ",\"partial\":%s,\"truncated\":%s,\"pages\":%zu",
+               res->partial ? "true" : "false", res->capped ? "true" : "false", res->pages);
     buf_puts(&b, ",\"fields\":[");
     for (size_t c = 0; c < ncols; c++) {
         if (c > 0)
@@ -352,9 +356,28 @@ ended(struct query_run *r, const struct insights_results *res)
         say_status(res->status_word);
         break;
     }
+    if (res->capped)
+        fprintf(stderr, "ondeck: query: stopped at %d rows (the most GetQueryResults pages "
+                        "give); narrow the query for the rest\n", INSIGHTS_MAX_RESULTS);
     if (!json)
         print_stats(res);
     finish(r, rc);
+}
+
+/* A results page after the first failed: the rows read are printed, marked partial. */
+static void
+ended_partial(struct query_run *r, const struct insights_results *res, const struct od_error *err)
+{
+    if (cli_json(r->cli))
+        print_json(r, res);
+    else
+        print_table(res);
+    fflush(stdout);
+    cli_print_error(r->cli, "query: GetQueryResults", err);
+    fprintf(stderr, "ondeck: query: partial results: %zu row%s from %zu page%s; the next page "
+                    "failed (run the query again for all of them)\n",
+            res->nrows, res->nrows == 1 ? "" : "s", res->pages, res->pages == 1 ? "" : "s");
+    finish(r, OD_EXIT_ERROR);
 }
 
 static void
@@ -364,6 +387,10 @@ on_query(const struct insights_results *res, const struct od_error *err, bool do
 
     if (!done)
         return; /* partial rows while Running: only the final answer is printed */
+    if (err != NULL && err->err != OD_OK && res->partial) {
+        ended_partial(r, res, err);
+        return;
+    }
     if (err != NULL && err->err != OD_OK) {
         /* The run has sent StopQuery if the query may still be running; run_query waits
          * for the calls in flight before it returns. */
@@ -400,8 +427,10 @@ on_signal(int signo, void *ud)
     switch (r->phase) {
     case PH_RUNNING:
         r->phase = PH_STOPPING;
-        if (!insights_run_stop(r->run, on_stopped, r))
+        if (!insights_run_stop(r->run, on_stopped, r)) {
+            say("interrupted while reading the results' pages (the query had completed)");
             finish(r, OD_EXIT_ERROR);
+        }
         break;
     case PH_STOPPING: /* a second Ctrl-C: leave as soon as StopQuery is answered */
         say("interrupted again; leaving once StopQuery is answered (Ctrl-C again quits now)");

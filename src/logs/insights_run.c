@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/str.h"
 #include "util/xalloc.h"
 
 struct insights_run {
@@ -86,6 +87,11 @@ insights_run_stop(struct insights_run *r, insights_stop_cb done, void *ud)
 {
     if (r == NULL || r->ended)
         return false;
+    if (r->res.pages > 0) { /* reading a Complete query's pages: nothing runs to stop */
+        r->ended = true;
+        aws_cancel_ud(r->aws, r);
+        return false;
+    }
     r->ended = true; /* no results callback from now on, and free sends nothing more */
     r->stop_cb = done;
     r->stop_ud = ud;
@@ -110,6 +116,92 @@ end_with(struct insights_run *r, const char *op, const struct od_error *err)
 }
 
 static void poll_now(void *ud);
+static void on_page(const struct od_aws_response *resp, const struct od_error *err, void *ud);
+
+/* The query is Complete and AWS says more rows remain: ask for the page after its token.
+ * AWS documents paging for the final results only ("Running ... returns only partial
+ * results"), so a pending answer is never paged. False when reading is over (no token, or
+ * the cap reached: then res.capped). */
+static bool
+next_page(struct insights_run *r)
+{
+    struct od_error err = {0};
+    char *body;
+
+    if (r->res.status != INSIGHTS_COMPLETE || r->res.next_token == NULL)
+        return false;
+    if (r->res.nrows >= INSIGHTS_MAX_RESULTS) {
+        r->res.capped = true;
+        return false;
+    }
+    body = insights_body_results_page(r->query_id, r->res.next_token);
+    /* GetQueryResults is a read: retried like any other. */
+    if (aws_call_json(r->aws, OD_SVC_LOGS, "GetQueryResults", body, 0, on_page, r, &err) !=
+        OD_OK) {
+        r->res.partial = true;
+        end_with(r, "GetQueryResults", &err);
+        od_error_clear(&err);
+    }
+    free(body);
+    return true;
+}
+
+/* Rows of a later page appended after the ones read, up to the cap; the status and
+ * statistics stay the first page's ("These values reflect the full raw results"). */
+static void
+append_page(struct insights_results *acc, struct insights_results *page)
+{
+    size_t room = INSIGHTS_MAX_RESULTS - acc->nrows, take = page->nrows < room ? page->nrows
+                                                                               : room;
+
+    if (take > 0) {
+        acc->rows = xreallocarray(acc->rows, acc->nrows + take, sizeof *acc->rows);
+        memcpy(acc->rows + acc->nrows, page->rows, take * sizeof *page->rows);
+        acc->nrows += take;
+        /* the taken rows are acc's now: leave page only the ones past the cap */
+        memmove(page->rows, page->rows + take, (page->nrows - take) * sizeof *page->rows);
+        page->nrows -= take;
+    }
+    free(acc->next_token);
+    acc->next_token = page->next_token;
+    page->next_token = NULL;
+    acc->pages++;
+}
+
+static void
+on_page(const struct od_aws_response *resp, const struct od_error *err, void *ud)
+{
+    struct insights_run *r = ud;
+    struct insights_results page = {0};
+    struct od_error perr = {0};
+    char *sent;
+
+    /* The query is Complete: nothing runs on AWS's side, so no StopQuery on a failure. The
+     * rows read so far stay, marked partial. */
+    if (err != NULL && err->err != OD_OK) {
+        r->res.partial = true;
+        end_with(r, "GetQueryResults", err);
+        return;
+    }
+    if (insights_decode_results(resp->body, resp->body_len, &page, &perr) != OD_OK) {
+        r->res.partial = true;
+        end_with(r, "GetQueryResults", &perr);
+        od_error_clear(&perr);
+        return;
+    }
+    sent = r->res.next_token;
+    r->res.next_token = NULL;
+    append_page(&r->res, &page);
+    /* A token that names itself would page forever: take it as the end. */
+    if (r->res.next_token != NULL && sent != NULL && str_eq(r->res.next_token, sent)) {
+        free(r->res.next_token);
+        r->res.next_token = NULL;
+    }
+    free(sent);
+    insights_results_clear(&page);
+    if (!next_page(r))
+        end_with(r, "GetQueryResults", NULL);
+}
 
 static void
 on_results(const struct od_aws_response *resp, const struct od_error *err, void *ud)
@@ -134,7 +226,22 @@ on_results(const struct od_aws_response *resp, const struct od_error *err, void 
         r->timer = loop_timer_add(r->aws->loop, r->poll_ms, poll_now, r);
         return;
     }
-    end_with(r, "GetQueryResults", NULL);
+    r->res.pages = 1;
+    if (r->res.nrows > INSIGHTS_MAX_RESULTS) { /* more than AWS pages: keep the cap */
+        for (size_t i = INSIGHTS_MAX_RESULTS; i < r->res.nrows; i++) {
+            for (size_t k = 0; k < r->res.rows[i].n; k++) {
+                free(r->res.rows[i].f[k].name);
+                free(r->res.rows[i].f[k].value);
+            }
+            free(r->res.rows[i].f);
+        }
+        r->res.nrows = INSIGHTS_MAX_RESULTS;
+        r->res.capped = true;
+        free(r->res.next_token);
+        r->res.next_token = NULL;
+    }
+    if (!next_page(r))
+        end_with(r, "GetQueryResults", NULL);
 }
 
 static void
@@ -252,7 +359,7 @@ insights_run_free(struct insights_run **rp)
         return;
     }
     aws_cancel_ud(r->aws, r);
-    if (!r->ended && r->query_id != NULL)
+    if (!r->ended && r->query_id != NULL && r->res.pages == 0) /* paging: it has ended */
         send_stop(r->aws, r->query_id);
     insights_results_clear(&r->res);
     free(r->query_id);

@@ -1,6 +1,9 @@
 /* One Logs Insights query run through the loop, for the console's `:insights`: StartQuery,
  * GetQueryResults every poll_ms while Scheduled or Running (progress reported with the
- * partial rows and statistics), then one final callback. Freeing a run whose query is still
+ * partial rows and statistics), then, once Complete, the following pages (GetQueryResults
+ * with its nextToken, up to INSIGHTS_MAX_RESULTS rows, appended in order), then one final
+ * callback. A page after the first that fails ends the run with its error and the rows
+ * read so far (res->partial). Freeing a run whose query is still
  * running sends StopQuery (fire and forget: the console is leaving or replaced the query),
  * so no query is left scanning on AWS's side. */
 #ifndef OD_INSIGHTS_RUN_H
@@ -39,7 +42,8 @@ typedef void (*insights_stop_cb)(bool stopped, const struct od_error *err, void 
 /* Stop a query that may still run and say when AWS answered (the CLI waits for that before
  * it exits). No results callback comes after it. A run whose StartQuery is still in flight
  * stops the query once its id arrives. False (and no callback) when there is nothing to
- * stop: the final callback already ran. */
+ * stop: the final callback already ran, or the query is Complete and its later pages were
+ * being read (their reading ends here). */
 bool insights_run_stop(struct insights_run *r, insights_stop_cb done, void *ud);
 /* The call whose error ended the run ("StartQuery", "GetQueryResults"; "" otherwise). */
 const char *insights_run_failed_op(const struct insights_run *r);

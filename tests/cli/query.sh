@@ -2,7 +2,9 @@
 # ondeck query (CloudWatch Logs Insights) against moto and the logs-insights behaviour: what
 # moto runs (fields, sort, limit) gives real rows as a table and as --json, with the query's
 # statistics; the query goes Scheduled -> Running -> its end, and each end (Complete,
-# Failed, Cancelled, Timeout, Unknown) has its message and exit code; Ctrl-C while it runs,
+# Failed, Cancelled, Timeout, Unknown) has its message and exit code; a Complete query of
+# many pages (nextToken) gives all its rows once, in order, and a refused later page keeps the
+# rows read, said partial; Ctrl-C while it runs,
 # or before StartQuery answered, sends StopQuery (counted at the proxy) and exits 1, as does
 # a GetQueryResults failing for good; a missing permission; StopQuery on an ended query and
 # an unknown id refused as AWS does; hostile log text stays inert; usage.
@@ -69,7 +71,7 @@ print("stats", int(s["recordsMatched"]), int(s["recordsScanned"]), s["bytesScann
 print("groups", d["logGroups"], d["endTime"] > d["startTime"])
 EOF
 )
-tap_like "$check" "keys \['endTime', 'fields', 'logGroups', 'queryId', 'queryString', 'results', 'startTime', 'statistics', 'status'\]" \
+tap_like "$check" "keys \['endTime', 'fields', 'logGroups', 'pages', 'partial', 'queryId', 'queryString', 'results', 'startTime', 'statistics', 'status', 'truncated'\]" \
     "the document's keys"
 tap_like "$check" "status Complete fields \['@ptr', '@timestamp', '@message'\]" "status and fields (@ptr too)"
 tap_like "$check" "rows 5 True" "five rows, each an object of its fields"
@@ -77,6 +79,57 @@ tap_like "$check" "first insight seq=19" "in the query's order"
 tap_like "$check" "stats 5 20 True" "statistics as numbers"
 tap_like "$check" "groups \['/ecs/web'\] True" "the log groups and the range"
 tap_is "$(wc -c <"$TAP_TMPDIR/err")" 0 "--json: nothing on stderr"
+
+# -- more rows than one page: GetQueryResults follows nextToken once Complete ---------------
+# Pages of 3 rows (AWS: 10,000); the 20 rows of /ecs/web make 7 pages.
+paged() { proxy_config "{\"emu\": {\"logs-insights\": {\"scheduled_polls\": 1, \"running_polls\": 2, \"outcome\": \"Complete\", \"page_size\": 3, \"token_ttl_s\": $1}}}" >/dev/null; }
+QP='fields @timestamp, @message | sort @timestamp desc'
+paged 3600
+proxy_reset
+"$ONDECK" query --log-group /ecs/web --since 1h --poll-interval 100ms --json "$QP" \
+    >"$TAP_TMPDIR/p.json" 2>"$TAP_TMPDIR/err"
+tap_ok $? "a query of many pages exits 0"
+check=$("$PYTHON3" - "$TAP_TMPDIR/p.json" <<'EOF2'
+import json, sys
+d = json.load(open(sys.argv[1]))
+msgs = [r["@message"] for r in d["results"]]
+ptrs = [r["@ptr"] for r in d["results"]]
+print("rows", len(msgs), "unique", len(set(ptrs)), "pages", d["pages"], "partial", d["partial"])
+seqs = [int(m.split("seq=")[1].split()[0]) for m in msgs]
+print("order", seqs == sorted(seqs, reverse=True), "seqs", sorted(set(seqs)) == list(range(20)))
+EOF2
+)
+tap_like "$check" "rows 20 unique 20 pages 7 partial False" "all 20 rows, each once, from 7 pages"
+tap_like "$check" "order True seqs True" "in the query's order (newest first), none missing"
+polls=$(( $(emu logs-insights:status:Scheduled) + $(emu logs-insights:status:Running) ))
+tap_is "$(ops GetQueryResults)" "$(( polls + 7 ))" \
+    "GetQueryResults calls: the polls while pending plus one per page"
+tap_is "$(emu logs-insights:pages)" 7 "the emulation served 7 pages"
+out=$("$ONDECK" query --log-group /ecs/web --since 1h --poll-interval 100ms "$QP" 2>"$TAP_TMPDIR/err")
+tap_ok $? "the table of many pages exits 0"
+tap_is "$(grep -c 'insight seq=' <<<"$out")" 20 "the table holds the 20 rows"
+tap_is "$(grep -o 'insight seq=[0-9]* stream=[^ ]*' <<<"$out" | sort | uniq -d | wc -l)" 0 \
+    "and none twice"
+tap_like "$(cat "$TAP_TMPDIR/err")" "ondeck: query: 20 rows; " "the count says 20"
+
+# A later page refused (the token expired: token_ttl_s 0): the rows read are kept, partial.
+paged 0
+proxy_reset
+out=$("$ONDECK" query --log-group /ecs/web --since 1h --poll-interval 100ms "$QP" 2>"$TAP_TMPDIR/err")
+tap_is "$?" 1 "a failed second page: exit 1"
+tap_is "$(grep -c 'insight seq=' <<<"$out")" 3 "the first page's 3 rows are printed"
+tap_like "$(cat "$TAP_TMPDIR/err")" "InvalidParameterException" "with AWS's error"
+tap_like "$(cat "$TAP_TMPDIR/err")" "ondeck: query: partial results: 3 rows from 1 page; the next page failed" \
+    "and says the results are partial"
+tap_is "$(emu logs-insights:expired_token)" 1 "the expired token was sent once (not retried)"
+tap_is "$(ops StopQuery)" 0 "a Complete query is not stopped"
+"$ONDECK" query --log-group /ecs/web --since 1h --poll-interval 100ms --json "$QP" \
+    >"$TAP_TMPDIR/p.json" 2>/dev/null
+tap_is "$?" 1 "--json, failed second page: exit 1"
+tap_is "$("$PYTHON3" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["partial"], len(d["results"]), d["pages"])' "$TAP_TMPDIR/p.json")" \
+    "True 3 1" "--json says partial, with the 3 rows read"
+fast Complete
+proxy_config '{"emu": {"logs-insights": {"page_size": 10000, "token_ttl_s": 3600}}}' >/dev/null
 
 # -- the other ends ---------------------------------------------------------------------------
 for st in Failed:1:"the query failed" Cancelled:1:"the query was cancelled" \

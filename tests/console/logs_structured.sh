@@ -4,7 +4,8 @@
 # colour (capture-pane -e); a plain ERROR line's level is coloured too; / highlights the
 # match; a Java stack trace written as separate events, interleaved with another task's
 # lines, stays together under its head line; a hostile JSON line stays inert in both modes;
-# :insights runs a Logs Insights query over the pane's groups and shows its rows and cost.
+# :insights runs a Logs Insights query over the pane's groups and shows its rows and cost, all
+# its result pages, and the rows read when a later page is refused.
 . "$ONDECK_SRCDIR/tests/lib/tap.sh"
 . "$ONDECK_SRCDIR/tests/lib/moto.sh"
 . "$ONDECK_SRCDIR/tests/lib/tmux.sh"
@@ -123,6 +124,26 @@ s=$(tmux_capture)
 tap_is "$(grep -c ' insights ' <<<"$s")" 4 "three result rows and the outcome, tagged insights"
 tap_ok '[ "$(proxy_stats | "$PYTHON3" -c "import json,sys; print(json.load(sys.stdin)[\"by_operation\"].get(\"logs:StartQuery\", 0))")" = 1 ]' \
     "one StartQuery"
+# Pages of one row: the three rows come from three pages; a second page refused (its token
+# expired at once) leaves the first page's row, said to be partial.
+pages() { proxy_stats | "$PYTHON3" -c 'import json,sys; print(json.load(sys.stdin)["emu"].get("logs-insights:pages", 0))'; }
+proxy_config '{"emu": {"logs-insights": {"page_size": 1}}}' >/dev/null
+p0=$(pages)
+tmux_send ':'
+tmux_type 'insights fields @timestamp, @message | sort @timestamp desc | limit 3'
+tmux_send Enter
+for _ in $(seq 200); do [ "$(( $(pages) - p0 ))" -ge 3 ] && break; sleep 0.1; done
+tap_is "$(( $(pages) - p0 ))" 3 "a query of three pages: the three pages of one row were read"
+wait_ok 'insights: Complete: 3 rows; 3 records matched' "and the outcome counts their 3 rows" 20
+s=$(tmux_capture)
+tap_is "$(grep -c ' insights ' <<<"$s")" 8 "the pane: the first query's 3 rows and outcome, then the paged query's 3 and its outcome"
+proxy_config '{"emu": {"logs-insights": {"token_ttl_s": 0}}}' >/dev/null
+tmux_send ':'
+tmux_type 'insights fields @timestamp, @message | sort @timestamp desc | limit 3'
+tmux_send Enter
+wait_ok 'insights: partial, 1 row from 1 page: .*InvalidParameterException' \
+    "a refused second page: the rows read are kept, said partial" 20
+proxy_config '{"emu": {"logs-insights": {"page_size": 10000, "token_ttl_s": 3600}}}' >/dev/null
 tmux_send ':'
 tmux_type 'insights'
 tmux_send Enter

@@ -162,6 +162,54 @@ test_running_hostile(void)
     insights_results_clear(&res);
 }
 
+/* GetQueryResults pages: the nextToken of a Complete page, its absence, an empty one; the
+ * body that asks for the next page. */
+static void
+test_pages(void)
+{
+    size_t len;
+    char *body = load("get_query_results_page.json", &len), *b;
+    struct insights_results res;
+    struct od_error err = {0};
+    cJSON *j;
+
+    CHECK_INT(insights_decode_results(body, len, &res, &err), OD_OK, "a page decodes");
+    CHECK_INT(res.status, INSIGHTS_COMPLETE, "a Complete page");
+    CHECK_INT(res.nrows, 2, "its two rows");
+    CHECK_STR(res.next_token,
+              "AYADeHp0bGY5eXp6Y2sweXk1bXh4b3J0Y2NzZ2F3cGx1bWwxZmVhAAEAB2F3cy1rbXMAS2Fybjphd3M6a21z",
+              "nextToken kept as sent");
+    CHECK(res.pages == 0 && !res.partial && !res.capped, "paging marks are the run's, not set");
+    insights_results_clear(&res);
+    CHECK(res.next_token == NULL, "cleared with the rest");
+    free(body);
+
+    body = load("get_query_results.json", &len);
+    CHECK_INT(insights_decode_results(body, len, &res, &err), OD_OK, "moto's last page decodes");
+    CHECK(res.next_token == NULL, "no nextToken: no more pages");
+    insights_results_clear(&res);
+    free(body);
+    CHECK_INT(insights_decode_results(LIT("{\"status\": \"Complete\", \"nextToken\": \"\"}"),
+                                      &res, &err), OD_OK, "an empty nextToken decodes");
+    CHECK(res.next_token == NULL, "and is no next page");
+    insights_results_clear(&res);
+    CHECK_INT(insights_decode_results(LIT("{\"status\": \"Complete\", \"nextToken\": 7}"), &res,
+                                      &err), OD_OK, "a nextToken that is not a string decodes");
+    CHECK(res.next_token == NULL, "and is no next page either");
+    insights_results_clear(&res);
+
+    b = insights_body_results_page("q-1", "tok/+=");
+    j = cJSON_Parse(b);
+    CHECK_STR(cJSON_GetObjectItem(j, "queryId")->valuestring, "q-1", "page body: queryId");
+    CHECK_STR(cJSON_GetObjectItem(j, "nextToken")->valuestring, "tok/+=",
+              "page body: the token as given");
+    cJSON_Delete(j);
+    free(b);
+    b = insights_body_results_page("q-1", NULL);
+    CHECK_STR(b, "{\"queryId\":\"q-1\"}", "first page: no nextToken");
+    free(b);
+}
+
 int
 main(void)
 {
@@ -169,5 +217,6 @@ main(void)
     test_statuses();
     test_moto();
     test_running_hostile();
+    test_pages();
     return check_done();
 }

@@ -3,6 +3,8 @@ scanned, and can be stopped only while it runs."""
 
 import datetime
 import math
+import secrets
+import time
 
 import awsemu
 from awsemu import AwsError, Behaviour
@@ -26,25 +28,44 @@ class LogsInsights(Behaviour):
     `running_polls` say Running with a growing share of moto's rows, then the query ends
     with `outcome` (a test sets Failed, Timeout, Cancelled or Unknown). Statistics are
     computed from moto's events in the queried groups and range: recordsScanned = events in
-    range, bytesScanned = their message bytes, recordsMatched = rows found so far."""
+    range, bytesScanned = their message bytes, recordsMatched = rows found so far.
+
+    Pages: "You can retrieve up to 100,000 log event results from a query, if available, by
+    using pagination. Use the nextToken returned in the response to request additional pages
+    of results, with each page returning up to 10,000 log events"; maxItems is "the maximum
+    number of log events to return in the response. The maximum is 10,000"; the token
+    "expires after 1 hour". An answer holds at most min(maxItems, `page_size`) rows (10,000
+    as AWS; a test sets 3) and a nextToken (opaque, random) when rows remain. AWS documents
+    paging for the results of the query, not the partial ones while Running, so a Scheduled
+    or Running answer is cut to one page and carries no token (a guess, never kinder). A
+    token it never issued, or one older than `token_ttl_s`, is refused with
+    InvalidParameterException (the model lists it, ResourceNotFoundException and
+    ServiceUnavailableException for GetQueryResults; which one AWS sends for a bad token is
+    not documented: a guess). maxItems 0 is taken as not given (also undocumented)."""
 
     name = "logs-insights"
     order = 50
     cite = ("CloudWatch Logs API Reference, GetQueryResults (status, partial results while "
-            "Running, statistics), StartQuery, StopQuery (error when the query is not "
-            "running); botocore logs-2014-03-28 QueryStatus, QueryStatistics, StopQuery "
-            "errors")
-    settings = {"scheduled_polls": 1, "running_polls": 2, "outcome": "Complete"}
+            "Running, statistics, nextToken/maxItems pagination: 10,000 per page, 100,000 "
+            "in all, token expires after 1 hour), StartQuery, StopQuery (error when the "
+            "query is not running); botocore logs-2014-03-28 QueryStatus, QueryStatistics, "
+            "GetQueryResults and StopQuery errors")
+    settings = {"scheduled_polls": 1, "running_polls": 2, "outcome": "Complete",
+                "page_size": 10000, "token_ttl_s": 3600}
+
+    MAX_RESULTS = 100000  # "up to 100,000 log event results from a query"
 
     OUTCOMES = ("Complete", "Failed", "Cancelled", "Timeout", "Unknown")
 
     def __init__(self, layer):
         super().__init__(layer)
         self.queries = {}
+        self.tokens = {}  # token -> (queryId, offset, issued at)
 
     def reset(self):
         with self.lock:
             self.queries = {}
+            self.tokens = {}
 
     # -- StartQuery: note what the query scans ------------------------------------------------
 
@@ -78,6 +99,8 @@ class LogsInsights(Behaviour):
                 known = call.params.get("queryId") in self.queries
             if not known:
                 raise AwsError(400, "ResourceNotFoundException", "Query does not exist.")
+            if call.params.get("nextToken") is not None:
+                return self._next_page(call)
         if call.op == "StartQuery" and "logGroupIdentifiers" in call.params:
             # moto reads only logGroupName(s); AWS takes names or ARNs here.
             params = dict(call.params)
@@ -99,6 +122,8 @@ class LogsInsights(Behaviour):
                 self.count("started")
             return reply
         if call.op == "GetQueryResults":
+            if call.params.get("nextToken") is not None:
+                return reply  # a page this behaviour wrote in before(): not a poll
             return self._results(call, reply)
         return reply
 
@@ -154,8 +179,54 @@ class LogsInsights(Behaviour):
         keep = rows[:math.floor(len(rows) * share)] if status != "Unknown" else []
         stats["recordsMatched"] = float(len(keep))
         self.count(f"status:{status}")
-        reply.set_data({"results": keep, "statistics": stats, "status": status})
+        data = {"results": keep, "statistics": stats, "status": status}
+        if status in ("Scheduled", "Running"):
+            data["results"] = keep[:self._page_size(call)]
+        else:
+            with self.lock:
+                q["final"] = {"results": keep[:self.MAX_RESULTS], "statistics": stats,
+                              "status": status}
+            data = self._page(call, qid, 0)
+        reply.set_data(data)
         return reply
+
+    # -- GetQueryResults pages ---------------------------------------------------------------
+
+    def _page_size(self, call):
+        n = call.params.get("maxItems") or 10000
+        return max(1, min(int(n), 10000, int(self.cfg["page_size"])))
+
+    def _page(self, call, qid, offset):
+        """The page of the query's final results from offset, with a token for the rest."""
+        size = self._page_size(call)
+        with self.lock:
+            final = self.queries[qid]["final"]
+            rows = final["results"]
+            data = {"results": rows[offset:offset + size], "statistics": final["statistics"],
+                    "status": final["status"]}
+            if offset + size < len(rows):
+                token = secrets.token_urlsafe(48)
+                self.tokens[token] = (qid, offset + size, time.monotonic())
+                data["nextToken"] = token
+        self.count("pages")
+        return data
+
+    def _next_page(self, call):
+        qid, token = call.params.get("queryId"), call.params.get("nextToken")
+        with self.lock:
+            held = self.tokens.get(token)
+            expired = (held is not None and
+                       time.monotonic() - held[2] >= float(self.cfg["token_ttl_s"]))
+        if held is None or held[0] != qid or "final" not in self.queries.get(qid, {}):
+            self.count("bad_token")
+            raise AwsError(400, "InvalidParameterException", "The nextToken is not valid.")
+        if expired:
+            self.count("expired_token")
+            raise AwsError(400, "InvalidParameterException", "The nextToken has expired.")
+        data = self._page(call, qid, held[1])
+        return awsemu.Reply(call, 200, [("x-amzn-RequestId", "emu-query-page"),
+                                        ("Content-Type", "application/x-amz-json-1.1")],
+                            b"", data=data)
 
     # -- StopQuery ---------------------------------------------------------------------------
 
