@@ -97,8 +97,9 @@ get_metric_data(const cJSON *req, struct rp_answer *a)
         for (long t = (start + period - 1) / period * period; t < end && points < MAX_POINTS;
              t += period, points++) {
             cJSON_AddItemToArray(tsa, cJSON_CreateNumber((double)t));
+            const char *mn = cJSON_IsString(name) ? name->valuestring : "";
             cJSON_AddItemToArray(vsa, cJSON_CreateNumber(value_at(
-                world_hash(seedkey, 11), cJSON_IsString(name) ? name->valuestring : "", t)));
+                world_hash(seedkey, world_hash(mn, 11)), mn, t)));
         }
         cJSON_AddStringToObject(r, "StatusCode", "Complete");
         cJSON_AddItemToArray(results, r);

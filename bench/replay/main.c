@@ -111,6 +111,7 @@ count_op(const char *service, const char *op, bool was_throttled)
     if (i == nops) {
         if (nops == sizeof ops / sizeof ops[0])
             return;
+        ops[nops] = (struct op_count){0};
         snprintf(ops[nops++].key, sizeof ops[0].key, "%s", key);
     }
     ops[i].n++;
@@ -430,6 +431,10 @@ main(int argc, char **argv)
             MHD_resume_connection(heap_pop()->mc);
         MHD_run(d);
     }
+    /* MHD refuses to stop with connections suspended: answer them first. */
+    while (nheap > 0)
+        MHD_resume_connection(heap_pop()->mc);
+    MHD_run(d);
     MHD_stop_daemon(d);
     free(heap);
     return 0;
