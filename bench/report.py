@@ -232,7 +232,10 @@ class Report:
         a(f"- **Date:** {s.get('date', '?')}")
         a(f"- **Machine:** {s.get('cpu', '?')}, {s.get('cores', '?')} cores, "
           f"{s.get('memory', '?')} memory; Linux {s.get('kernel', '?')} ({s.get('os', '?')}); "
-          f"load average at start {', '.join(str(x) for x in s.get('loadavg', []))}")
+          f"load average at start {', '.join(str(x) for x in s.get('loadavg', []))}, at the "
+          f"end {', '.join(f'{x:.2f}' for x in os.getloadavg())}"
+          + (" — **a shared machine, loaded by other jobs during the run**"
+             if (s.get("loadavg") or [0])[0] > 0.5 * (s.get("cores") or 1) else ""))
         a(f"- **Versions:** ondeck `{s.get('ondeck', '?')}`, moto {s.get('moto', '?')}, "
           f"boto3 {s.get('boto3', '?')}, libcurl {s.get('curl', '?')}, AWS CLI "
           f"{s.get('awscli', '?')}, {s.get('tmux', '?')}, Python {s.get('python', '?')}")
@@ -334,8 +337,10 @@ class Report:
             a(f"| {w['n']} | {f['requests']} | {f['rate_bucket'] or 'within every burst'} | "
               f"{fmt_s(f['rate_floor']) if f['rate_floor'] else '0'} |")
         a("")
-        a("The second table is a different floor that moto cannot show: the published token "
-          "buckets (burst, then sustained rate per second: AWS's ECS and ELB API throttling pages, "
+        a(("The second table is the floor of AWS's token buckets, measured with them on in the "
+           "next section: the published token " if self.replay else
+           "The second table is a different floor that moto cannot show: the published token ")
+          + "buckets (burst, then sustained rate per second: AWS's ECS and ELB API throttling pages, "
           "the CloudWatch quotas) that a real account "
           "applies to these calls, shared with every other client in the account. When it is "
           "larger than the critical path, a refresh of that world cannot be fast on AWS "
@@ -343,9 +348,11 @@ class Report:
         a("")
         a("*Bound* is the critical-path lower bound: the depth of dependent calls reported by "
           f"`--stats` × {self.delay} ms, assuming infinite concurrency and a backend that "
-          "answers in no time. *At 0 ms delay* is the same command with the proxy's delay "
-          "off: roughly what moto, the proxy and the meter (all Python, on the same cores) add "
-          "by themselves.")
+          "answers in no time. *At 0 ms delay* is the same command with the backend's delay "
+          + ("off: what ondeck's own work and od-replay's service time add (both C, on the same "
+             "cores)." if self.replay else
+             "off: roughly what moto, the proxy and the meter (all Python, on the same cores) add "
+             "by themselves."))
         a("")
         a("| services | AWS CLI script | invocations | calls | bytes sent / received | "
           "ondeck speedup |")
@@ -376,9 +383,12 @@ class Report:
           "is run and the total is the mean per kind × the number the cluster needs "
           "(labelled *extrapolated*; calls and bytes are scaled the same way). The script "
           "gathers less than ondeck: no container instances, no CloudFront distributions or "
-          "invalidations — the comparison favours the CLI. moto does not paginate "
-          "ListServices/ListTasks, so neither client pays for pages here; on AWS the CLI's "
-          "default page of 10 services would add ~N/10 sequential list calls.")
+          "invalidations — the comparison favours the CLI. "
+          + ("od-replay pages as AWS does (ListServices 10 a page by default), so the CLI's "
+             "list-services follows ~N/10 pages within one invocation." if self.replay else
+             "moto does not paginate ListServices/ListTasks, so neither client pays for pages "
+             "here; on AWS the CLI's default page of 10 services would add ~N/10 sequential "
+             "list calls."))
         a("")
 
     def md_cost(self, a):
