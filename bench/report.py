@@ -190,7 +190,7 @@ class Report:
         for w in self.worlds:
             b, nv = w.get("buckets"), w.get("naive")
             if b:
-                floor, _ = rate_floor(self.median_ops(b))
+                floor, _ = rate_floor(self.median_ops(w["status"]) or self.median_ops(b))
                 lines.append(f"buckets on ({w['n']} services): ondeck {fmt_s(b.get('wall_median'))}"
                              f", bucket floor {fmt_s(floor)}")
             if nv:
@@ -423,8 +423,9 @@ class Report:
         a("*Screen bound*: the first screen's critical path × the delay — every ListServices "
           "page of 100 (a sort by name needs every name; pages follow each other), then "
           "DescribeServices, then ListTasks → DescribeTasks (target health and metrics run "
-          "beside them). *Bucket floor*: for the calls the run made, the busiest bucket's "
-          "(calls − burst) / rate — no client can finish sooner on a real account.")
+          "beside them). *Bucket floor*: for the calls a complete world needs (those of the run "
+          "with buckets off), the busiest bucket's (calls − burst) / rate — no client making "
+          "those calls can finish sooner on a real account.")
         a("")
         a("| services | console: first complete screen | screen bound | ratio | how measured | "
           "console: complete world | naive client: first screen | naive: complete world |")
@@ -464,7 +465,7 @@ class Report:
             b = w.get("buckets")
             if not b:
                 continue
-            ops = self.median_ops(b)
+            ops = self.median_ops(w["status"]) or self.median_ops(b)
             floor, name = rate_floor(ops)
             thr = sum(r.get("throttled", 0) for r in b.get("runs", [])[:1])
             wall = b.get("wall_median")
@@ -625,9 +626,17 @@ class Report:
                   f"{fmt_s(sc)} ({fmt_x(sc / sb)}) | {verdict(ok)} | {why} |")
             b = w.get("buckets")
             if b and b.get("wall_median"):
-                floor, name = rate_floor(self.median_ops(b))
+                floor, name = rate_floor(self.median_ops(w["status"]) or self.median_ops(b))
                 wall = b["wall_median"]
-                if floor > 0:
+                if not b.get("ok"):
+                    err = " ".join(((b.get("runs") or [{}])[0].get("stderr") or "").split())
+                    thr = sum(r.get("throttled", 0) for r in b.get("runs", [])[:1])
+                    a(f"| complete world ≤ 1.1× the bucket floor | {w['n']} | **failed** after "
+                      f"{fmt_s(wall)} (floor {fmt_s(floor)}) | **missed** | `status` gave up: "
+                      f"{b.get('requests')} requests, {thr} of them throttled answers; its last "
+                      f"words: \"{err[-160:]}\" — it sends past AWS's bucket and runs out of "
+                      "retries instead of pacing to it |")
+                elif floor > 0:
                     ok = wall <= TARGETS["floor"] * floor
                     thr = sum(r.get("throttled", 0) for r in b.get("runs", [])[:1])
                     why = "" if ok else (

@@ -30,6 +30,15 @@ dist_index(const char *id, size_t len)
     return -1;
 }
 
+static void
+finish(struct rp_answer *a, struct rp_buf *b)
+{
+    size_t len;
+    char *body = buf_take(b, &len);
+
+    answer_xml(a, 200, body, len);
+}
+
 /* The members DistributionSummary and DistributionConfig share, in the model's order. */
 static void
 origins_and_behaviour(struct rp_buf *b, int d)
@@ -83,8 +92,7 @@ list_distributions(struct rp_answer *a)
                        "<Staging>false</Staging></DistributionSummary>", d);
     }
     buf_puts(&b, "</Items></DistributionList>");
-    answer_xml(a, 200, buf_take(&b, &a->len), b.len);
-    a->len = strlen(a->body);
+    finish(a, &b);
 }
 
 static void
@@ -108,8 +116,7 @@ get_distribution(int d, struct rp_answer *a)
     origins_and_behaviour(&b, d);
     buf_printf(&b, "<Comment>site %d</Comment><PriceClass>PriceClass_100</PriceClass>"
                    "<Enabled>true</Enabled></DistributionConfig></Distribution>", d);
-    answer_xml(a, 200, buf_take(&b, &a->len), 0);
-    a->len = strlen(a->body);
+    finish(a, &b);
     snprintf(a->header_name, sizeof a->header_name, "ETag");
     snprintf(a->header_value, sizeof a->header_value, "E%08XREPLAY", world_hash(id, 3));
 }
@@ -128,8 +135,7 @@ list_invalidations(int d, struct rp_answer *a)
     buf_printf(&b, "<Id>I%08X%06X</Id>", world_hash(id, 4), world_hash(id, 5) & 0xffffff);
     buf_xml(&b, "CreateTime", when);
     buf_puts(&b, "<Status>Completed</Status></InvalidationSummary></Items></InvalidationList>");
-    answer_xml(a, 200, buf_take(&b, &a->len), 0);
-    a->len = strlen(a->body);
+    finish(a, &b);
 }
 
 /* The operation a CloudFront path names (for counters and buckets), or NULL. */
