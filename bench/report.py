@@ -322,7 +322,8 @@ class Report:
             f = self.world_figures(w)
             st, sd = w["status"], w["seed"]
             a(f"| {sd.get('services_prod', w['n'])} | {sd.get('tasks_prod', '?')} | "
-              f"{sd.get('target_groups', '?')} | {fmt_s(sd.get('seconds'))} | "
+              f"{sd.get('target_groups', '?')} | "
+              f"{'generated' if sd.get('backend') == 'replay' else fmt_s(sd.get('seconds'))} | "
               f"{fmt_s(f['wall'])} ({fmt_s(st.get('wall_min'))}–{fmt_s(st.get('wall_max'))}) | "
               f"{fmt_s(st.get('cpu'))} | {(st.get('maxrss_kb') or 0) / 1024:.1f} MiB | "
               f"{f['requests']} | {fmt_bytes(st.get('bytes_sent'))} / "
@@ -472,7 +473,7 @@ class Report:
             a(f"| {w['n']} | {fmt_s(wall)}{'' if b.get('ok') else ' (**failed**)'} | "
               f"{b.get('requests')} | {thr if thr else 'n/a'} | {fmt_s(floor)} "
               f"({name or 'within every burst'}) | "
-              f"{fmt_x(wall / floor) if floor and wall else 'n/a'} | "
+              f"{fmt_x(wall / floor) if floor and wall and b.get('ok') else 'n/a'} | "
               f"{fmt_s(w['status'].get('wall_median'))} |")
         a("")
 
@@ -688,7 +689,9 @@ class Report:
                   f"{verdict(km < TARGETS['key_ms'])} | "
                   + ("" if km < TARGETS["key_ms"] else
                      f"{km - TARGETS['key_ms']:.1f} ms over (floor of the measurement "
-                     f"{keys.get('floor_median_ms') or 0:.1f} ms)") + " |")
+                     f"{keys.get('floor_median_ms') or 0:.1f} ms); {keys.get('during_refresh')} "
+                     f"of {keys.get('presses')} presses landed during a refresh, whose decoding "
+                     "shares the one thread with the redraw") + " |")
         lg = self.logs
         if lg:
             rate = lg.get("ondeck_backlog", {}).get("rate_total", 0)

@@ -137,7 +137,8 @@ stats_answer(struct rp_answer *a)
         }
     }
     buf_puts(&b, "},\"services\":");
-    buf_printf(&b, "%ld,\"buckets\":", world.services);
+    buf_printf(&b, "%ld,\"target_groups\":%ld,\"load_balancers\":%ld,\"buckets\":",
+               world.services, world_target_groups(), world_load_balancers());
     buckets_describe(&b);
     buf_puts(&b, "}");
     answer_json(a, 200, buf_take(&b, NULL));
