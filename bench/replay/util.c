@@ -29,6 +29,9 @@ buf_puts(struct rp_buf *b, const char *s)
     buf_add(b, s, strlen(s));
 }
 
+static void buf_vprintf(struct rp_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 buf_vprintf(struct rp_buf *b, const char *fmt, va_list ap)
 {
