@@ -33,7 +33,7 @@ export PYTHON3
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 APT_PACKAGES=(build-essential autoconf automake pkg-config libncurses-dev libcurl4-openssl-dev
-    libssl-dev libcjson-dev libxml2-dev tmux valgrind python3 python3-pip openssl
+    libssl-dev libcjson-dev libxml2-dev libmicrohttpd-dev tmux valgrind python3 python3-pip openssl
     debhelper dpkg-dev fakeroot man-db zsh clang libclang-rt-14-dev binutils lintian)
 
 say() { printf 'quickstart: %s\n' "$*" >&2; }

@@ -7,7 +7,8 @@ the byte meter, seeds the worlds, and calls these subcommands; each prints one J
   bench.py cli     --cluster C --budget S --sample N   bench/cli_gather.sh, sampled if needed
   bench.py logs    --events N                       log follow: ondeck vs the AWS CLI
   bench.py logs-multi --events N --sources "1 4"    one pass over 1 vs k log groups at once
-  bench.py console --cluster C --idle S --presses N the console in tmux: idle CPU/RSS, keys
+  bench.py console --cluster C --idle S --presses N the console in tmux: first screen, idle, keys
+  bench.py naive   --cluster C --max-seconds S      bench/naive.py: describe all in list order
   bench.py report  --results DIR --out FILE         the table (stdout) and doc/performance.md
 
 Environment (set by run.sh): ONDECK, ONDECK_SRCDIR, AWS_ENDPOINT_URL (the meter, in front of
@@ -49,6 +50,13 @@ def proxy_requests():
 
 
 def meter(cmd="stats"):
+    if not os.environ.get("METER_CTL"):
+        # The replay backend counts bytes itself (no relay in front of it to slow it down).
+        if cmd == "reset":
+            return {}
+        st = proxy("/__proxy/stats")
+        return {k: st.get(k, 0) for k in ("bytes_sent", "bytes_received", "connections",
+                                          "throttled")}
     port = int(os.environ["METER_CTL"])
     with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
         s.sendall((cmd + "\n").encode())
@@ -184,6 +192,9 @@ def cmd_status(args):
         runs.append({"rc": rc, "wall": wall, "cpu": cpu, "maxrss_kb": rss, "requests": reqs,
                      "by_operation": ops, "bytes_sent": m["bytes_sent"],
                      "bytes_received": m["bytes_received"], "connections": m["connections"],
+                     "throttled": m.get("throttled", 0),
+                     "throttled_by_operation": (proxy("/__proxy/stats").get(
+                         "throttled_by_operation", {}) if m.get("throttled") else {}),
                      "stderr": err[-2000:]})
         if doc is not None:
             last_doc = doc
@@ -653,6 +664,45 @@ def key_latency(tm, pane, key, expect, timeout=2.0):
             return None, n
 
 
+def trace_event(path, name):
+    """Seconds since start of the first `name` line in the console's trace, or None."""
+    try:
+        with open(path) as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) >= 2 and parts[1] == name:
+                    return int(parts[0]) / 1000.0
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+ROW_RE = re.compile(r"^[a-z]+-[0-9…]")  # a row of a replay world's service (name first)
+PLACEHOLDER_RE = re.compile(r"(?:^|\s)[-…](?:\s|$)")  # a cell that is only '-' or '…'
+
+
+
+def first_screen(tm, trace, t_launch, timeout):
+    """Time to the first complete screen: the console's trace line when it writes one, else
+    the first capture whose service rows show no placeholder ('-' or '…')."""
+    t_end = t_launch + timeout
+    polled = None
+    while time.monotonic() < t_end:
+        t = trace_event(trace, "screen-complete")
+        if t is not None:
+            return {"screen_complete_s": t, "screen_method": "trace"}
+        if polled is None:
+            screen = tm.cmd("capture-pane", "-p", "-t", "bench:0.0").stdout
+            rows = [ln for ln in screen.splitlines() if ROW_RE.search(ln)]
+            if len(rows) >= 10 and not any(PLACEHOLDER_RE.search(ln) for ln in rows):
+                polled = time.monotonic() - t_launch
+        if polled is not None and time.monotonic() - t_launch > polled + 1.0:
+            # give a trace line a second to appear (it is the more exact figure)
+            return {"screen_complete_s": polled, "screen_method": "capture-pane"}
+        time.sleep(0.05)
+    return {"screen_complete_s": polled, "screen_method": "capture-pane" if polled else None}
+
+
 PROBE = "QZJXVWQZJXVWQZJXVWQZJX"  # typed into the filter prompt; in no world's names
 
 
@@ -664,7 +714,15 @@ def cmd_console(args):
         return
     sock = f"ondeck-bench-{os.getpid()}"
     tm = Tmux(sock)
-    env_cmd = f"exec {ondeck()} --cluster {args.cluster}"
+    trace = os.path.join(os.environ.get("OD_WORKDIR", "/tmp"), f"trace-{os.getpid()}.log")
+    try:
+        os.unlink(trace)
+    except OSError:
+        pass
+    # ONDECK_TRACE=FILE: the console appends "<ms> screen-complete" / "<ms> world-complete"
+    # (a console without it ignores the variable; the screen is then polled instead).
+    env_cmd = f"exec env ONDECK_TRACE={trace} {ondeck()} --cluster {args.cluster}"
+    t_launch = time.monotonic()
     try:
         tm.cmd("new-session", "-d", "-s", "bench", "-x", "120", "-y", "40", env_cmd)
         # No `window-size manual`: tmux 3.3a's server crashes on new-window with it. The
@@ -680,10 +738,11 @@ def cmd_console(args):
             emit(res)
             return
         res["available"] = True
+        res.update(first_screen(tm, trace, t_launch, args.screen_timeout))
         # The first refresh of a cold start, then the idle minute at the default cadence.
-        t_start = time.monotonic()
-        wait_quiet(3.0, args.first_refresh_timeout)
-        res["first_refresh_s"] = time.monotonic() - t_start
+        res["first_refresh_quiet"] = wait_quiet(3.0, args.first_refresh_timeout)
+        res["first_refresh_s"] = time.monotonic() - t_launch
+        res["world_complete_s"] = trace_event(trace, "world-complete")
         proxy("/__proxy/reset", {})
         cpu0 = proc_cpu_s(pid)
         t0 = time.monotonic()
@@ -752,6 +811,15 @@ def cmd_console(args):
     emit(res)
 
 
+# -- the naive client -------------------------------------------------------------------------
+
+def cmd_naive(args):
+    """bench/naive.py against the backend (buckets as configured there): one full pass."""
+    sys.path.insert(0, HERE)
+    import naive
+    emit(naive.run(os.environ["AWS_ENDPOINT_URL"], args.cluster, args.rows, args.max_seconds))
+
+
 # -- report -----------------------------------------------------------------------------------
 
 def main():
@@ -783,7 +851,14 @@ def main():
     s.add_argument("--cluster", default="prod")
     s.add_argument("--idle", type=float, default=60.0)
     s.add_argument("--presses", type=int, default=20)
-    s.add_argument("--first-refresh-timeout", type=float, default=180.0)
+    s.add_argument("--first-refresh-timeout", type=float, default=60.0,
+                   help="the longest wait for 3 s without a request before the idle period")
+    s.add_argument("--screen-timeout", type=float, default=120.0,
+                   help="how long to wait for the first complete screen")
+    s = sub.add_parser("naive")
+    s.add_argument("--cluster", default="prod")
+    s.add_argument("--rows", type=int, default=36)
+    s.add_argument("--max-seconds", type=float, default=120.0)
     s = sub.add_parser("report")
     s.add_argument("--results", required=True)
     s.add_argument("--out", default=None)
@@ -793,7 +868,7 @@ def main():
         import report
         return report.main(args.results, args.out)
     {"sysinfo": cmd_sysinfo, "status": cmd_status, "cli": cmd_cli, "logs": cmd_logs,
-     "logs-multi": cmd_logs_multi, "console": cmd_console}[args.cmd](args)
+     "logs-multi": cmd_logs_multi, "console": cmd_console, "naive": cmd_naive}[args.cmd](args)
     return 0
 
 

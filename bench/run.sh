@@ -2,13 +2,19 @@
 # bench/run.sh - `make bench`: measure ondeck against the AWS CLI and against the physical
 # limit, print a table and write doc/performance.md. See doc/performance.md ("Reproduce").
 #
-#   bench/run.sh [--sizes "10 300 1500"] [--delay-ms 50] [--runs 3] [--cli-budget 300]
-#                [--cli-sample N] [--idle 60] [--presses 20] [--log-events 100000]
+#   bench/run.sh [--sizes "137 1500 10000"] [--delay-ms 50] [--runs 3] [--cli-budget 300]
+#                [--backend replay|moto] [--bucket-sizes "137 1500"] [--console-sizes "1500 10000"]
+#                [--naive-seconds 60]
+#                [--cli-sample N] [--idle 30] [--presses 20] [--log-events 100000]
 #                [--log-live 10000] [--log-multi 20000] [--skip console,logs,logs-multi,cli]
 #                [--results DIR] [--out FILE]
 #                [--quick]
 #
-# One moto for everything (reset between worlds), the loopback delay proxy
+# Backend "replay" (the default when built): bench/replay/od-replay serves each world (a
+# generated account at --delay-ms per request, AWS's token buckets switchable, counting calls and
+# bytes itself) for the status, AWS CLI, naive-client and console phases; moto serves only the
+# log phases (od-replay has no log storage). Backend "moto" is the former harness:
+# one moto for everything (reset between worlds), the loopback delay proxy
 # (tests/lib/awsproxy.py --delay-ms, signatures not checked: the bench measures latency, the
 # tests check signatures) and bench/meter.py in front of it counting bytes. Clients talk to
 # meter -> proxy -> moto. Needs ONDECK (the built binary) and ONDECK_SRCDIR (make bench sets
@@ -21,12 +27,16 @@ srcdir=${ONDECK_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 : "${PYTHON3:=python3}"
 export ONDECK ONDECK_SRCDIR=$srcdir PYTHON3
 
-sizes="10 300 1500"
+sizes="137 1500 10000"
 delay=50
+backend=auto           # replay when bench/replay/od-replay is built, else moto
+bucket_sizes="137 1500"  # worlds also measured with AWS's token buckets on
+console_sizes="1500 10000"
+naive_seconds=60
 runs=3
 cli_budget=300
 cli_sample=0
-idle=60
+idle=30
 presses=20
 log_events=100000
 log_live=10000
@@ -40,6 +50,10 @@ while [ $# -gt 0 ]; do
     case $1 in
     --sizes) sizes=$2; shift ;;
     --delay-ms) delay=$2; shift ;;
+    --backend) backend=$2; shift ;;
+    --bucket-sizes) bucket_sizes=$2; shift ;;
+    --console-sizes) console_sizes=$2; shift ;;
+    --naive-seconds) naive_seconds=$2; shift ;;
     --runs) runs=$2; shift ;;
     --cli-budget) cli_budget=$2; shift ;;
     --cli-sample) cli_sample=$2; shift ;;
@@ -52,7 +66,7 @@ while [ $# -gt 0 ]; do
     --results) results=$2; shift ;;
     --out) out=$2; shift ;;
     --quick) quick=1 ;;
-    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "bench: unknown option '$1'" >&2; exit 2 ;;
     esac
     shift
@@ -76,14 +90,23 @@ mkdir -p "$OD_WORKDIR"
 . "$srcdir/tests/lib/moto.sh"
 
 bench_py() { "$PYTHON3" "$srcdir/bench/bench.py" "$@"; }
+# With buckets on, ondeck keeps its default retries (AWS_MAX_ATTEMPTS=1 is for the CLI phase).
+bench_py_retrying() { env -u AWS_MAX_ATTEMPTS "$PYTHON3" "$srcdir/bench/bench.py" "$@"; }
 say() { printf 'bench: %s\n' "$*" >&2; }
+
+replay_bin=${ONDECK_REPLAY:-$(dirname "$ONDECK")/bench/replay/od-replay}
+if [ "$backend" = auto ]; then
+    backend=moto
+    [ -x "$replay_bin" ] && backend=replay
+fi
 
 # The date and the machine, first: the load average says how quiet the machine was.
 bench_py sysinfo >"$results/sysinfo.json"
 cat >"$results/config.json" <<EOF
 {"sizes": "$sizes", "delay_ms": $delay, "runs": $runs, "cli_budget": $cli_budget,
  "cli_sample": $cli_sample, "idle": $idle, "presses": $presses, "log_events": $log_events,
- "log_live": $log_live, "quick": $quick, "skip": "$skip"}
+ "log_live": $log_live, "quick": $quick, "skip": "$skip", "backend": "$backend",
+ "bucket_sizes": "$bucket_sizes", "console_sizes": "$console_sizes", "naive_seconds": $naive_seconds}
 EOF
 
 say "starting moto"
@@ -102,10 +125,103 @@ METER_CTL=$(cat "$OD_WORKDIR/meter.ctl")
 export AWS_ENDPOINT_URL="http://127.0.0.1:$(cat "$OD_WORKDIR/meter.port")"
 export AWS_MAX_ATTEMPTS=1 # the CLI would retry; nothing here fails, so keep it honest
 
+in_list() { [[ " $2 " == *" $1 "* ]]; }
+
+# replay_start N: an od-replay serving N services at the delay; sets REPLAY_URL, REPLAY_PID.
+replay_start()
+{
+    rm -f "$OD_WORKDIR/replay.port"
+    OD_BG_LOG="$OD_WORKDIR/replay-$1.log"
+    od_spawn "$replay_bin" --services "$1" --latency-ms "$delay" --port-file "$OD_WORKDIR/replay.port"
+    REPLAY_PID=$OD_BG_PID
+    for _ in $(seq 100); do [ -s "$OD_WORKDIR/replay.port" ] && break; sleep 0.05; done
+    [ -s "$OD_WORKDIR/replay.port" ] || { say "od-replay did not start"; cat "$OD_BG_LOG" >&2; return 1; }
+    REPLAY_URL="http://127.0.0.1:$(cat "$OD_WORKDIR/replay.port")"
+}
+# on_replay CMD...: CMD with every client, control call and byte count on the replay server.
+on_replay() { AWS_ENDPOINT_URL=$REPLAY_URL PROXY_URL=$REPLAY_URL METER_CTL= "$@"; }
+replay_config() { od_proxy_call POST "$REPLAY_URL/__proxy/config" "$1" >/dev/null; }
+
+if [ "$backend" = replay ]; then
+    # Phases asked for worlds not in --sizes move to the nearest one there (the smoke test's
+    # single small world still measures the buckets and the console).
+    pick() { local n want=$1 out=""; for n in $sizes; do in_list "$n" "$want" && out="$out $n"; done
+        [ -n "$out" ] && { echo "$out"; return; }; echo "$2"; }
+    smallest=""; largest=0
+    for n in $sizes; do [ "$n" -gt "$largest" ] && largest=$n; [ -z "$smallest" ] || [ "$n" -lt "$smallest" ] && smallest=$n; done
+    bucket_sizes=$(pick "$bucket_sizes" "$smallest")
+    console_sizes=$(pick "$console_sizes" "$largest")
+    for n in $sizes; do
+        say "replay world of $n services"
+        replay_start "$n" || exit 1
+        # The world's size, as the server counts it (generated: no seeding time).
+        od_proxy_call GET "$REPLAY_URL/__proxy/stats" | "$PYTHON3" -c '
+import json, sys
+st = json.load(sys.stdin)
+json.dump({"size": st["services"], "seconds": None, "backend": "replay",
+           "services_prod": st["services"], "tasks_prod": 2 * st["services"],
+           "target_groups": st["target_groups"], "load_balancers": st["load_balancers"]},
+          sys.stdout)' >"$results/seed-$n.json"
+        r=$runs floor=--floor
+        [ "$n" -ge 1500 ] && r=1  # one cold run: each takes a minute or more
+        [ "$n" -ge 10000 ] && floor="" # and no second one at 0 ms delay (15 minutes in all)
+        say "  cold status, buckets off ($r runs)"
+        on_replay bench_py status --cluster prod --runs "$r" $floor --workdir "$OD_WORKDIR" \
+            >"$results/status-$n.json" || say "status phase failed"
+        if in_list "$n" "$bucket_sizes"; then
+            say "  cold status, AWS's buckets on"
+            replay_config '{"buckets": true}'
+            on_replay bench_py_retrying status --cluster prod --runs 1 --workdir "$OD_WORKDIR" \
+                >"$results/buckets-$n.json" || say "bucket phase failed"
+            if ! skipped naive; then
+                say "  the naive client, buckets on (at most ${naive_seconds}s)"
+                on_replay bench_py naive --cluster prod --max-seconds "$naive_seconds" \
+                    >"$results/naive-$n.json" || say "naive phase failed"
+            fi
+            replay_config '{"buckets": false}'
+        fi
+        # The CLI's cost is per invocation (Python start-up): a sample of each kind says it all,
+        # and the largest world adds nothing the 1,500-service one does not.
+        if ! skipped cli && { [ "$n" -lt 10000 ] || [ "$n" = "$smallest" ]; }; then
+            say "  the AWS CLI script"
+            sample=$cli_sample
+            [ "$quick" = 1 ] && sample=1
+            [ "$sample" = 0 ] && sample=3
+            on_replay bench_py cli --cluster prod --budget "$cli_budget" --sample "$sample" \
+                --workdir "$OD_WORKDIR/cli-$n" >"$results/cli-$n.json" || say "cli phase failed"
+        fi
+        if in_list "$n" "$console_sizes" && ! skipped console; then
+            say "  console: first screen, idle ${idle}s, $presses key presses"
+            st=120 ft=60
+            [ "$quick" = 1 ] && st=15 ft=15
+            on_replay bench_py console --cluster prod --idle "$idle" --presses "$presses" \
+                --screen-timeout "$st" --first-refresh-timeout "$ft" \
+                >"$results/console-$n.json" || say "console phase failed"
+        fi
+        od_kill "$REPLAY_PID"
+    done
+    sizes_moto=""
+else
+    sizes_moto=$sizes
+fi
+
+if [ "$backend" = replay ]; then
+    # Only the log phases need moto's storage; they run once, as the first moto world did.
+    if ! skipped logs; then
+        say "log follow ($log_events events + $log_live live)"
+        bench_py logs --events "$log_events" --live "$log_live" \
+            >"$results/logs.json" || say "logs phase failed"
+    fi
+    if ! skipped logs-multi; then
+        say "logs of several sources ($log_multi events in 1, then 4 log groups)"
+        bench_py logs-multi --events "$log_multi" --sources "1 4" --runs "$runs" \
+            >"$results/logs-multi.json" || say "logs-multi phase failed"
+    fi
+fi
 largest=0
-for n in $sizes; do [ "$n" -gt "$largest" ] && largest=$n; done
+for n in $sizes_moto; do [ "$n" -gt "$largest" ] && largest=$n; done
 first=1
-for n in $sizes; do
+for n in $sizes_moto; do
     say "world of $n services: seeding"
     od_proxy_call POST "$MOTO_URL/moto-api/reset" >/dev/null
     metric_args=()
