@@ -49,6 +49,7 @@ struct logs_glue {
     char *notes;      /* inert, joined with "; " */
     size_t nsources;
     bool problem;     /* the status shows a retry, throttling or failure */
+    char *failed;     /* sources that stopped for good: kept when the others catch up */
     struct od_buf text, tag, source;
     char **groups;    /* the distinct log groups of the last sources (for :insights) */
     size_t ngroups;
@@ -128,7 +129,12 @@ on_status(const struct follow_status *st, void *ud)
     switch (st->state) {
     case FOLLOW_CAUGHT_UP:
         g->problem = false;
-        set_status(g, false, "live · %zu stream%s", g->nsources, g->nsources == 1 ? "" : "s");
+        if (g->failed != NULL)
+            set_status(g, true, "live · %zu stream%s · %s", g->nsources,
+                       g->nsources == 1 ? "" : "s", g->failed);
+        else
+            set_status(g, false, "live · %zu stream%s", g->nsources,
+                       g->nsources == 1 ? "" : "s");
         break;
     case FOLLOW_RETRYING:
         g->problem = true;
@@ -147,11 +153,19 @@ on_status(const struct follow_status *st, void *ud)
         /* Several services: say whose logs stopped; the others go on. */
         char *who = g->m.n > 1 ? logs_merge_who(&g->m, st->group) : NULL;
 
+        char *line = who != NULL ? xasprintf("%s (%s): %s", who, group, e != NULL ? e : "failed")
+                                 : xasprintf("%s: %s", group, e != NULL ? e : "failed");
+
+        /* A source that stopped stays named after the others catch up (CAUGHT_UP). */
         g->problem = true;
-        if (who != NULL)
-            set_status(g, true, "%s (%s): %s", who, group, e != NULL ? e : "failed");
-        else
-            set_status(g, true, "%s: %s", group, e != NULL ? e : "failed");
+        if (g->failed == NULL || strstr(g->failed, line) == NULL) {
+            char *joined = g->failed != NULL ? xasprintf("%s; %s", g->failed, line) : xstrdup(line);
+
+            free(g->failed);
+            g->failed = joined;
+        }
+        set_status(g, true, "%s", g->failed);
+        free(line);
         free(who);
         break;
     }
@@ -362,6 +376,7 @@ logs_glue_stop(struct logs_glue **gp)
         loop_timer_cancel(g->aws->loop, g->timer);
     sources_fetch_cancel(&g->fetch);
     follow_free(&g->follow);
+    free(g->failed);
     buf_free(&g->text);
     buf_free(&g->tag);
     buf_free(&g->source);
