@@ -15,6 +15,7 @@
 #include "aws/proto_xml.h"
 #include "aws/sts.h"
 #include "model/world.h"
+#include "poller/limits.h"
 #include "settings.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
@@ -26,38 +27,16 @@ static void commit(struct member *m);
 
 /* ---- counting and budgets --------------------------------------------------------------- */
 
-static void
-count_call(struct member *m)
-{
-    uint64_t sec = clock_mono_ms() / 1000;
-    unsigned slot = (unsigned)(sec % 60);
-
-    if (m->bucket_sec[slot] != sec) {
-        m->bucket_sec[slot] = sec;
-        m->bucket_calls[slot] = 0;
-    }
-    m->bucket_calls[slot]++;
-}
-
 unsigned
 member_calls_per_minute(const struct member *m)
 {
-    uint64_t now = clock_mono_ms() / 1000;
-    unsigned n = 0;
-
-    for (int i = 0; i < 60; i++)
-        if (m->bucket_sec[i] + 60 > now && m->bucket_sec[i] <= now)
-            n += m->bucket_calls[i];
-    return n;
+    return call_window_per_minute(&m->calls);
 }
 
 /* The poller's sustained rates (src/poller/poller.c): the buckets are per account and
  * region and every tool in the account shares them, so each member has its own. A custom
  * endpoint (an emulator) is unlimited unless [limits] says otherwise. */
-static const struct {
-    enum od_svc svc;
-    double per_second;
-} member_limits[] = {
+static const struct od_rate_default member_limits[] = {
     {OD_SVC_ECS, 10},
     {OD_SVC_ELBV2, 5},
     {OD_SVC_CLOUDWATCH, 10},
@@ -68,29 +47,8 @@ static const struct {
 void
 member_init_budgets(struct member *m, const struct od_settings *settings)
 {
-    uint64_t now = clock_mono_ms();
-
-    for (int svc = 0; svc < OD_SVC__COUNT; svc++)
-        budget_init(&m->budgets[svc], 0, now);
-    for (size_t i = 0; i < sizeof member_limits / sizeof member_limits[0]; i++) {
-        enum od_svc svc = member_limits[i].svc;
-        struct od_endpoint ep;
-        struct od_error err = {0};
-        double rate = member_limits[i].per_second;
-        long configured;
-
-        if (endpoint_resolve(&m->aws->endpoints, svc, m->aws->region, &ep, &err) == OD_OK) {
-            if (ep.custom)
-                rate = 0;
-            endpoint_free(&ep);
-        }
-        od_error_clear(&err);
-        configured = settings_get_long(settings, "limits", svc_info(svc)->id, -1);
-        if (configured >= 0)
-            rate = (double)configured;
-        budget_init(&m->budgets[svc], rate, now);
-        m->throttles_seen[svc] = m->aws->throttles_by_svc[svc];
-    }
+    limits_init_budgets(m->budgets, m->throttles_seen, m->aws, settings, member_limits,
+                        sizeof member_limits / sizeof member_limits[0]);
 }
 
 /* AWS throttled this member's calls of svc since the last look: slow that budget down. */
@@ -189,7 +147,7 @@ job_start(struct member *m, struct fjob *j)
     struct od_error err = {0};
     enum od_err rc;
 
-    count_call(m);
+    call_window_count(&m->calls);
     m->in_flight++;
     j->next = m->active;
     m->active = j;

@@ -11,6 +11,7 @@
 #include "aws/request.h"
 #include "fleet/fleet.h"
 #include "poller/budget.h"
+#include "poller/limits.h"
 
 struct od_settings;
 
@@ -90,8 +91,7 @@ struct member {
     int in_flight;
     uint64_t pump_timer;
     bool pumping;
-    uint64_t bucket_sec[60];
-    unsigned bucket_calls[60];
+    struct od_call_window calls; /* started over the last minute */
 };
 
 struct od_fleet {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "aws/request.h"
+#include "poller/limits.h"
 #include "poller/refresh.h"
 #include "settings.h"
 #include "util/clock.h"
@@ -12,26 +13,13 @@
 void
 poller_count_call(struct od_poller *p)
 {
-    uint64_t sec = clock_mono_ms() / 1000;
-    unsigned slot = (unsigned)(sec % 60);
-
-    if (p->bucket_sec[slot] != sec) {
-        p->bucket_sec[slot] = sec;
-        p->bucket_calls[slot] = 0;
-    }
-    p->bucket_calls[slot]++;
+    call_window_count(&p->calls);
 }
 
 unsigned
 poller_calls_per_minute(const struct od_poller *p)
 {
-    uint64_t now = clock_mono_ms() / 1000;
-    unsigned n = 0;
-
-    for (int i = 0; i < 60; i++)
-        if (p->bucket_sec[i] + 60 > now && p->bucket_sec[i] <= now)
-            n += p->bucket_calls[i];
-    return n;
+    return call_window_per_minute(&p->calls);
 }
 
 /* ---- public API ----------------------------------------------------------------------- */
@@ -42,10 +30,7 @@ static void free_metric_services(struct od_poller *p);
  * every tool in the account shares (ECS describe 20/s, ELB 10/s account-wide, CloudWatch
  * 50/s, CloudFront a few per second). A custom endpoint (a local emulator) has no limits
  * unless [limits] in the settings says so. */
-static const struct {
-    enum od_svc svc;
-    double per_second;
-} default_limits[] = {
+static const struct od_rate_default default_limits[] = {
     {OD_SVC_ECS, 10},
     {OD_SVC_ELBV2, 5},
     {OD_SVC_CLOUDWATCH, 10},
@@ -55,30 +40,8 @@ static const struct {
 static void
 init_budgets(struct od_poller *p, const struct od_settings *settings)
 {
-    uint64_t now = clock_mono_ms();
-
-    for (int svc = 0; svc < OD_SVC__COUNT; svc++) {
-        budget_init(&p->budgets[svc], 0, now);
-        p->throttles_seen[svc] = p->aws->throttles_by_svc[svc];
-    }
-    for (size_t i = 0; i < sizeof default_limits / sizeof default_limits[0]; i++) {
-        enum od_svc svc = default_limits[i].svc;
-        struct od_endpoint ep;
-        struct od_error err = {0};
-        double rate = default_limits[i].per_second;
-        long configured;
-
-        if (endpoint_resolve(&p->aws->endpoints, svc, p->aws->region, &ep, &err) == OD_OK) {
-            if (ep.custom)
-                rate = 0;
-            endpoint_free(&ep);
-        }
-        od_error_clear(&err);
-        configured = settings_get_long(settings, "limits", svc_info(svc)->id, -1);
-        if (configured >= 0)
-            rate = (double)configured;
-        budget_init(&p->budgets[svc], rate, now);
-    }
+    limits_init_budgets(p->budgets, p->throttles_seen, p->aws, settings, default_limits,
+                        sizeof default_limits / sizeof default_limits[0]);
 }
 
 struct od_poller *

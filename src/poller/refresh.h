@@ -10,6 +10,7 @@
 
 #include "aws/elbv2.h"
 #include "poller/budget.h"
+#include "poller/limits.h"
 #include "poller/poller.h"
 
 #define DESCRIBE_SERVICES_MAX 10
@@ -180,9 +181,7 @@ struct od_poller {
     uint64_t last_start_ms;
     uint64_t backoff_ms;
 
-    /* Calls started per second over the last minute. */
-    uint64_t bucket_sec[60];
-    unsigned bucket_calls[60];
+    struct od_call_window calls; /* started over the last minute */
 };
 
 /* refresh.c: the job engine, statistics, committing parts to the world. */
