@@ -80,12 +80,12 @@ act_release(struct op *op)
             break;
         }
     }
+    action_env_clear(&op->env); /* first: a job in flight borrows op->plan for its audit line */
     plan_free(&op->plan);
     deploy_history_cancel(&op->history_fetch);
     if (op->td_describing && op->env.aws != NULL)
         aws_cancel_ud(op->env.aws, op); /* act_rollback_revisions.c's describe */
     deploy_history_free(&op->history);
-    action_env_clear(&op->env);
     free(op->cluster);
     free(op->service);
     free(op->task);
@@ -104,6 +104,7 @@ act_shutdown(struct ui *ui)
         if (op->ui != ui)
             continue;
         op->ui = NULL;
+        op->pending = false; /* its job is dropped (and audited) by act_release */
         invalidate_follow_free(&op->follow);
         sd_watch_free(&op->sd_follow);
         act_release(op);

@@ -151,9 +151,34 @@ action_env_init(struct od_action_env *env, struct od_aws *aws, const struct od_s
     env->follow_interval_ms = 20000;
 }
 
+static void job_free(struct od_action_job *job);
+static enum od_err journal(struct od_action_env *env, const struct od_action_def *def,
+                           const struct od_plan *plan, const struct od_action_params *params,
+                           const cJSON *params_j, const cJSON *after, const cJSON *request_ids,
+                           const char *result, const char *error, struct od_error *err);
+
 void
 action_env_clear(struct od_action_env *env)
 {
+    /* The console quit (or the CLI was interrupted) with a call out: nobody is left to hear
+     * the answer, but the audit journal must not lose a mutation that may have been sent. */
+    while (env->jobs != NULL) {
+        struct od_action_job *job = env->jobs;
+
+        if (env->aws != NULL)
+            aws_cancel_ud(env->aws, job);
+        if (job->executing) {
+            struct od_error je = {0};
+
+            (void)journal(env, job->def, job->plan, NULL, job->plan->audit_params, job->after,
+                          job->request_ids, "unknown",
+                          "ondeck exited before AWS answered; read the state back before acting "
+                          "again",
+                          &je);
+            od_error_clear(&je);
+        }
+        job_free(job);
+    }
     xfree(&env->profile);
     xfree(&env->identity_arn);
     xfree(&env->account);
@@ -187,8 +212,32 @@ inert(const char *s)
 /* ---- jobs ------------------------------------------------------------------------------ */
 
 static void
+job_live_add(struct od_action_job *job)
+{
+    job->live_next = job->env->jobs;
+    job->env->jobs = job;
+    job->live = true;
+}
+
+/* Before a job's callback: the callback may clear (or free) the env that lists it. */
+static void
+job_unlink(struct od_action_job *job)
+{
+    if (!job->live)
+        return;
+    job->live = false;
+    for (struct od_action_job **pp = &job->env->jobs; *pp != NULL; pp = &(*pp)->live_next) {
+        if (*pp == job) {
+            *pp = job->live_next;
+            break;
+        }
+    }
+}
+
+static void
 job_free(struct od_action_job *job)
 {
+    job_unlink(job);
     if (!job->executing)
         plan_free(&job->plan);
     free(job->token);
@@ -262,6 +311,7 @@ job_plan_done(struct od_action_job *job)
 
     job->plan = NULL;
     plan_describe(plan);
+    job_unlink(job);
     job->plan_cb(plan, NULL, job->ud);
     job_free(job);
 }
@@ -269,6 +319,7 @@ job_plan_done(struct od_action_job *job)
 void
 job_plan_fail(struct od_action_job *job, const struct od_error *err)
 {
+    job_unlink(job);
     job->plan_cb(NULL, err, job->ud);
     job_free(job);
 }
@@ -539,6 +590,7 @@ action_plan(struct od_action_env *env, enum od_action_id id, const struct od_act
     job->env = env;
     job->def = def;
     job->plan = plan;
+    job_live_add(job);
     job->params = *params;
     job->plan_cb = cb;
     job->ud = ud;
@@ -712,6 +764,7 @@ finish_exec(struct od_action_job *job, const struct od_error *err, bool unknown)
     res.service_deployment_arn = job->sd_arn;
     res.reconciled = job->reconciled;
     res.session = err == NULL ? job->secret : NULL;
+    job_unlink(job);
     job->done_cb(&res, job->ud);
     od_error_clear(&jerr);
     free(msg);
@@ -761,6 +814,7 @@ action_execute(struct od_plan *plan, action_done_cb cb, void *ud, struct od_erro
     job->env = env;
     job->def = def;
     job->plan = plan;
+    job_live_add(job);
     job->executing = true;
     job->done_cb = cb;
     job->ud = ud;

@@ -91,11 +91,14 @@ struct od_action_env {
     char *audit_path;                   /* [audit] path or $XDG_STATE_HOME/ondeck/audit.jsonl */
     unsigned long long watch_interval_ms; /* DescribeServices cadence (5000) */
     unsigned long long follow_interval_ms; /* GetInvalidation cadence (20000) */
+    struct od_action_job *jobs; /* plans and executions in flight (owned) */
 };
 
 /* read_only is the --read-only flag; the settings' [safety] read_only is OR-ed in. */
 void action_env_init(struct od_action_env *env, struct od_aws *aws,
                      const struct od_settings *settings, bool read_only);
+/* Jobs still in flight are dropped without their callbacks: their calls are cancelled and an
+ * execution is journalled with outcome "unknown" (the request may have reached AWS). */
 void action_env_clear(struct od_action_env *env);
 
 /* ---- parameters and plans ------------------------------------------------------------------ */

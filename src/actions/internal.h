@@ -18,6 +18,8 @@ typedef void (*job_step)(struct od_action_job *job, const struct od_aws_response
 
 struct od_action_job {
     struct od_action_env *env;
+    struct od_action_job *live_next; /* env->jobs, while live */
+    bool live;
     const struct od_action_def *def;
     struct od_plan *plan; /* owned while planning; borrowed while executing */
     bool executing;

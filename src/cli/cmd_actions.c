@@ -208,8 +208,8 @@ setup(struct run *r, struct od_cli *cli)
 static void
 teardown(struct run *r)
 {
+    action_env_clear(&r->env); /* first: a job in flight borrows r->plan for its audit line */
     plan_free(&r->plan);
-    action_env_clear(&r->env);
     od_error_clear(&r->err);
     free(r->deployment_id);
     free(r->task_definition);

@@ -195,8 +195,29 @@ tap_is "$(audit_count invalidate ok)" 1 "the audit journal has the invalidation"
 tmux_send Enter
 wait_ok "Distribution $DIST" "the distribution view"
 wait_ok "$INV +(COMPLETED|Completed) +[0-9-]+ [0-9:]+" "lists the new invalidation"
+
+# ---- quitting while a mutation is on its way: a clean exit, and the journal says so ---------
+# The proxy holds UpdateService for 4 s; C-c lands while it is out. Nobody is left to hear the
+# answer, so the journal records the outcome as unknown (the request may have reached AWS)
+# instead of losing it; under AddressSanitizer a dropped job would also show as a leak.
+proxy_config '{"delay_ms": 4000, "only": "ecs:UpdateService"}' >/dev/null
+tmux_send ':'
+tmux_type 'svc web'
+tmux_send Enter
+tmux_wait_for 'Service web · cluster prod' 10
+tmux_send S
+tmux_wait_for 'desired count for web' 5
+tmux_send C-u
+tmux_type '4'
+tmux_send Enter
+wait_ok 'desired count 3 -> 4' "a scale to 4 is confirmed"
+tmux_send Tab Enter
+wait_ok 'scale: sending' "and on its way"
 tmux_send C-c
-tap_is "$(tmux_wait_exit 5)" 0 "the console exits 0"
+tap_is "$(tmux_wait_exit 10)" 0 "C-c with the scale in flight quits with status 0"
+tap_is "$(audit_count scale unknown)" 1 "the journal records the scale as outcome unknown"
+tap_grep "$(tail -1 "$audit")" 'exited before AWS answered' "saying why"
+proxy_config '{"delay_ms": 0, "only": null}' >/dev/null
 tmux_stop
 
 # ---- read-only: every mutation key is refused, nothing is sent ------------------------------
