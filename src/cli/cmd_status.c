@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/name_cache.h"
+#include "cli/progress.h"
 #include "cli/status_deployment.h"
 #include "cli/status_json.h"
 #include "model/stop_groups.h"
@@ -19,6 +20,7 @@
 
 static const char *opt_service;
 static bool opt_stats;
+static bool opt_no_progress; /* status --no-progress: no progress line on stderr */
 
 struct snapshot {
     struct od_world *world;
@@ -37,6 +39,7 @@ static bool
 take_snapshot(struct od_cli *cli, struct snapshot *snap, const char *cluster, unsigned parts)
 {
     struct od_poller_opts opts = {0};
+    struct cli_progress pg;
 
     if (!cli_aws(cli))
         return false;
@@ -55,7 +58,9 @@ take_snapshot(struct od_cli *cli, struct snapshot *snap, const char *cluster, un
         poller_set_all_service_deployments(snap->poller, true);
     }
     poller_refresh(snap->poller, on_refreshed, snap);
+    progress_start(&pg, cli->loop, snap->poller, opt_no_progress);
     loop_run_until(cli->loop, &snap->done);
+    progress_stop(&pg);
     name_cache_note(cli, snap->world); /* names for shell completion */
     return true;
 }
@@ -419,12 +424,14 @@ print_scaling_text(const struct od_world *w, const char *service)
 static const struct od_opt *
 status_options(struct od_cli *cli)
 {
-    static struct od_opt opts[3];
+    static struct od_opt opts[4];
 
     opt_service = NULL;
     opt_stats = false;
+    opt_no_progress = false;
     opts[0] = (struct od_opt){"service", true, &opt_service, NULL, NULL};
     opts[1] = (struct od_opt){"stats", false, NULL, &opt_stats, NULL};
+    opts[2] = (struct od_opt){"no-progress", false, NULL, &opt_no_progress, NULL};
     return opts;
 }
 
@@ -635,7 +642,7 @@ service_option(struct od_cli *cli)
 const struct od_command cmd_status = {
     .name = "status",
     .summary = "services, deployments, tasks, targets, alarms and metrics of a cluster",
-    .usage = "--cluster NAME [--service NAME] [--json] [--stats]",
+    .usage = "--cluster NAME [--service NAME] [--json] [--stats] [--no-progress]",
     .options = status_options,
     .run = run_status,
 };

@@ -5,6 +5,7 @@
 #include "aws/endpoint.h"
 #include "util/clock.h"
 #include "util/err.h"
+#include "util/log.h"
 
 void
 limits_init_budgets(struct od_budget budgets[OD_SVC__COUNT],
@@ -51,8 +52,10 @@ limits_note_throttles(struct od_budget budgets[OD_SVC__COUNT],
                       uint64_t now_ms)
 {
     for (int svc = 0; svc < OD_SVC__COUNT; svc++) {
-        if (aws->throttles_by_svc[svc] > throttles_seen[svc])
-            budget_throttled_at(&budgets[svc], now_ms);
+        if (aws->throttles_by_svc[svc] > throttles_seen[svc] &&
+            budget_throttled_at(&budgets[svc], now_ms))
+            log_debug("budget: %s throttled, now %.2f calls a second, burst %.1f",
+                      svc_info((enum od_svc)svc)->id, budgets[svc].rate, budgets[svc].burst);
         throttles_seen[svc] = aws->throttles_by_svc[svc];
     }
 }
