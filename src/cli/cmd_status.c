@@ -26,6 +26,7 @@ struct snapshot {
     struct od_world *world;
     struct od_poller *poller;
     bool done;
+    bool progress; /* status: the progress line on stderr */
 };
 
 static void
@@ -58,7 +59,7 @@ take_snapshot(struct od_cli *cli, struct snapshot *snap, const char *cluster, un
         poller_set_all_service_deployments(snap->poller, true);
     }
     poller_refresh(snap->poller, on_refreshed, snap);
-    progress_start(&pg, cli->loop, snap->poller, opt_no_progress);
+    progress_start(&pg, cli->loop, snap->poller, !snap->progress);
     loop_run_until(cli->loop, &snap->done);
     progress_stop(&pg);
     name_cache_note(cli, snap->world); /* names for shell completion */
@@ -455,6 +456,7 @@ run_status(struct od_cli *cli)
         return cli_usage_error(cli, "--cluster is required");
     /* One service: also its task definition (containers, images, log configuration). Every
      * service: its newest service deployment (with --service also a ROLLING one's). */
+    snap.progress = !opt_no_progress;
     if (!take_snapshot(cli, &snap, cli->g.cluster,
                        (opt_service != NULL ? parts | one : parts) |
                            POLL_PART(OD_PART_SERVICE_DEPLOYMENTS)))

@@ -29,7 +29,8 @@ tick(void *ud)
     char line[256];
 
     pg->timer = 0;
-    if (poller_progress(pg->poller, &pr)) {
+    /* Not a terminal (a log): only when the wait is AWS's pace, not a slow answer or two. */
+    if (poller_progress(pg->poller, &pr) && (pg->tty || pr.paced)) {
         progress_format(&pr, line, sizeof line);
         if (pg->tty)
             fprintf(stderr, "\rondeck: %s\033[K", line);

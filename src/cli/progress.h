@@ -1,5 +1,6 @@
 /* A progress line on stderr while a command's refresh takes more than a second: rewritten in
- * place when stderr is a terminal, else one line every few seconds. Never on stdout. */
+ * place when stderr is a terminal; else (a log) one line every few seconds, and only while
+ * AWS's pace holds the refresh back (a budget ran dry, or AWS throttled). Never on stdout. */
 #ifndef OD_CLI_PROGRESS_H
 #define OD_CLI_PROGRESS_H
 

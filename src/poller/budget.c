@@ -65,6 +65,7 @@ budget_take(struct od_budget *b, uint64_t now_ms)
         b->tokens -= 1.0;
         return 0;
     }
+    b->waits++;
     return (uint64_t)((1.0 - b->tokens) * 1000.0 / b->rate) + 1;
 }
 

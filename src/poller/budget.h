@@ -19,6 +19,7 @@ struct od_budget {
     uint64_t calm_ms;    /* last throttle or step back up: the recovery clock */
     bool throttled;      /* halved since the last budget_refresh_done */
     uint64_t throttles;  /* halvings since init */
+    uint64_t waits;      /* budget_take answers "not yet": the family was held to its pace */
 };
 
 /* per_second 0 = unlimited; burst <= 0 = twice the rate. */

@@ -230,8 +230,13 @@ poller_progress(const struct od_poller *p, struct od_poll_progress *out)
     out->tasks_listed = r->listed[OD_PART_TASKS];
     out->targets = answered(&r->stats, "DescribeTargetHealth", &out->targets_asked);
     out->calls = r->stats.calls;
-    for (int svc = 0; svc < OD_SVC__COUNT; svc++)
+    for (int svc = 0; svc < OD_SVC__COUNT; svc++) {
         out->throttled += p->aws->throttles_by_svc[svc] - r->throttles_by_svc_at_start[svc];
+        if (p->budgets[svc].waits > 0)
+            out->paced = true;
+    }
+    if (out->throttled > 0)
+        out->paced = true;
     return true;
 }
 

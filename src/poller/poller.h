@@ -104,6 +104,7 @@ struct od_poll_progress {
     uint64_t targets, targets_asked;  /* target groups whose health was answered / asked */
     uint64_t calls;
     uint64_t throttled;               /* throttling answers so far, every family */
+    bool paced; /* AWS's pace holds it back: a family's budget ran dry, or AWS throttled */
 };
 
 /* False when no refresh is under way. */

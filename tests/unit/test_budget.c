@@ -28,6 +28,7 @@ main(void)
     CHECK_INT(take_all(&b, t, 200), 50, "the whole burst at once");
     wait = budget_take(&b, t);
     CHECK(wait > 0 && wait <= 101, "then the next call waits about 1/rate");
+    CHECK(b.waits > 0, "and the wait is counted (the family is held to its pace)");
     for (int ms = 0; ms < 10000; ms += 10)
         if (budget_take(&b, t + (uint64_t)ms) == 0)
             allowed++;
