@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/name_cache.h"
+#include "cli/progress.h"
 #include "cli/status_deployment.h"
 #include "cli/status_json.h"
 #include "model/stop_groups.h"
@@ -19,11 +20,13 @@
 
 static const char *opt_service;
 static bool opt_stats;
+static bool opt_no_progress; /* status --no-progress: no progress line on stderr */
 
 struct snapshot {
     struct od_world *world;
     struct od_poller *poller;
     bool done;
+    bool progress; /* status: the progress line on stderr */
 };
 
 static void
@@ -37,6 +40,7 @@ static bool
 take_snapshot(struct od_cli *cli, struct snapshot *snap, const char *cluster, unsigned parts)
 {
     struct od_poller_opts opts = {0};
+    struct cli_progress pg;
 
     if (!cli_aws(cli))
         return false;
@@ -55,7 +59,9 @@ take_snapshot(struct od_cli *cli, struct snapshot *snap, const char *cluster, un
         poller_set_all_service_deployments(snap->poller, true);
     }
     poller_refresh(snap->poller, on_refreshed, snap);
+    progress_start(&pg, cli->loop, snap->poller, !snap->progress);
     loop_run_until(cli->loop, &snap->done);
+    progress_stop(&pg);
     name_cache_note(cli, snap->world); /* names for shell completion */
     return true;
 }
@@ -419,12 +425,14 @@ print_scaling_text(const struct od_world *w, const char *service)
 static const struct od_opt *
 status_options(struct od_cli *cli)
 {
-    static struct od_opt opts[3];
+    static struct od_opt opts[4];
 
     opt_service = NULL;
     opt_stats = false;
+    opt_no_progress = false;
     opts[0] = (struct od_opt){"service", true, &opt_service, NULL, NULL};
     opts[1] = (struct od_opt){"stats", false, NULL, &opt_stats, NULL};
+    opts[2] = (struct od_opt){"no-progress", false, NULL, &opt_no_progress, NULL};
     return opts;
 }
 
@@ -448,6 +456,7 @@ run_status(struct od_cli *cli)
         return cli_usage_error(cli, "--cluster is required");
     /* One service: also its task definition (containers, images, log configuration). Every
      * service: its newest service deployment (with --service also a ROLLING one's). */
+    snap.progress = !opt_no_progress;
     if (!take_snapshot(cli, &snap, cli->g.cluster,
                        (opt_service != NULL ? parts | one : parts) |
                            POLL_PART(OD_PART_SERVICE_DEPLOYMENTS)))
@@ -635,7 +644,7 @@ service_option(struct od_cli *cli)
 const struct od_command cmd_status = {
     .name = "status",
     .summary = "services, deployments, tasks, targets, alarms and metrics of a cluster",
-    .usage = "--cluster NAME [--service NAME] [--json] [--stats]",
+    .usage = "--cluster NAME [--service NAME] [--json] [--stats] [--no-progress]",
     .options = status_options,
     .run = run_status,
 };

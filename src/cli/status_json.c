@@ -1,5 +1,6 @@
 #include "cli/status_json.h"
 
+#include "aws/endpoint.h"
 #include "aws/proto_json.h"
 #include "cli/status_deployment.h"
 #include "model/alarm_attr.h"
@@ -546,7 +547,7 @@ status_json_clusters(const struct od_world *w)
 cJSON *
 status_json_stats(const struct od_refresh_stats *st, unsigned calls_per_minute)
 {
-    cJSON *o = cJSON_CreateObject(), *ops = cJSON_CreateObject();
+    cJSON *o = cJSON_CreateObject(), *ops = cJSON_CreateObject(), *thr;
 
     cJSON_AddNumberToObject(o, "calls", (double)st->calls);
     cJSON_AddNumberToObject(o, "callsLastMinute", calls_per_minute);
@@ -563,5 +564,13 @@ status_json_stats(const struct od_refresh_stats *st, unsigned calls_per_minute)
         cJSON_AddItemToObject(ops, st->ops[i].op, op);
     }
     cJSON_AddItemToObject(o, "operations", ops);
+    /* Per API family, the throttling answers AWS gave (families never throttled: absent). */
+    thr = cJSON_CreateObject();
+    for (int svc = 0; svc < OD_SVC__COUNT; svc++)
+        if (st->throttled[svc] > 0)
+            cJSON_AddNumberToObject(thr, svc_info((enum od_svc)svc)->id,
+                                    (double)st->throttled[svc]);
+    cJSON_AddItemToObject(o, "throttled", thr);
+    cJSON_AddNumberToObject(o, "reissued", (double)st->reissued);
     return o;
 }

@@ -1,8 +1,11 @@
 #include "poller/limits.h"
 
+#include <stdio.h>
+
 #include "aws/endpoint.h"
 #include "util/clock.h"
 #include "util/err.h"
+#include "util/log.h"
 
 void
 limits_init_budgets(struct od_budget budgets[OD_SVC__COUNT],
@@ -13,15 +16,16 @@ limits_init_budgets(struct od_budget budgets[OD_SVC__COUNT],
     uint64_t now = clock_mono_ms();
 
     for (int svc = 0; svc < OD_SVC__COUNT; svc++) {
-        budget_init(&budgets[svc], 0, now);
+        budget_init(&budgets[svc], 0, 0, now);
         throttles_seen[svc] = aws->throttles_by_svc[svc];
     }
     for (size_t i = 0; i < ndefaults; i++) {
         enum od_svc svc = defaults[i].svc;
         struct od_endpoint ep;
         struct od_error err = {0};
-        double rate = defaults[i].per_second;
+        double rate = defaults[i].per_second, burst = defaults[i].burst;
         long configured;
+        char key[32];
 
         if (endpoint_resolve(&aws->endpoints, svc, aws->region, &ep, &err) == OD_OK) {
             if (ep.custom)
@@ -30,9 +34,29 @@ limits_init_budgets(struct od_budget budgets[OD_SVC__COUNT],
         }
         od_error_clear(&err);
         configured = settings_get_long(settings, "limits", svc_info(svc)->id, -1);
-        if (configured >= 0)
+        if (configured >= 0) {
             rate = (double)configured;
-        budget_init(&budgets[svc], rate, now);
+            burst = 0;
+        }
+        snprintf(key, sizeof key, "%s_burst", svc_info(svc)->id);
+        configured = settings_get_long(settings, "limits", key, -1);
+        if (configured > 0)
+            burst = (double)configured;
+        budget_init(&budgets[svc], rate, burst, now);
+    }
+}
+
+void
+limits_note_throttles(struct od_budget budgets[OD_SVC__COUNT],
+                      uint64_t throttles_seen[OD_SVC__COUNT], const struct od_aws *aws,
+                      uint64_t now_ms)
+{
+    for (int svc = 0; svc < OD_SVC__COUNT; svc++) {
+        if (aws->throttles_by_svc[svc] > throttles_seen[svc] &&
+            budget_throttled_at(&budgets[svc], now_ms))
+            log_debug("budget: %s throttled, now %.2f calls a second, burst %.1f",
+                      svc_info((enum od_svc)svc)->id, budgets[svc].rate, budgets[svc].burst);
+        throttles_seen[svc] = aws->throttles_by_svc[svc];
     }
 }
 

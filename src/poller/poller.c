@@ -26,15 +26,22 @@ poller_calls_per_minute(const struct od_poller *p)
 
 static void free_metric_services(struct od_poller *p);
 
-/* Calls per second per API family against AWS: below the published sustained rates, which
- * every tool in the account shares (ECS describe 20/s, ELB 10/s account-wide, CloudWatch
- * 50/s, CloudFront a few per second). A custom endpoint (a local emulator) has no limits
- * unless [limits] in the settings says so. */
+/* Per API family against AWS: a share of the published token bucket, so that a first screen
+ * fits in the burst while every other tool of the account keeps the rest (the same figures
+ * as bench/replay/bucket.c and bench/report.py):
+ *  - ECS, "Request throttling for the Amazon ECS API": service read and cluster resource
+ *    read actions 100 burst, 20 a second -> 50 burst, 10 a second;
+ *  - ELBv2, "Elastic Load Balancing API throttling": describe actions 40 burst, 10 a second,
+ *    account-wide -> 20 burst, 5 a second;
+ *  - CloudWatch service quotas: GetMetricData 50 TPS, DescribeAlarms 9 TPS, no burst
+ *    published -> 9 burst, 5 a second (within the smaller, DescribeAlarms);
+ *  - CloudFront publishes no read rate: small, 5 burst, 5 a second.
+ * A custom endpoint (a local emulator) has no limits unless [limits] in the settings says so. */
 static const struct od_rate_default default_limits[] = {
-    {OD_SVC_ECS, 10},
-    {OD_SVC_ELBV2, 5},
-    {OD_SVC_CLOUDWATCH, 10},
-    {OD_SVC_CLOUDFRONT, 5},
+    {OD_SVC_ECS, 10, 50},
+    {OD_SVC_ELBV2, 5, 20},
+    {OD_SVC_CLOUDWATCH, 5, 9},
+    {OD_SVC_CLOUDFRONT, 5, 5},
 };
 
 static void
@@ -196,6 +203,43 @@ poller_last_stats(const struct od_poller *p)
     return &p->last;
 }
 
+static uint64_t
+answered(const struct od_refresh_stats *st, const char *op, uint64_t *asked)
+{
+    for (size_t i = 0; i < st->nops; i++) {
+        if (strcmp(st->ops[i].op, op) == 0) {
+            *asked = st->ops[i].minimum;
+            return st->ops[i].answered;
+        }
+    }
+    *asked = 0;
+    return 0;
+}
+
+bool
+poller_progress(const struct od_poller *p, struct od_poll_progress *out)
+{
+    const struct refresh *r = p->current;
+
+    *out = (struct od_poll_progress){0};
+    if (r == NULL)
+        return false;
+    out->services = r->nservices;
+    out->services_listed = r->listed[OD_PART_SERVICES];
+    out->tasks = r->ntasks;
+    out->tasks_listed = r->listed[OD_PART_TASKS];
+    out->targets = answered(&r->stats, "DescribeTargetHealth", &out->targets_asked);
+    out->calls = r->stats.calls;
+    for (int svc = 0; svc < OD_SVC__COUNT; svc++) {
+        out->throttled += p->aws->throttles_by_svc[svc] - r->throttles_by_svc_at_start[svc];
+        if (p->budgets[svc].waits > 0)
+            out->paced = true;
+    }
+    if (out->throttled > 0)
+        out->paced = true;
+    return true;
+}
+
 static void
 refresh_with_parts(struct od_poller *p, unsigned parts, poller_cb cb, void *ud)
 {
@@ -223,6 +267,8 @@ refresh_with_parts(struct od_poller *p, unsigned parts, poller_cb cb, void *ud)
     r->started_ms = clock_mono_ms();
     r->attempts_at_start = p->aws->attempts_total;
     r->throttles_at_start = p->aws->throttles_total;
+    memcpy(r->throttles_by_svc_at_start, p->aws->throttles_by_svc,
+           sizeof r->throttles_by_svc_at_start);
     p->current = r;
     p->last_start_ms = r->started_ms;
 

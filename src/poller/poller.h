@@ -30,6 +30,7 @@ struct od_op_count {
     const char *op; /* static string */
     uint64_t calls;
     uint64_t minimum; /* the least calls the batch limits allow for the data seen */
+    uint64_t answered; /* calls whose answer (or final failure) was taken in */
 };
 
 #define POLL_MAX_OPS 24
@@ -44,6 +45,8 @@ struct od_refresh_stats {
     uint64_t elapsed_ms;
     int depth; /* longest chain of dependent calls */
     int failed_parts;
+    uint64_t throttled[OD_SVC__COUNT]; /* throttling answers per API family */
+    uint64_t reissued;  /* calls issued again after a passing failure (throttling among them) */
 };
 
 struct od_settings;
@@ -94,6 +97,18 @@ void poller_start(struct od_poller *p, poller_cb on_change, void *ud);
 void poller_stop(struct od_poller *p);
 
 const struct od_refresh_stats *poller_last_stats(const struct od_poller *p);
+/* How far the refresh under way is: what is known so far (the totals grow as lists are read). */
+struct od_poll_progress {
+    size_t services, services_listed; /* described / listed */
+    size_t tasks, tasks_listed;
+    uint64_t targets, targets_asked;  /* target groups whose health was answered / asked */
+    uint64_t calls;
+    uint64_t throttled;               /* throttling answers so far, every family */
+    bool paced; /* AWS's pace holds it back: a family's budget ran dry, or AWS throttled */
+};
+
+/* False when no refresh is under way. */
+bool poller_progress(const struct od_poller *p, struct od_poll_progress *out);
 /* API calls started in the last 60 seconds. */
 unsigned poller_calls_per_minute(const struct od_poller *p);
 

@@ -269,13 +269,11 @@ finish_refresh(struct refresh *r)
         commit_part(r, (enum od_part)part, (r->parts & POLL_PART(part)) != 0);
     r->stats.elapsed_ms = clock_mono_ms() - r->started_ms;
     r->stats.attempts = p->aws->attempts_total - r->attempts_at_start;
-    /* Each API family's budget halves when it was throttled and creeps back when not. */
+    /* Each API family's budget halved as it was throttled; one that was not creeps back. */
+    limits_note_throttles(p->budgets, p->throttles_seen, p->aws, clock_mono_ms());
     for (int svc = 0; svc < OD_SVC__COUNT; svc++) {
-        if (p->aws->throttles_by_svc[svc] > p->throttles_seen[svc])
-            budget_throttled(&p->budgets[svc]);
-        else
-            budget_relax(&p->budgets[svc]);
-        p->throttles_seen[svc] = p->aws->throttles_by_svc[svc];
+        budget_refresh_done(&p->budgets[svc]);
+        r->stats.throttled[svc] = p->aws->throttles_by_svc[svc] - r->throttles_by_svc_at_start[svc];
     }
     if (p->aws->throttles_total > r->throttles_at_start)
         p->backoff_ms = p->backoff_ms == 0 ? SLOW_INTERVAL_MS : p->backoff_ms * 2;
@@ -332,15 +330,48 @@ on_reissue(void *ud)
     j->timer_id = 0;
     r->waiting--;
     active_remove(r, j);
-    start_job(r, j);
+    r->stats.reissued++;
+    if (j->requeue) {
+        /* Through the family's budget (halved by now), ahead of the family's other calls. */
+        j->next = r->head;
+        r->head = j;
+        if (r->tail == NULL)
+            r->tail = j;
+    } else {
+        start_job(r, j);
+    }
     refresh_pump(r);
 }
 
+/* A throttled read: AWS's bucket is empty for now, and refills. Issue it again while its
+ * family is answered in between (the pace is right, only this one was unlucky), up to a
+ * total deadline; a family answered nothing POLL_THROTTLE_STALLS times in a row is stuck. */
 static bool
-worth_reissuing(const struct job *j, const struct od_error *err)
+worth_reissuing_throttled(struct job *j)
+{
+    struct refresh *r = j->r;
+    uint64_t now = clock_mono_ms();
+
+    if (!j->throttled) {
+        j->throttled = true;
+        j->first_throttle_ms = now;
+        j->family_ok_seen = r->ok_by_svc[j->svc];
+    } else if (now - j->first_throttle_ms >= POLL_THROTTLE_DEADLINE_MS) {
+        return false;
+    }
+    if (r->ok_by_svc[j->svc] > j->family_ok_seen)
+        j->stalls = 0;
+    j->family_ok_seen = r->ok_by_svc[j->svc];
+    return ++j->stalls <= POLL_THROTTLE_STALLS;
+}
+
+static bool
+worth_reissuing(struct job *j, const struct od_error *err)
 {
     enum retry_class cls = retry_classify(err, false);
 
+    if (cls == RETRY_THROTTLE)
+        return worth_reissuing_throttled(j);
     if (j->reissues >= POLL_REISSUES)
         return false;
     /* Beyond what the client retries: a bare 429, a clock that moved again, a token refused
@@ -399,6 +430,8 @@ on_job_done(const struct od_aws_response *resp, const struct od_error *err, void
 
     r->in_flight--;
     active_remove(r, j);
+    /* A throttled family slows down now, not at the end of the refresh; the others keep on. */
+    limits_note_throttles(r->p->budgets, r->p->throttles_seen, r->p->aws, clock_mono_ms());
     if (!failed && j->reissues < POLL_REISSUES && !well_formed(j, resp)) {
         od_error_set(&garbled, OD_E_PARSE, "%s answered with a malformed body", j->op);
         err = &garbled;
@@ -409,8 +442,11 @@ on_job_done(const struct od_aws_response *resp, const struct od_error *err, void
         uint64_t delay;
 
         hash_random(&jitter, sizeof jitter);
-        delay = (1000u << j->reissues) + jitter % 1000u;
-        j->reissues++;
+        j->requeue = retry_classify(err, false) == RETRY_THROTTLE;
+        if (j->requeue)
+            delay = (1000u << (j->stalls < 4 ? j->stalls - 1 : 3)) + jitter % 1000u;
+        else
+            delay = (1000u << j->reissues++) + jitter % 1000u;
         r->waiting++;
         active_add(r, j);
         log_debug("poller: %s failed (%s), issuing it again in %llu ms", j->op,
@@ -421,6 +457,9 @@ on_job_done(const struct od_aws_response *resp, const struct od_error *err, void
         return;
     }
     od_error_clear(&garbled);
+    op_count(&r->stats, j->op)->answered++;
+    if (!failed)
+        r->ok_by_svc[j->svc]++;
     if (failed && od_error_denied(err) && r->denied[j->part] == NULL)
         r->denied[j->part] = svc_iam_action(j->svc, j->op);
     j->done(r, j, resp, failed && err != &garbled ? err : NULL);

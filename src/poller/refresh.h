@@ -54,12 +54,22 @@ struct job {
     struct job *aprev, *anext;    /* active list: in flight or waiting to be reissued */
     uint64_t timer_id;            /* waiting to be reissued */
     int reissues;
+    /* Throttled: issued again, through its family's budget, while that family makes progress
+     * (POLL_THROTTLE_STALLS throttles in a row with no answer of the family in between end
+     * it) and until POLL_THROTTLE_DEADLINE_MS after its first throttle. */
+    bool throttled;
+    bool requeue; /* the last failure was a throttle: back through the budget */
+    int stalls;
+    uint64_t first_throttle_ms;
+    uint64_t family_ok_seen; /* r->ok_by_svc[svc] at the last throttle */
 };
 
 /* A read that failed for a passing reason (throttling, 5xx, timeout) after the client's own
  * retries is issued again a few times with growing pauses: a poller is a reader, and one
  * unlucky call should not mark a whole part stale. */
 #define POLL_REISSUES 3
+#define POLL_THROTTLE_STALLS 3
+#define POLL_THROTTLE_DEADLINE_MS 300000
 
 struct tg_slot {
     char *arn;
@@ -102,6 +112,9 @@ struct refresh {
     char *denied[OD_PART__COUNT]; /* the first IAM action refused in each part */
     struct od_refresh_stats stats;
     uint64_t throttles_at_start;
+    uint64_t throttles_by_svc_at_start[OD_SVC__COUNT];
+    uint64_t ok_by_svc[OD_SVC__COUNT]; /* calls answered successfully, per family */
+    size_t listed[OD_PART__COUNT];     /* ARNs read from the List* pages of each part */
 
     struct od_cluster *clusters;
     size_t nclusters, cclusters;

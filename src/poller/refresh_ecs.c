@@ -69,6 +69,7 @@ list_done(struct refresh *r, struct job *j, const struct od_aws_response *resp,
                                    &perr) != OD_OK) {
         refresh_fail_parse(r, l->part, &perr);
     } else {
+        r->listed[l->part] += n; /* progress: "services 600/1500" */
         refresh_add_minimum(r, l->list_op, 1);
         refresh_add_minimum(r, l->describe_op, refresh_batches(n, l->batch));
         for (size_t i = 0; i < n; i += l->batch) {

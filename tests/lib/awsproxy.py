@@ -64,6 +64,15 @@ moto never checks signatures and never throttles. This proxy sits between the cl
                             (throttle 503 lose throttle_tmr http_429 500 reset_before stall
                             truncate malformed oversized wrong_ctype skew expired_token), or
                             from --mixed-kinds K1,K2,...; the kind comes from the same draw
+       --bucket REGEX=BURST/RATE  a token bucket, as AWS throttles (repeatable; not a draw):
+                         the operations matching REGEX (re.search on "service:Operation")
+                         share BURST tokens refilled at RATE a second; a request that finds
+                         none is answered as AWS words it and never forwarded: ECS (JSON) 400
+                         {"__type":"ThrottlingException","message":"Rate exceeded"}, ELBv2
+                         (query) 400 <Code>Throttling</Code><Message>Rate exceeded</Message>;
+                         both codes are throttling errors to botocore (retries/standard.py,
+                         THROTTLED_ERROR_CODES; data/_retry.json "throttling"). Counted in
+                         "bucket_throttled" and in "buckets" ({REGEX: {"allowed", "throttled"}}).
      Every injected fault is counted in "injected" per operation and in "faults" per kind.
      The service comes from the credential scope of Authorization (as moto routes).
   3. Counters per operation ("ecs:ListClusters", "elasticloadbalancing:DescribeTargetHealth",
@@ -80,7 +89,8 @@ Control endpoints (never forwarded, never verified):
                         "http_429", "fault_500", "reset_before", "stall", "stall_ms",
                         "truncate", "malformed", "oversized", "oversized_mb", "wrong_ctype",
                         "skew", "skew_seconds", "expired_token", "expired_token_match",
-                        "mixed", "mixed_kinds" (a list or "a,b")
+                        "mixed", "mixed_kinds" (a list or "a,b"); "buckets": ["REGEX=B/R", ...]
+                        (replaces the buckets, full)
 Requests under /moto-api/ pass through unverified and without faults.
 
 Command line (each flag also has an environment variable, AWSPROXY_<FLAG>, e.g.
@@ -106,6 +116,7 @@ AWSPROXY_THROTTLE=0.3; flags win):
   --throttle-tmr --http-429 --fault-500 --reset-before --stall --truncate --malformed
   --oversized --wrong-ctype --skew --expired-token --mixed RATE, --stall-ms N,
   --oversized-mb N, --skew-seconds N, --expired-token-match REGEX, --mixed-kinds K1,K2
+  --bucket REGEX=BURST/RATE (repeatable; AWSPROXY_BUCKETS="R1=B/R;R2=B/R")
   --log F             one line per request (a forwarded one ends with arrived=HH:MM:SS.mmm,
                       when it came in), plus the details of every signature mismatch
   --stats-file F      stats JSON, written on GET /__proxy/stats and at exit
@@ -213,6 +224,7 @@ class State:
             "delay_ms": args.delay_ms,
             "only": args.only,
             "seed": args.seed,
+            "buckets": list(args.bucket),
         }
         # Hardening faults (see the module docstring).
         for key in EXTRA_RATES + EXTRA_SETTINGS:
@@ -220,6 +232,7 @@ class State:
         self.expired_re = None
         self.fix_extra()
         self.only_re = re.compile(args.only) if args.only else None
+        self.fix_buckets()
         self.rng = random.Random(args.seed)
         self.log_path = args.log
         self.stats_file = args.stats_file
@@ -252,6 +265,11 @@ class State:
             self.stats["metric_services"] = {}
             self.stats["metric_requests"] = []
             self.rng = random.Random(self.cfg["seed"])
+            self.stats["bucket_throttled"] = 0
+            self.stats["buckets"] = {b["spec"]: {"allowed": 0, "throttled": 0}
+                                     for b in getattr(self, "buckets", [])}
+            for b in getattr(self, "buckets", []):
+                b["tokens"], b["at"] = b["burst"], time.monotonic()
         if getattr(self, "layer", None) is not None:
             self.layer.reset()
 
@@ -273,6 +291,10 @@ class State:
             if "seed" in changes:
                 self.rng = random.Random(self.cfg["seed"])
             self.fix_extra()
+            if "buckets" in changes:
+                self.fix_buckets()
+                for b in self.buckets:
+                    self.stats["buckets"].setdefault(b["spec"], {"allowed": 0, "throttled": 0})
             return self.config()
 
     def config(self):
@@ -280,6 +302,40 @@ class State:
         if self.layer is not None:
             out.update(self.layer.config())
         return out
+
+    def fix_buckets(self):
+        """Parse cfg["buckets"] ("REGEX=BURST/RATE"), each bucket full."""
+        buckets = []
+        for spec in self.cfg["buckets"] or []:
+            regex, sep, br = spec.rpartition("=")
+            burst, sep2, rate = br.partition("/")
+            if not sep or not sep2 or float(burst) < 1 or float(rate) <= 0:
+                raise ValueError(f"bucket {spec!r}: REGEX=BURST/RATE")
+            buckets.append({"spec": spec, "re": re.compile(regex), "burst": float(burst),
+                            "rate": float(rate), "tokens": float(burst),
+                            "at": time.monotonic()})
+        self.buckets = buckets
+
+    def take_bucket(self, op):
+        """True when every bucket op belongs to had a token (one is taken from each)."""
+        with self.lock:
+            mine = [b for b in self.buckets if b["re"].search(op)]
+            now = time.monotonic()
+            for b in mine:
+                b["tokens"] = min(b["burst"], b["tokens"] + (now - b["at"]) * b["rate"])
+                b["at"] = now
+            ok = all(b["tokens"] >= 1 for b in mine)
+            for b in mine:
+                counts = self.stats["buckets"].setdefault(b["spec"],
+                                                          {"allowed": 0, "throttled": 0})
+                if ok:
+                    b["tokens"] -= 1
+                    counts["allowed"] += 1
+                else:
+                    counts["throttled"] += 1
+            if not ok:
+                self.stats["bucket_throttled"] += 1
+            return ok
 
     def count(self, key, op=None, status=None):
         with self.lock:
@@ -942,6 +998,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         try:
             if not passthrough and st.cfg["verify"]:
                 self.verify(info, body)
+            if not passthrough and st.buckets and not st.take_bucket(op):
+                st.injected(op, "bucket")
+                outcome = "BUCKET"
+                if info["proto"] == "ec2":
+                    raise ProxyError(503, "RequestLimitExceeded", "Request limit exceeded.")
+                raise ProxyError(400, "ThrottlingException" if info["proto"] == "json"
+                                 else "Throttling", "Rate exceeded")
             fault, delay = (None, 0) if passthrough else st.decide_fault(op)
             fault = self.extra_expired(passthrough, fault)
             if delay:
@@ -1042,6 +1105,8 @@ def parse_args(argv):
     ap.add_argument("--delay-ms", type=int, default=int(env_default("delay_ms", 0)))
     ap.add_argument("--only", default=env_default("only", None), metavar="REGEX")
     ap.add_argument("--seed", type=int, default=int(env_default("seed", 1)))
+    ap.add_argument("--bucket", action="append", metavar="REGEX=BURST/RATE",
+                    default=[b for b in env_default("buckets", "").split(";") if b])
     for key in EXTRA_RATES:  # hardening faults: --throttle-tmr RATE ... --mixed RATE
         ap.add_argument("--" + key.replace("_", "-"), dest=key, type=float,
                         default=float(env_default(key, 0)), metavar="RATE")
