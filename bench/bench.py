@@ -647,19 +647,19 @@ def proc_status(pid, key):
     return None
 
 
-def wait_quiet(seconds, limit):
-    """Wait until the proxy has seen no request for `seconds` (a refresh is over)."""
-    t_end = time.monotonic() + limit
+def last_call_before_quiet(seconds, t_end):
+    """Wait until the backend has seen no request for `seconds` (or t_end); returns the
+    monotonic time of the last request seen, or None when calls never stopped."""
     last, _ = proxy_requests()
-    quiet_since = time.monotonic()
+    t_last = time.monotonic()
     while time.monotonic() < t_end:
         time.sleep(0.2)
         now, _ = proxy_requests()
         if now != last:
-            last, quiet_since = now, time.monotonic()
-        elif time.monotonic() - quiet_since >= seconds:
-            return True
-    return False
+            last, t_last = now, time.monotonic()
+        elif time.monotonic() - t_last >= seconds:
+            return t_last
+    return None
 
 
 def key_latency(tm, pane, key, expect, timeout=2.0):
@@ -775,12 +775,17 @@ def cmd_console(args):
         if args.mode == "screen":
             # The first screen and the complete world only (buckets on: the world takes the
             # bucket floor or longer), then quit. Without a trace line there is no world figure.
+            t_end = t_launch + args.world_timeout
             if res.get("screen_method") == "trace":
-                t_end = t_launch + args.world_timeout
                 while time.monotonic() < t_end:
                     if trace_event(trace, "world-complete", t_launch) is not None:
                         break
                     time.sleep(0.2)
+            else:
+                # No trace: the first refresh is over when the calls stop (3 s without one);
+                # its last call is then the complete world, as near as the backend can tell.
+                t = last_call_before_quiet(3.0, t_end)
+                res["world_quiet_s"] = t - t_launch if t else None
             res["world_complete_s"] = trace_event(trace, "world-complete", t_launch)
             res["world_waited_s"] = time.monotonic() - t_launch
             reqs, ops = proxy_requests()
@@ -792,7 +797,9 @@ def cmd_console(args):
             emit(res)
             return
         # The first refresh of a cold start, then the idle minute at the default cadence.
-        res["first_refresh_quiet"] = wait_quiet(3.0, args.first_refresh_timeout)
+        t = last_call_before_quiet(3.0, time.monotonic() + args.first_refresh_timeout)
+        res["first_refresh_quiet"] = t is not None
+        res["world_quiet_s"] = t - t_launch if t else None
         res["first_refresh_s"] = time.monotonic() - t_launch
         res["world_complete_s"] = trace_event(trace, "world-complete", t_launch)
         proxy("/__proxy/reset", {})

@@ -229,7 +229,7 @@ class Report:
                     lines.append(f"console {label} ({w['n']} services): first screen "
                                  f"{fmt_s(c.get('screen_complete_s'))} (bound "
                                  f"{fmt_s(self.screen_bound(w['n']))}), world "
-                                 + (fmt_s(c.get("world_complete_s")) if c.get("world_complete_s")
+                                 + (fmt_s(self.world_of(c)[0]) if self.world_of(c)[0]
                                     else "not seen"))
             b, nv = w.get("buckets"), w.get("naive")
             if b:
@@ -307,6 +307,7 @@ class Report:
         a("./autogen.sh && mkdir -p build && cd build && ../configure && make -j2")
         a("make bench                        # all phases; about 15 minutes")
         a("make bench BENCH_ARGS='--sizes \"137 1500\" --skip console'   # a subset")
+        a("make bench BENCH_ARGS='--sizes 1500 --skip logs,logs-multi,cli,naive,console-buckets'")
         a("make bench BENCH_ARGS='--backend moto'   # the former moto + Python proxy harness")
         a("```")
         a("")
@@ -550,14 +551,26 @@ class Report:
         waited = c.get("world_waited_s")
         return made, needed, b[0], (waited / frac if frac and waited else None)
 
+    @staticmethod
+    def world_of(c):
+        """The console's complete world: (seconds, how), from its trace line, else from the
+        last call before the backend saw 3 s without one (the first refresh is over)."""
+        if not c:
+            return None, None
+        if c.get("world_complete_s"):
+            return c["world_complete_s"], "trace"
+        if c.get("world_quiet_s"):
+            return c["world_quiet_s"], "calls stopped"
+        return None, None
+
     def world_on_text(self, w, c):
         """The console's complete world with buckets on, as a cell."""
         if not c or not c.get("available"):
             return "n/a"
-        wc = c.get("world_complete_s")
+        wc, how = self.world_of(c)
         if wc:
-            return fmt_s(wc)
-        if c.get("screen_method") != "trace":
+            return fmt_s(wc) + ("" if how == "trace" else f" ({how})")
+        if c.get("screen_method") != "trace" and "world_quiet_s" not in c:
             return "no trace line"
         pr = self.progress(w, c)
         floor, _ = rate_floor(self.needed_ops(w))
@@ -611,8 +624,8 @@ class Report:
                 continue
             ops = self.needed_ops(w)
             floor, name = rate_floor(ops)
-            wc = (c or {}).get("world_complete_s")
-            wo = (con or {}).get("world_complete_s")
+            wc, wc_how = self.world_of(c)
+            wo, _ = self.world_of(con)
             pf = self.pace_floor(ops)
             nv_world = "n/a"
             if nv:
@@ -625,17 +638,19 @@ class Report:
                                  f"passes complete, {nv.get('calls')} calls, "
                                  f"{nv.get('throttled')} throttled")
             a(f"| {w['n']} | {fmt_s(floor)} ({name or 'within every burst'}) | "
-              f"{fmt_s(wc) if wc else ('no trace line' if c else 'n/a')} | "
-              f"{self.world_on_text(w, con)} | "
+              + ((fmt_s(wc) + ("" if wc_how == "trace" else f" ({wc_how})")) if wc
+                 else ('no trace line' if c else 'n/a'))
+              + f" | {self.world_on_text(w, con)} | "
               f"{fmt_x(wo / floor) if wo and floor else 'n/a'} | "
               + (f"{fmt_s(pf[0])} ({pf[1]}: {pf[3]} calls at {pf[2]:g}/s)" if pf else "n/a")
               + f" | {nv_world} |")
         a("")
         a("The console's figures come from `ONDECK_TRACE=FILE` (the console appends `<ms> "
           "screen-complete` when every visible row has its describe, target health and "
-          "metrics, and `<ms> world-complete`) when the build writes it; otherwise from "
-          "polling the pane until the service rows show no placeholder (`-`, `…`), and the "
-          "complete world is then not measured. With buckets on the console is waited for up "
+          "metrics, and `<ms> world-complete`) when the build writes it; otherwise the screen "
+          "from polling the pane until the service rows show no placeholder (`-`, `…`; the "
+          "ALARMS column aside, `-` for a service without alarms) and the world from the last "
+          "call before 3 s without one (*calls stopped*). With buckets on the console is waited for up "
           "to 2.5× the bucket floor (at most the cap); *at that pace* extrapolates from the "
           "busiest bucket's calls made by then. *ondeck's own budgets*: the calls of its "
           "slowest family / that family's `[limits]` rate — when it is above the bucket floor, "
@@ -900,16 +915,19 @@ class Report:
         if floor <= 0:
             return (f"| {t} | {w['n']} | {fmt_s(c.get('world_complete_s'))}; every bucket "
                     "within its burst | n/a | the floor is 0 here: the screen rows apply |")
-        wc = c.get("world_complete_s")
+        wc, how = self.world_of(c)
         thr = c.get("throttled", 0)
         if wc:
             ok = wc <= TARGETS["floor"] * floor
             why = "" if ok else (f"{fmt_x(wc / floor)} the floor ({name}); "
                                  + self.floor_why(w, c.get("requests"), thr))
+            if how != "trace":
+                why += ("; " if why else "") + ("measured as the last call before 3 s "
+                                                "without one (this build writes no trace line)")
             return (f"| {t} | {w['n']} | {fmt_s(wc)} vs {fmt_s(floor)} | {verdict(ok)} | "
                     f"{why} |")
         waited = c.get("world_waited_s") or 0
-        if c.get("screen_method") != "trace":
+        if c.get("screen_method") != "trace" and "world_quiet_s" not in c:
             return (f"| {t} | {w['n']} | not measured | n/a | this build writes no trace line "
                     "(ONDECK_TRACE), so the complete world is not seen |")
         if waited < TARGETS["floor"] * floor:
