@@ -822,9 +822,15 @@ class Report:
                 sc = (c or {}).get("screen_complete_s")
                 if not sc:
                     if c and c.get("available"):
+                        why = "no complete screen seen"
+                        pr = self.progress(w, c) if label == "buckets on" else None
+                        if pr:
+                            why += f"; {pr[0]}/{pr[1]} of the world's {pr[2]} calls made by then"
+                            if self.pace_text(w):
+                                why += "; for the whole world " + self.pace_text(w)
                         a(f"| first complete screen ≤ 1.5× the screen bound, {label} | {w['n']} "
                           f"| not in {fmt_s(c.get('world_waited_s') or c.get('first_refresh_s'))}"
-                          " | **missed** | no complete screen seen |")
+                          f" | **missed** | {why} |")
                     continue
                 ok = sc <= TARGETS["bound"] * sb
                 why = "" if ok else (f"{fmt_x(sc / sb)}: {fmt_s(sc - sb)} above the bound" +
@@ -877,16 +883,23 @@ class Report:
                            "deployment, so every service looks mid-rollout and the poller stays "
                            "at its 5 s rollout cadence (a steady account polls every 30 s, "
                            "[console] refresh_seconds); the CPU goes to decoding those refreshes")
+            # The issue sets the idle targets at 1,500 services; a larger world is shown for scale.
+            scale = cn is not None and cn > 1500
+            if scale:
+                a(f"| idle CPU < 1 % of a core (set at 1,500) | {cn} | {cpu:.2f} % | n/a | "
+                  f"shown for scale: {cpu / TARGETS['idle_cpu']:.1f}× the 1,500-service target |")
+                a(f"| RSS < 20 MB (set at 1,500) | {cn} | {rss:.1f} MiB | n/a | shown for "
+                  f"scale: {rss / TARGETS['rss_mb']:.1f}× the 1,500-service target |")
             a(f"| idle CPU < 1 % of a core | {cn} | {cpu:.2f} % | "
               f"{verdict(cpu < TARGETS['idle_cpu'])} | "
-              + ("" if cpu < TARGETS["idle_cpu"] else cpu_why) + " |")
+              + ("" if cpu < TARGETS["idle_cpu"] else cpu_why) + " |") if not scale else None
             a(f"| RSS < 20 MB | {cn} | {rss:.1f} MiB | "
               f"{verdict(rss < TARGETS['rss_mb'])} | "
               + ("" if rss < TARGETS["rss_mb"] else
                  f"{rss / TARGETS['rss_mb']:.1f}× over: the world of {cn:,} services, "
                  f"{2 * cn:,} tasks and their targets is held decoded, plus the refresh being "
                  "built beside it (parts are swapped whole)")
-              + " |")
+              + " |") if not scale else None
             if km is not None:
                 a(f"| keypress to screen < 16 ms (filter, during a refresh) | {cn} | median "
                   f"{km:.1f} ms, p95 {keys.get('p95_ms'):.1f} ms | "
@@ -970,6 +983,10 @@ class Report:
 
     def screen_why(self, w, c, buckets=False):
         wall = (w["status"] or {}).get("wall_median")
+        what = "a cold `status` of the whole world"
+        if buckets:
+            bw = (w.get("buckets") or {}).get("wall_median")
+            wall, what = (bw, what + " with buckets on") if bw else (None, what)
         out = ""
         if buckets:
             try:
@@ -989,7 +1006,7 @@ class Report:
             out += ("; measured by polling the pane (this build writes no trace line), "
                     "which includes the tmux capture cost")
         if wall:
-            out += (f"; a cold `status` of the whole world takes {fmt_s(wall)}: a screen that "
+            out += (f"; {what} takes {fmt_s(wall)}: a screen that "
                     "waits for the whole refresh is bound by it, not by the screen's own path")
         return out
 
