@@ -21,6 +21,7 @@ import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -112,6 +113,14 @@ def delay_ms():
     return int(os.environ.get("BENCH_DELAY_MS", "50"))
 
 
+def load_json(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
 def emit(doc):
     json.dump(doc, sys.stdout, indent=1, sort_keys=True)
     sys.stdout.write("\n")
@@ -174,8 +183,10 @@ def cmd_sysinfo(_args):
 def cmd_status(args):
     argv = [ondeck(), "status", "--cluster", args.cluster, "--json", "--stats"]
     out = os.path.join(args.workdir, "status.json")
-    # One untimed run first: moto imports and compiles things on the first request of a kind.
-    run_timed(argv, out)
+    # One untimed run first: moto imports and compiles things on the first request of a kind
+    # (od-replay has nothing to warm: --no-warm saves a run of the largest world).
+    if not args.no_warm:
+        run_timed(argv, out)
     runs = []
     last_doc = None
     for _ in range(args.runs):
@@ -636,19 +647,19 @@ def proc_status(pid, key):
     return None
 
 
-def wait_quiet(seconds, limit):
-    """Wait until the proxy has seen no request for `seconds` (a refresh is over)."""
-    t_end = time.monotonic() + limit
+def last_call_before_quiet(seconds, t_end):
+    """Wait until the backend has seen no request for `seconds` (or t_end); returns the
+    monotonic time of the last request seen, or None when calls never stopped."""
     last, _ = proxy_requests()
-    quiet_since = time.monotonic()
+    t_last = time.monotonic()
     while time.monotonic() < t_end:
         time.sleep(0.2)
         now, _ = proxy_requests()
         if now != last:
-            last, quiet_since = now, time.monotonic()
-        elif time.monotonic() - quiet_since >= seconds:
-            return True
-    return False
+            last, t_last = now, time.monotonic()
+        elif time.monotonic() - t_last >= seconds:
+            return t_last
+    return None
 
 
 def key_latency(tm, pane, key, expect, timeout=2.0):
@@ -664,14 +675,20 @@ def key_latency(tm, pane, key, expect, timeout=2.0):
             return None, n
 
 
-def trace_event(path, name):
-    """Seconds since start of the first `name` line in the console's trace, or None."""
+def trace_event(path, name, t_launch=None):
+    """Seconds since start of the first `name` line in the console's trace, or None.
+    The console writes milliseconds since it started; a line stamped otherwise (an epoch
+    time, or later than the time since launch) is not trusted and counts as absent, so the
+    caller falls back to polling the pane."""
     try:
         with open(path) as f:
             for line in f:
                 parts = line.split()
                 if len(parts) >= 2 and parts[1] == name:
-                    return int(parts[0]) / 1000.0
+                    t = float(parts[0]) / 1000.0
+                    if t < 0 or (t_launch is not None and t > time.monotonic() - t_launch + 1):
+                        return None
+                    return t
     except (OSError, ValueError):
         pass
     return None
@@ -687,13 +704,19 @@ def first_screen(tm, trace, t_launch, timeout):
     the first capture whose service rows show no placeholder ('-' or '…')."""
     t_end = t_launch + timeout
     polled = None
+    polls = 0
     while time.monotonic() < t_end:
-        t = trace_event(trace, "screen-complete")
+        t = trace_event(trace, "screen-complete", t_launch)
         if t is not None:
             return {"screen_complete_s": t, "screen_method": "trace"}
+        polls += 1
+        if polls % 20 == 0 and tm.cmd("display-message", "-p", "-t", "bench:0.0",
+                                      "#{pane_dead}").stdout.strip() == "1":
+            return {"screen_complete_s": None, "screen_method": None, "exited": True}
         if polled is None:
             screen = tm.cmd("capture-pane", "-p", "-t", "bench:0.0").stdout
-            rows = [ln for ln in screen.splitlines() if ROW_RE.search(ln)]
+            # The last column (ALARMS) is '-' for good when a service has no alarm.
+            rows = [ln.rsplit(None, 1)[0] for ln in screen.splitlines() if ROW_RE.search(ln)]
             if len(rows) >= 10 and not any(PLACEHOLDER_RE.search(ln) for ln in rows):
                 polled = time.monotonic() - t_launch
         if polled is not None and time.monotonic() - t_launch > polled + 1.0:
@@ -714,14 +737,23 @@ def cmd_console(args):
         return
     sock = f"ondeck-bench-{os.getpid()}"
     tm = Tmux(sock)
-    trace = os.path.join(os.environ.get("OD_WORKDIR", "/tmp"), f"trace-{os.getpid()}.log")
+    trace = os.path.abspath(os.path.join(os.environ.get("OD_WORKDIR", "/tmp"),
+                                         f"trace-{os.getpid()}.log"))
     try:
         os.unlink(trace)
     except OSError:
         pass
     # ONDECK_TRACE=FILE: the console appends "<ms> screen-complete" / "<ms> world-complete"
     # (a console without it ignores the variable; the screen is then polled instead).
-    env_cmd = f"exec env ONDECK_TRACE={trace} {ondeck()} --cluster {args.cluster}"
+    # ONDECK_CONFIG (run.sh sets it with buckets on: [limits] at the rates ondeck uses on AWS,
+    # since at a custom endpoint its budgets are otherwise unlimited) is passed on explicitly.
+    conf = os.environ.get("ONDECK_CONFIG")
+    env_cmd = (f"exec env ONDECK_TRACE={shlex.quote(trace)} "
+               + (f"ONDECK_CONFIG={shlex.quote(conf)} " if conf else "")
+               + f"{shlex.quote(ondeck())} --cluster {shlex.quote(args.cluster)}")
+    res["limits_config"] = conf
+    res["mode"] = args.mode
+    proxy("/__proxy/reset", {})  # the calls counted from here are this console's
     t_launch = time.monotonic()
     try:
         tm.cmd("new-session", "-d", "-s", "bench", "-x", "120", "-y", "40", env_cmd)
@@ -729,7 +761,8 @@ def cmd_console(args):
         # control client sets its own size to 120x40 instead (refresh-client -C).
         tm.cmd("set-option", "-g", "remain-on-exit", "on", check=False)
         pid = int(tm.cmd("display-message", "-p", "-t", "bench:0.0", "#{pane_pid}").stdout)
-        time.sleep(2.0)
+        # Poll from the launch (a sleep here would floor the polled figure at its length).
+        screen_res = first_screen(tm, trace, t_launch, args.screen_timeout)
         dead = tm.cmd("display-message", "-p", "-t", "bench:0.0", "#{pane_dead}").stdout.strip()
         screen = tm.cmd("capture-pane", "-p", "-t", "bench:0.0").stdout
         if dead == "1" or "no console" in screen:
@@ -738,11 +771,37 @@ def cmd_console(args):
             emit(res)
             return
         res["available"] = True
-        res.update(first_screen(tm, trace, t_launch, args.screen_timeout))
+        res.update(screen_res)
+        if args.mode == "screen":
+            # The first screen and the complete world only (buckets on: the world takes the
+            # bucket floor or longer), then quit. Without a trace line there is no world figure.
+            t_end = t_launch + args.world_timeout
+            if res.get("screen_method") == "trace":
+                while time.monotonic() < t_end:
+                    if trace_event(trace, "world-complete", t_launch) is not None:
+                        break
+                    time.sleep(0.2)
+            else:
+                # No trace: the first refresh is over when the calls stop (3 s without one);
+                # its last call is then the complete world, as near as the backend can tell.
+                t = last_call_before_quiet(3.0, t_end)
+                res["world_quiet_s"] = t - t_launch if t else None
+            res["world_complete_s"] = trace_event(trace, "world-complete", t_launch)
+            res["world_waited_s"] = time.monotonic() - t_launch
+            reqs, ops = proxy_requests()
+            res["requests"], res["by_operation"] = reqs, ops
+            st = proxy("/__proxy/stats")
+            res["throttled"] = st.get("throttled", 0)
+            res["throttled_by_operation"] = st.get("throttled_by_operation", {})
+            res["vmhwm_kb"] = proc_status(pid, "VmHWM")
+            emit(res)
+            return
         # The first refresh of a cold start, then the idle minute at the default cadence.
-        res["first_refresh_quiet"] = wait_quiet(3.0, args.first_refresh_timeout)
+        t = last_call_before_quiet(3.0, time.monotonic() + args.first_refresh_timeout)
+        res["first_refresh_quiet"] = t is not None
+        res["world_quiet_s"] = t - t_launch if t else None
         res["first_refresh_s"] = time.monotonic() - t_launch
-        res["world_complete_s"] = trace_event(trace, "world-complete")
+        res["world_complete_s"] = trace_event(trace, "world-complete", t_launch)
         proxy("/__proxy/reset", {})
         cpu0 = proc_cpu_s(pid)
         t0 = time.monotonic()
@@ -811,6 +870,71 @@ def cmd_console(args):
     emit(res)
 
 
+# -- [limits] as on AWS ------------------------------------------------------------------------
+
+# What ondeck uses against AWS when the source cannot be read (doc/configuration.md, [limits]).
+AWS_RATES_FALLBACK = {"ecs": 10, "elbv2": 5, "cloudwatch": 10, "cloudfront": 5}
+
+
+def aws_rates(srcdir):
+    """The per-family rates ondeck paces at against AWS: its default_limits table in
+    src/poller/poller.c ({OD_SVC_ECS, 10}, ...), so the bench follows the program."""
+    try:
+        with open(os.path.join(srcdir, "src", "poller", "poller.c")) as f:
+            text = f.read()
+        m = re.search(r"default_limits\[\]\s*=\s*\{(.*?)\};", text, re.S)
+        rates = {}
+        # {OD_SVC_ECS, 10} or, with a burst beside the rate, {OD_SVC_ECS, 10, 50}
+        for k, v, burst in re.findall(r"\{\s*OD_SVC_([A-Z0-9]+)\s*,\s*([0-9.]+)"
+                                      r"(?:\s*,\s*([0-9.]+))?", m.group(1)):
+            rates[k.lower()] = float(v)
+            if burst:
+                rates[k.lower() + "_burst"] = float(burst)
+        if rates:
+            return rates, "src/poller/poller.c"
+    except (OSError, AttributeError, ValueError):
+        pass
+    return dict(AWS_RATES_FALLBACK), "doc/configuration.md (fallback)"
+
+
+def documented_keys(srcdir):
+    """Every `[limits]` key word the docs name (configuration.md and the man page): a burst
+    key is written only when this build documents it, so an older build never sees it."""
+    words = set()
+    for rel in ("doc/configuration.md", "doc/ondeck.1"):
+        try:
+            with open(os.path.join(srcdir, rel)) as f:
+                words |= set(re.findall(r"\b([a-z0-9]+_burst)\b", f.read()))
+        except OSError:
+            pass
+    return words
+
+
+def cmd_limits(args):
+    """Write the [limits] file the buckets-on phases use; print what was written (JSON)."""
+    srcdir = os.environ.get("ONDECK_SRCDIR", os.path.dirname(HERE))
+    rates, source = aws_rates(srcdir)
+    extra = {}
+    for kv in (args.set or "").replace(",", " ").split():
+        k, _, v = kv.partition("=")
+        extra[k.strip()] = v.strip()
+    known = documented_keys(srcdir)
+    keys = {k: (int(v) if float(v).is_integer() else v) for k, v in rates.items()
+            if not k.endswith("_burst") or k in known}
+    dropped = []
+    for k, v in extra.items():
+        if (k in rates and not k.endswith("_burst")) or k in known:
+            keys[k] = v
+        else:
+            dropped.append(k)
+    with open(args.out, "w") as f:
+        f.write("# written by bench/bench.py limits: ondeck's AWS rates, set explicitly\n")
+        f.write("# (at a custom endpoint its budgets are otherwise unlimited)\n[limits]\n")
+        for k, v in keys.items():
+            f.write(f"{k} = {v}\n")
+    emit({"file": args.out, "keys": keys, "source": source, "dropped": dropped})
+
+
 # -- the naive client -------------------------------------------------------------------------
 
 def cmd_naive(args):
@@ -830,6 +954,7 @@ def main():
     s.add_argument("--cluster", default="prod")
     s.add_argument("--runs", type=int, default=3)
     s.add_argument("--floor", action="store_true", help="also time it with no delay")
+    s.add_argument("--no-warm", action="store_true", help="no untimed run first")
     s.add_argument("--workdir", required=True)
     s = sub.add_parser("cli")
     s.add_argument("--cluster", default="prod")
@@ -855,6 +980,15 @@ def main():
                    help="the longest wait for 3 s without a request before the idle period")
     s.add_argument("--screen-timeout", type=float, default=120.0,
                    help="how long to wait for the first complete screen")
+    s.add_argument("--mode", choices=("full", "screen"), default="full",
+                   help="screen: the first screen and the complete world only")
+    s.add_argument("--world-timeout", type=float, default=60.0,
+                   help="screen mode: how long (from launch) to wait for the complete world")
+    s = sub.add_parser("limits")
+    s.add_argument("--out", required=True)
+    s.add_argument("--set", default="", help="extra keys: 'ecs_burst=50 elbv2=10'")
+    s = sub.add_parser("floor")
+    s.add_argument("--status", required=True, help="a status-N.json (buckets off)")
     s = sub.add_parser("naive")
     s.add_argument("--cluster", default="prod")
     s.add_argument("--rows", type=int, default=36)
@@ -867,8 +1001,15 @@ def main():
         sys.path.insert(0, HERE)
         import report
         return report.main(args.results, args.out)
+    if args.cmd == "floor":
+        sys.path.insert(0, HERE)
+        import report
+        st = load_json(args.status)
+        print(f"{report.rate_floor(report.Report.median_ops(st))[0]:.1f}")
+        return 0
     {"sysinfo": cmd_sysinfo, "status": cmd_status, "cli": cmd_cli, "logs": cmd_logs,
-     "logs-multi": cmd_logs_multi, "console": cmd_console, "naive": cmd_naive}[args.cmd](args)
+     "logs-multi": cmd_logs_multi, "console": cmd_console, "naive": cmd_naive,
+     "limits": cmd_limits}[args.cmd](args)
     return 0
 
 

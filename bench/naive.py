@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """naive.py - what other consoles do: describe everything, one call after another, in the
-order ListServices gives (every 30 s; one pass is timed here), with an SDK's retry on
+order ListServices gives, a pass every 30 s (the next at once when one overruns), with an SDK's retry on
 throttling (exponential backoff with jitter, no pacing of its own). Run against the replay
 backend with AWS's buckets on, its "first complete screen" is when the rows an operator would
 see first (the first ROWS services by name) have their describe, tasks, target health and
@@ -74,11 +74,13 @@ class Client:
                   json.dumps({"MetricDataQueries": q, "StartTime": now - 1800, "EndTime": now}))
 
 
-def run(url, cluster, rows, max_seconds):
-    c = Client(url)
-    t0 = time.monotonic()
+def one_pass(c, cluster, rows, t0, deadline):
+    """List every service, then describe them in list order; returns the pass's figures
+    (times from t0, the start of the client). Stops at the deadline."""
+    t_start = time.monotonic() - t0
+    calls0 = c.calls
     arns, token = [], None
-    while True:  # the SDK paginator's default page (10)
+    while time.monotonic() < deadline:  # the SDK paginator's default page (10)
         p = {"cluster": cluster}
         if token:
             p["nextToken"] = token
@@ -92,8 +94,11 @@ def run(url, cluster, rows, max_seconds):
     t_listed = time.monotonic() - t0
     t_screen = None
     done = 0
-    timed_out = False
+    timed_out = bool(token)
     for i in range(0, len(names), 10):
+        if time.monotonic() >= deadline:
+            timed_out = True
+            break
         batch = names[i:i + 10]
         svcs = c.ecs("DescribeServices", {"cluster": cluster, "services": batch})["services"]
         for s in svcs:
@@ -108,12 +113,38 @@ def run(url, cluster, rows, max_seconds):
             screen.discard(s["serviceName"])
             if not screen and t_screen is None:
                 t_screen = time.monotonic() - t0
-        if time.monotonic() - t0 > max_seconds:
-            timed_out = True
-            break
+    t_end = time.monotonic() - t0
+    return {"start_s": t_start, "listed_s": t_listed, "screen_complete_s": t_screen,
+            "end_s": t_end, "complete": not timed_out, "services": len(names),
+            "described": done, "calls": c.calls - calls0}
+
+
+def run(url, cluster, rows, max_seconds, interval=30.0):
+    """Passes every `interval` seconds (the next one at once when a pass overran), as a
+    console refreshing every 30 s does, until max_seconds. The first pass gives the first
+    screen and the complete world; later ones show what the steady state costs the bucket."""
+    c = Client(url)
+    t0 = time.monotonic()
+    deadline = t0 + max_seconds
+    passes = []
+    while time.monotonic() < deadline:
+        passes.append(one_pass(c, cluster, rows, t0, deadline))
+        wait = t0 + interval * len(passes) - time.monotonic()
+        if wait > 0:
+            if time.monotonic() + wait >= deadline:
+                break
+            time.sleep(wait)
+    first = passes[0]
     wall = time.monotonic() - t0
-    return {"services": len(names), "described": done, "listed_s": t_listed,
-            "screen_complete_s": t_screen, "world_complete_s": None if timed_out else wall,
-            "wall": wall, "timed_out": timed_out, "max_seconds": max_seconds,
+    done = first["described"]
+    n = first["services"]
+    pass_s = first["end_s"] - first["start_s"]
+    return {"services": n, "described": done, "listed_s": first["listed_s"],
+            "screen_complete_s": first["screen_complete_s"],
+            "world_complete_s": first["end_s"] if first["complete"] else None,
+            "wall": wall, "timed_out": not first["complete"], "max_seconds": max_seconds,
+            "interval_s": interval, "passes": passes,
+            "passes_complete": sum(1 for p in passes if p["complete"]),
             "calls": c.calls, "throttled": c.throttled,
-            "world_extrapolated_s": wall * len(names) / max(done, 1) if timed_out else wall}
+            "world_extrapolated_s": (pass_s * n / max(done, 1)) if not first["complete"]
+            else first["end_s"]}

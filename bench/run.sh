@@ -4,7 +4,8 @@
 #
 #   bench/run.sh [--sizes "137 1500 10000"] [--delay-ms 50] [--runs 3] [--cli-budget 300]
 #                [--backend replay|moto] [--bucket-sizes "137 1500"] [--console-sizes "1500 10000"]
-#                [--naive-seconds 60]
+#                [--naive-seconds 60] [--naive-sizes "137 1500"]
+#                [--console-bucket-sizes "137 1500 10000"] [--world-cap 180] [--limits-set KEYS]
 #                [--cli-sample N] [--idle 30] [--presses 20] [--log-events 100000]
 #                [--log-live 10000] [--log-multi 20000] [--skip console,logs,logs-multi,cli]
 #                [--results DIR] [--out FILE]
@@ -19,6 +20,13 @@
 # tests check signatures) and bench/meter.py in front of it counting bytes. Clients talk to
 # meter -> proxy -> moto. Needs ONDECK (the built binary) and ONDECK_SRCDIR (make bench sets
 # both). --quick is the smoke test's mode: one run, sampled CLI, short log and console phases.
+#
+# With buckets on, ondeck runs with a [limits] file (ONDECK_CONFIG) at the rates it paces at on
+# AWS (read from src/poller/poller.c; --limits-set adds keys, a *_burst key only when the docs
+# name it): at a custom endpoint its budgets are otherwise unlimited. The console is measured
+# with buckets off (first screen, complete world, idle, keys) and on (first screen, complete
+# world: waited for up to 2.5x the bucket floor, at most --world-cap seconds; a world whose
+# floor is beyond the cap is not waited for).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 
@@ -30,9 +38,13 @@ export ONDECK ONDECK_SRCDIR=$srcdir PYTHON3
 sizes="137 1500 10000"
 delay=50
 backend=auto           # replay when bench/replay/od-replay is built, else moto
-bucket_sizes="137 1500"  # worlds also measured with AWS's token buckets on
-console_sizes="1500 10000"
+bucket_sizes="137"       # worlds where `status` is also timed with AWS's token buckets on
+console_sizes="1500 10000"  # full console phase (idle, keys); the other worlds: screen only
+console_bucket_sizes="137 1500 10000"  # the console's first screen and world with buckets on
+naive_sizes="137 1500"
 naive_seconds=60
+world_cap=180
+limits_set=""
 runs=3
 cli_budget=300
 cli_sample=0
@@ -54,6 +66,10 @@ while [ $# -gt 0 ]; do
     --bucket-sizes) bucket_sizes=$2; shift ;;
     --console-sizes) console_sizes=$2; shift ;;
     --naive-seconds) naive_seconds=$2; shift ;;
+    --naive-sizes) naive_sizes=$2; shift ;;
+    --console-bucket-sizes) console_bucket_sizes=$2; shift ;;
+    --world-cap) world_cap=$2; shift ;;
+    --limits-set) limits_set=$2; shift ;;
     --runs) runs=$2; shift ;;
     --cli-budget) cli_budget=$2; shift ;;
     --cli-sample) cli_sample=$2; shift ;;
@@ -66,7 +82,7 @@ while [ $# -gt 0 ]; do
     --results) results=$2; shift ;;
     --out) out=$2; shift ;;
     --quick) quick=1 ;;
-    -h | --help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,31p' "$0"; exit 0 ;;
     *) echo "bench: unknown option '$1'" >&2; exit 2 ;;
     esac
     shift
@@ -102,11 +118,19 @@ fi
 
 # The date and the machine, first: the load average says how quiet the machine was.
 bench_py sysinfo >"$results/sysinfo.json"
+# [limits] at ondeck's AWS rates, for every phase with buckets on.
+limits_conf=$OD_WORKDIR/limits.conf
+bench_py limits --out "$limits_conf" --set "$limits_set" >"$results/limits.json" ||
+    { say "cannot write $limits_conf"; exit 1; }
+# with_limits CMD...: CMD with that file as ondeck's config.
+with_limits() { ONDECK_CONFIG=$limits_conf "$@"; }
 cat >"$results/config.json" <<EOF
 {"sizes": "$sizes", "delay_ms": $delay, "runs": $runs, "cli_budget": $cli_budget,
  "cli_sample": $cli_sample, "idle": $idle, "presses": $presses, "log_events": $log_events,
  "log_live": $log_live, "quick": $quick, "skip": "$skip", "backend": "$backend",
- "bucket_sizes": "$bucket_sizes", "console_sizes": "$console_sizes", "naive_seconds": $naive_seconds}
+ "bucket_sizes": "$bucket_sizes", "console_sizes": "$console_sizes", "naive_seconds": $naive_seconds,
+ "naive_sizes": "$naive_sizes", "console_bucket_sizes": "$console_bucket_sizes",
+ "world_cap": $world_cap, "started": ${EPOCHREALTIME/./}}
 EOF
 
 say "starting moto"
@@ -151,6 +175,8 @@ if [ "$backend" = replay ]; then
     for n in $sizes; do [ "$n" -gt "$largest" ] && largest=$n; [ -z "$smallest" ] || [ "$n" -lt "$smallest" ] && smallest=$n; done
     bucket_sizes=$(pick "$bucket_sizes" "$smallest")
     console_sizes=$(pick "$console_sizes" "$largest")
+    naive_sizes=$(pick "$naive_sizes" "$smallest")
+    console_bucket_sizes=$(pick "$console_bucket_sizes" "$largest")
     for n in $sizes; do
         say "replay world of $n services"
         replay_start "$n" || exit 1
@@ -166,18 +192,20 @@ json.dump({"size": st["services"], "seconds": None, "backend": "replay",
         [ "$n" -ge 1500 ] && r=1  # one cold run: each takes a minute or more
         [ "$n" -ge 10000 ] && floor="" # and no second one at 0 ms delay (15 minutes in all)
         say "  cold status, buckets off ($r runs)"
-        on_replay bench_py status --cluster prod --runs "$r" $floor --workdir "$OD_WORKDIR" \
-            >"$results/status-$n.json" || say "status phase failed"
+        on_replay bench_py status --cluster prod --runs "$r" $floor --no-warm \
+            --workdir "$OD_WORKDIR" >"$results/status-$n.json" || say "status phase failed"
         if in_list "$n" "$bucket_sizes"; then
-            say "  cold status, AWS's buckets on"
+            say "  cold status, AWS's buckets on, [limits] at ondeck's AWS rates"
             replay_config '{"buckets": true}'
-            on_replay bench_py_retrying status --cluster prod --runs 1 --workdir "$OD_WORKDIR" \
-                >"$results/buckets-$n.json" || say "bucket phase failed"
-            if ! skipped naive; then
-                say "  the naive client, buckets on (at most ${naive_seconds}s)"
-                on_replay bench_py naive --cluster prod --max-seconds "$naive_seconds" \
-                    >"$results/naive-$n.json" || say "naive phase failed"
-            fi
+            on_replay with_limits bench_py_retrying status --cluster prod --runs 1 --no-warm \
+                --workdir "$OD_WORKDIR" >"$results/buckets-$n.json" || say "bucket phase failed"
+            replay_config '{"buckets": false}'
+        fi
+        if in_list "$n" "$naive_sizes" && ! skipped naive; then
+            say "  the naive client, buckets on (a pass every 30 s, at most ${naive_seconds}s)"
+            replay_config '{"buckets": true}'
+            on_replay bench_py naive --cluster prod --max-seconds "$naive_seconds" \
+                >"$results/naive-$n.json" || say "naive phase failed"
             replay_config '{"buckets": false}'
         fi
         # The CLI's cost is per invocation (Python start-up): a sample of each kind says it all,
@@ -190,13 +218,31 @@ json.dump({"size": st["services"], "seconds": None, "backend": "replay",
             on_replay bench_py cli --cluster prod --budget "$cli_budget" --sample "$sample" \
                 --workdir "$OD_WORKDIR/cli-$n" >"$results/cli-$n.json" || say "cli phase failed"
         fi
+        st=120 ft=60
+        [ "$quick" = 1 ] && st=15 ft=15
         if in_list "$n" "$console_sizes" && ! skipped console; then
             say "  console: first screen, idle ${idle}s, $presses key presses"
-            st=120 ft=60
-            [ "$quick" = 1 ] && st=15 ft=15
             on_replay bench_py console --cluster prod --idle "$idle" --presses "$presses" \
                 --screen-timeout "$st" --first-refresh-timeout "$ft" \
                 >"$results/console-$n.json" || say "console phase failed"
+        elif ! skipped console; then
+            say "  console: first screen and complete world"
+            on_replay bench_py console --cluster prod --mode screen --screen-timeout "$st" \
+                --world-timeout "$ft" >"$results/console-$n.json" || say "console phase failed"
+        fi
+        if in_list "$n" "$console_bucket_sizes" && ! skipped console-buckets; then
+            # Wait for the world up to 2.5x the bucket floor (1.1x tells met from missed; the
+            # rest shows by how much), within the cap; a floor beyond the cap: the screen only.
+            fl=$(bench_py floor --status "$results/status-$n.json")
+            wt=$("$PYTHON3" -c 'import sys; f, cap, st = map(float, sys.argv[1:])
+print(f"{min(cap, 2.5 * f + 10):.0f}" if 1.1 * f + 10 <= cap else f"{min(st, 60):.0f}")' \
+                "${fl:-0}" "$world_cap" "$st")
+            say "  console, AWS's buckets on: first screen, complete world (floor ${fl}s, wait ${wt}s)"
+            replay_config '{"buckets": true}'
+            on_replay with_limits bench_py console --cluster prod --mode screen \
+                --screen-timeout "$st" --world-timeout "$wt" \
+                >"$results/console-buckets-$n.json" || say "console phase (buckets on) failed"
+            replay_config '{"buckets": false}'
         fi
         od_kill "$REPLAY_PID"
     done
@@ -271,6 +317,7 @@ PY
     first=0
 done
 
+printf '%s\n' "${EPOCHREALTIME/./}" >"$results/finished"  # the report gives the run's length
 say "report"
 bench_py report --results "$results" --out "$out"
 rc=$?
