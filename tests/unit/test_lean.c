@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/alarm_attr.h"
 #include "model/world.h"
 #include "poller/poller.h"
 #include "tests/unit/check.h"
@@ -94,6 +95,74 @@ test_filter_order(void)
     table_free(&t);
 }
 
+static struct od_dimension *
+dims2(const char *n1, const char *v1, const char *n2, const char *v2, size_t *n)
+{
+    struct od_dimension *d = calloc(2, sizeof *d);
+
+    d[0].name = strdup(n1);
+    d[0].value = strdup(v1);
+    *n = 1;
+    if (n2 != NULL) {
+        d[1].name = strdup(n2);
+        d[1].value = strdup(v2);
+        *n = 2;
+    }
+    return d;
+}
+
+/* world_alarm_counts is service_alarm_counts for every service: by name, by target group, by
+ * load balancer, metric math naming two services (one twice), another cluster's alarm. */
+static void
+test_alarm_counts(void)
+{
+    struct od_world *w = world_new("us-east-1", "arn:aws:ecs:us-east-1:1:cluster/prod");
+    struct od_service *sv = calloc(3, sizeof *sv);
+    struct od_alarm *al = calloc(5, sizeof *al);
+    struct od_target_group *tg = calloc(1, sizeof *tg);
+    struct od_alarm_count got[3], want;
+    const char *names[] = {"api", "web", "worker"};
+    size_t same = 0;
+
+    for (size_t i = 0; i < 3; i++) {
+        sv[i].name = strdup(names[i]);
+        sv[i].arn = strdup(names[i]);
+    }
+    sv[1].lbs = calloc(1, sizeof *sv[1].lbs);
+    sv[1].nlbs = 1;
+    sv[1].lbs[0].target_group_arn = strdup("arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/abc");
+    tg->arn = strdup(sv[1].lbs[0].target_group_arn);
+    tg->load_balancer_arns = calloc(1, sizeof *tg->load_balancer_arns);
+    tg->load_balancer_arns[0] = strdup("arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/front/123");
+    tg->nload_balancers = 1;
+    world_set_services(w, sv, 3);
+    world_set_target_groups(w, tg, 1);
+    for (size_t i = 0; i < 5; i++) {
+        al[i].name = strdup("a");
+        al[i].state = strdup(i % 2 == 0 ? "ALARM" : "OK");
+    }
+    al[0].dimensions = dims2("ClusterName", "prod", "ServiceName", "api", &al[0].ndimensions);
+    al[1].dimensions = dims2("TargetGroup", "targetgroup/web/abc", NULL, NULL, &al[1].ndimensions);
+    al[2].dimensions = dims2("LoadBalancer", "app/front/123", NULL, NULL, &al[2].ndimensions);
+    al[3].metrics = calloc(3, sizeof *al[3].metrics);
+    al[3].nmetrics = 3;
+    al[3].metrics[0].dimensions = dims2("ClusterName", "prod", "ServiceName", "worker", &al[3].metrics[0].ndimensions);
+    al[3].metrics[1].dimensions = dims2("ClusterName", "prod", "ServiceName", "api", &al[3].metrics[1].ndimensions);
+    al[3].metrics[2].dimensions = dims2("ClusterName", "prod", "ServiceName", "worker", &al[3].metrics[2].ndimensions);
+    al[4].dimensions = dims2("ClusterName", "other", "ServiceName", "api", &al[4].ndimensions);
+    world_set_alarms(w, al, 5);
+    world_alarm_counts(w, got);
+    for (size_t i = 0; i < 3; i++) {
+        service_alarm_counts(w, &w->services[i], &want);
+        same += got[i].total == want.total && got[i].firing == want.firing;
+    }
+    CHECK_INT(same, 3, "every service's alarm counts as service_alarm_counts gives them");
+    CHECK_INT(got[0].total, 2, "api: its own alarm and the math over it (not another cluster's)");
+    CHECK_INT(got[1].total, 2, "web: by target group and by load balancer");
+    CHECK_INT(got[2].total, 1, "worker: the math alarm once, though it names worker twice");
+    world_free(&w);
+}
+
 int
 main(void)
 {
@@ -101,5 +170,6 @@ main(void)
     test_strmap();
     test_ages();
     test_filter_order();
+    test_alarm_counts();
     return check_done();
 }
