@@ -8,6 +8,7 @@
 
 #include "model/world.h"
 #include "poller/poller.h"
+#include "ui/bar_ages.h"
 #include "ui/console.h"
 #include "ui/curses.h"
 #include "ui/draw.h"
@@ -45,7 +46,8 @@ bar_draw_status(struct ui *ui, int w)
 {
     const struct od_world *wd = ui->cur.world;
     unsigned parts = ctx_view_parts(ui);
-    char age[32] = "loading", calls[32], stale[256] = "";
+    char age[40] = "loading", calls[32], stale[256] = "", ages[192], spin[16];
+    int room;
     time_t oldest = 0;
     bool any = false;
     int x = 0;
@@ -61,25 +63,6 @@ bar_draw_status(struct ui *ui, int w)
     x = status_item(x, w, NULL, ui_region(ui) != NULL ? ui_region(ui) : "no region",
                     EL_STATUS_KEY);
     x = status_item(x, w, "cluster", ui->cluster != NULL ? ui->cluster : "-", EL_STATUS_KEY);
-    for (int p = 0; p < OD_PART__COUNT; p++) {
-        /* Metrics have a one-minute cadence of their own: the age is the other parts'. */
-        if (!(parts & POLL_PART(p)) || !wd->parts[p].loaded || p == OD_PART_METRICS)
-            continue;
-        if (!any || wd->parts[p].updated_at < oldest)
-            oldest = wd->parts[p].updated_at;
-        any = true;
-    }
-    if (any)
-        present_ago((double)oldest, age, sizeof age);
-    if (ui->cur.poller != NULL && poller_busy(ui->cur.poller)) {
-        size_t n = strlen(age);
-
-        snprintf(age + n, sizeof age - n, " %s", draw_glyphs()->spinner[ui->spin % 4]);
-    }
-    x = status_item(x, w, "data", age, EL_STATUS);
-    snprintf(calls, sizeof calls, "%u calls/min",
-             ui->cur.poller != NULL ? poller_calls_per_minute(ui->cur.poller) : 0);
-    x = status_item(x, w, NULL, calls, EL_STATUS);
     /* Only the parts this view polls: a part another view asked for (the service view's scaling
      * policies) is not refreshed here, and its old failure is not this screen's. */
     for (int p = 0; p < OD_PART__COUNT; p++) {
@@ -103,6 +86,36 @@ bar_draw_status(struct ui *ui, int w)
             first = 0;
         }
     }
+    for (int p = 0; p < OD_PART__COUNT; p++) {
+        /* Metrics have a one-minute cadence of their own: the age is the other parts'. */
+        if (!(parts & POLL_PART(p)) || !wd->parts[p].loaded || p == OD_PART_METRICS)
+            continue;
+        if (!any || wd->parts[p].updated_at < oldest)
+            oldest = wd->parts[p].updated_at;
+        any = true;
+    }
+    if (any)
+        present_ago((double)oldest, age, sizeof age);
+    snprintf(calls, sizeof calls, "%u calls/min",
+             ui->cur.poller != NULL ? poller_calls_per_minute(ui->cur.poller) : 0);
+    spin[0] = '\0';
+    if (ui->cur.poller != NULL && poller_busy(ui->cur.poller))
+        snprintf(spin, sizeof spin, " %s", draw_glyphs()->spinner[ui->spin % 4]);
+    /* Each part's age when the row has room for it beside the call rate and the STALE box
+     * (ui/bar_ages.h); else the oldest, as "data 4s ago". */
+    room = w - x - 3 - draw_cols(calls) - (stale[0] != '\0' ? draw_cols(stale) + 3
+                                            : ui_read_only(ui) ? 11
+                                                               : 0);
+    if (any && bar_ages_text(wd, parts, time(NULL), draw_utf8() ? " \xc2\xb7 " : ", ", ages,
+                             sizeof ages) &&
+        3 + draw_cols(ages) + draw_cols(spin) <= room) {
+        strncat(ages, spin, sizeof ages - strlen(ages) - 1);
+        x = status_item(x, w, NULL, ages, EL_STATUS);
+    } else {
+        strncat(age, spin, sizeof age - strlen(age) - 1);
+        x = status_item(x, w, "data", age, EL_STATUS);
+    }
+    x = status_item(x, w, NULL, calls, EL_STATUS);
     if (stale[0] != '\0') {
         int sw = draw_cols(stale) + 2;
 

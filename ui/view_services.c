@@ -182,10 +182,8 @@ static void
 prune_marks(struct services *st, const struct od_world *w)
 {
     for (size_t i = 0; i < st->nmarked;) {
-        bool there = false;
+        bool there = world_service(w, st->marked[i]) != NULL;
 
-        for (size_t k = 0; k < w->nservices && !there; k++)
-            there = str_eq(w->services[k].name, st->marked[i]);
         if (there || !w->parts[OD_PART_SERVICES].loaded) {
             i++;
             continue;
@@ -202,6 +200,10 @@ recalc(struct view *v)
     struct services *st = v->st;
     const struct od_world *w = ui_world(v->ui);
 
+    /* Every service's alarm counts in one pass (model/alarm_attr.h). */
+    struct od_alarm_count *alarm_counts = xcalloc(w->nservices + 1, sizeof *alarm_counts);
+
+    world_alarm_counts(w, alarm_counts);
     prune_marks(st, w);
     table_begin(&st->table);
     for (size_t i = 0; i < w->nservices; i++) {
@@ -271,7 +273,7 @@ recalc(struct view *v)
         /* The service's alarms (model/alarm_attr.h): "1 ALARM" when all of them fire,
          * "1 ALARM/3" when one of three does, "3 ok", "-" when none belongs to it. Sorted
          * by firing first, then by how many. */
-        service_alarm_counts(w, s, &ac);
+        ac = alarm_counts[i];
         if (ac.firing > 0 && ac.firing == ac.total)
             table_setf(&st->table, row, C_ALARMS, (double)ac.firing * 1000 + (double)ac.total,
                        EL_ALARM_FIRING, "%zu ALARM", ac.firing);
@@ -284,6 +286,7 @@ recalc(struct view *v)
         else
             table_set(&st->table, row, C_ALARMS, "-", -1, EL_DIM);
     }
+    free(alarm_counts);
     table_end(&st->table);
 }
 

@@ -40,6 +40,7 @@ table_free(struct ui_table *t)
     rows_clear(t);
     free(t->rows);
     free(t->vis);
+    free(t->order);
     free(t->filter);
     free(t->sel_key);
     memset(t, 0, sizeof *t);
@@ -50,6 +51,7 @@ table_begin(struct ui_table *t)
 {
     rows_clear(t);
     t->nvis = 0;
+    t->order_ok = false;
 }
 
 size_t
@@ -65,6 +67,7 @@ table_add(struct ui_table *t, const char *key, enum ui_el el)
     r->key = xstrdup(key != NULL ? key : "");
     r->cells = xcalloc((size_t)t->ncols, sizeof *r->cells);
     r->el = el;
+    t->order_ok = false;
     for (int c = 0; c < t->ncols; c++)
         r->cells[c].el = el;
     return t->nrows++;
@@ -78,8 +81,10 @@ table_set(struct ui_table *t, size_t row, int col, const char *text, double num,
     if (row >= t->nrows || col < 0 || col >= t->ncols)
         return;
     c = &t->rows[row].cells[col];
+    t->order_ok = false;
     free(c->text);
     c->text = sanitize_str(text != NULL ? text : "-");
+    c->cols = draw_cols(c->text);
     c->num = num;
     c->el = el;
 }
@@ -139,18 +144,42 @@ cmp_rows(const void *pa, const void *pb)
     return r;
 }
 
-void
-table_end(struct ui_table *t)
+/* Sort every row once per rebuild or sort change; the filtered rows are then a walk of that
+ * order (a subsequence of a sorted list is sorted). */
+static void
+ensure_order(struct ui_table *t)
 {
-    t->vis = xreallocarray(t->vis, t->nrows + 1, sizeof *t->vis);
-    t->nvis = 0;
+    if (t->order_ok)
+        return;
+    t->order = xreallocarray(t->order, t->nrows + 1, sizeof *t->order);
     for (size_t i = 0; i < t->nrows; i++)
-        if (row_matches(t, &t->rows[i]))
-            t->vis[t->nvis++] = i;
+        t->order[i] = i;
     sorting = t;
-    if (t->nvis > 1)
-        qsort(t->vis, t->nvis, sizeof *t->vis, cmp_rows);
+    if (t->nrows > 1)
+        qsort(t->order, t->nrows, sizeof *t->order, cmp_rows);
     sorting = NULL;
+    t->order_ok = true;
+}
+
+/* Filter the rows, from every row in order or (narrowing: the new filter contains the old
+ * one) from those shown already, then keep the selection. */
+static void
+apply(struct ui_table *t, bool narrowing)
+{
+    size_t n = 0;
+
+    ensure_order(t);
+    t->vis = xreallocarray(t->vis, t->nrows + 1, sizeof *t->vis);
+    if (narrowing) {
+        for (size_t i = 0; i < t->nvis; i++)
+            if (row_matches(t, &t->rows[t->vis[i]]))
+                t->vis[n++] = t->vis[i];
+    } else {
+        for (size_t i = 0; i < t->nrows; i++)
+            if (row_matches(t, &t->rows[t->order[i]]))
+                t->vis[n++] = t->order[i];
+    }
+    t->nvis = n;
     if (t->sel_key != NULL) {
         for (size_t i = 0; i < t->nvis; i++) {
             if (str_eq(t->rows[t->vis[i]].key, t->sel_key)) {
@@ -171,20 +200,32 @@ table_end(struct ui_table *t)
     }
 }
 
+void
+table_end(struct ui_table *t)
+{
+    apply(t, false);
+}
+
 /* Re-filter and re-sort the rows already held. */
 static void
 reapply(struct ui_table *t)
 {
-    table_end(t);
+    t->order_ok = false;
+    apply(t, false);
 }
 
 void
 table_set_filter(struct ui_table *t, const char *filter)
 {
+    /* Typing on: what matches the longer text matched the shorter (a cell holding the new
+     * text holds the old), so only the rows shown need a look. */
+    bool narrowing = t->filter != NULL && !str_empty(filter) && t->order_ok &&
+                     strcasestr(filter, t->filter) != NULL;
+
     free(t->filter);
     t->filter = str_empty(filter) ? NULL : xstrdup(filter);
     t->top = 0;
-    reapply(t);
+    apply(t, narrowing);
 }
 
 const char *
@@ -333,8 +374,8 @@ table_layout(const struct ui_table *t, int w, int *widths)
         int cw = col_min(t, c), widest = 0;
 
         for (size_t i = 0; i < t->nvis; i++) {
-            const char *s = t->rows[t->vis[i]].cells[c].text;
-            int sw = s != NULL ? draw_cols(s) : 1;
+            const struct table_cell *cell = &t->rows[t->vis[i]].cells[c];
+            int sw = cell->text != NULL ? cell->cols : 1;
 
             if (sw > cw)
                 cw = sw;

@@ -24,6 +24,7 @@ struct table_cell {
     char *text;
     double num;
     enum ui_el el;
+    int cols; /* draw_cols(text), measured once when set: the layout reads every row's */
 };
 
 struct table_row {
@@ -39,6 +40,8 @@ struct ui_table {
     size_t nrows, crows;
     size_t *vis; /* rows shown, in display order */
     size_t nvis;
+    size_t *order; /* every row in display order: a filter only walks it, never re-sorts */
+    bool order_ok; /* order matches the rows and the sort */
     int sort_col;
     bool sort_desc;
     char *filter;

@@ -7,7 +7,13 @@
 #include "model/stop_groups.h"
 #include "model/task_set.h"
 #include "util/clock.h"
+#include "util/sanitize.h"
 #include "util/str.h"
+#include "util/strmap.h"
+#include "util/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 static void
 add_opt_str(cJSON *o, const char *key, const char *v)
@@ -293,8 +299,74 @@ add_target_counts(cJSON *o, const struct od_world *w, const struct od_service *s
     }
 }
 
+/* The tasks of each service, in the world's order: one pass over the tasks instead of one
+ * per service (O(services × tasks) at thousands of each). */
+struct task_index {
+    struct od_strmap first; /* service name -> its first task */
+    size_t *next;           /* the next task of the same service, or SIZE_MAX */
+};
+
+static void
+task_index_build(const struct od_world *w, struct task_index *x)
+{
+    size_t *last = xcalloc(w->ntasks + 1, sizeof *last);
+
+    strmap_init(&x->first, w->nservices);
+    x->next = xcalloc(w->ntasks + 1, sizeof *x->next);
+    for (size_t i = 0; i < w->ntasks; i++) {
+        const char *svc = task_service_name(&w->tasks[i]);
+        size_t head;
+
+        x->next[i] = SIZE_MAX;
+        if (svc == NULL)
+            continue;
+        if (strmap_get(&x->first, svc, &head)) {
+            x->next[last[head]] = i;
+            last[head] = i;
+        } else {
+            strmap_put(&x->first, svc, i);
+            last[i] = i;
+        }
+    }
+    free(last);
+}
+
+static void
+task_index_free(struct task_index *x)
+{
+    strmap_free(&x->first);
+    free(x->next);
+}
+
+static void
+add_service_tasks(cJSON *arr, const struct od_world *w, const struct od_service *s,
+                  const struct task_index *x)
+{
+    size_t i;
+
+    if (x == NULL) {
+        for (i = 0; i < w->ntasks; i++)
+            if (str_eq(task_service_name(&w->tasks[i]), s->name))
+                cJSON_AddItemToArray(arr, task_json(&w->tasks[i]));
+        return;
+    }
+    if (!strmap_get(&x->first, s->name, &i))
+        return;
+    for (; i != SIZE_MAX; i = x->next[i])
+        cJSON_AddItemToArray(arr, task_json(&w->tasks[i]));
+}
+
+static cJSON *service_json(const struct od_world *w, const struct od_service *s,
+                           const struct task_index *x);
+
 cJSON *
 status_json_service(const struct od_world *w, const struct od_service *s)
+{
+    return service_json(w, s, NULL);
+}
+
+static cJSON *
+service_json(const struct od_world *w, const struct od_service *s, const struct task_index *x)
 {
     cJSON *o = cJSON_CreateObject(), *arr, *metrics;
 
@@ -348,9 +420,7 @@ status_json_service(const struct od_world *w, const struct od_service *s)
     }
 
     arr = cJSON_AddArrayToObject(o, "tasks");
-    for (size_t i = 0; i < w->ntasks; i++)
-        if (str_eq(task_service_name(&w->tasks[i]), s->name))
-            cJSON_AddItemToArray(arr, task_json(&w->tasks[i]));
+    add_service_tasks(arr, w, s, x);
 
     arr = cJSON_AddArrayToObject(o, "targets");
     for (size_t k = 0; k < s->nlbs; k++) {
@@ -493,17 +563,15 @@ status_json_denied(const struct od_world *w)
     return o;
 }
 
-cJSON *
-status_json(const struct od_world *w, const char *service_filter)
+/* The document without its services (an empty array in their place). */
+static cJSON *
+status_json_frame(const struct od_world *w)
 {
     cJSON *o = cJSON_CreateObject(), *arr, *stale;
 
     add_opt_str(o, "cluster", w->cluster);
     add_opt_str(o, "region", w->region);
-    arr = cJSON_AddArrayToObject(o, "services");
-    for (size_t i = 0; i < w->nservices; i++)
-        if (service_filter == NULL || str_eq(w->services[i].name, service_filter))
-            cJSON_AddItemToArray(arr, status_json_service(w, &w->services[i]));
+    cJSON_AddArrayToObject(o, "services");
     arr = cJSON_AddArrayToObject(o, "alarms");
     for (size_t i = 0; i < w->nalarms; i++)
         cJSON_AddItemToArray(arr, status_json_alarm(w, &w->alarms[i]));
@@ -515,6 +583,108 @@ status_json(const struct od_world *w, const char *service_filter)
     if ((stale = status_json_denied(w)) != NULL)
         cJSON_AddItemToObject(o, "denied", stale);
     return o;
+}
+
+static bool
+service_wanted(const struct od_service *s, const char *service_filter)
+{
+    return service_filter == NULL || str_eq(s->name, service_filter);
+}
+
+cJSON *
+status_json(const struct od_world *w, const char *service_filter)
+{
+    cJSON *o = status_json_frame(w), *arr = cJSON_GetObjectItemCaseSensitive(o, "services");
+    struct task_index x;
+
+    task_index_build(w, &x);
+    for (size_t i = 0; i < w->nservices; i++)
+        if (service_wanted(&w->services[i], service_filter))
+            cJSON_AddItemToArray(arr, service_json(w, &w->services[i], &x));
+    task_index_free(&x);
+    return o;
+}
+
+/* Inert text out (sanitize_json_text), then freed. */
+static void
+put_inert(char *raw, FILE *out)
+{
+    char *safe = sanitize_json_text(raw);
+
+    fputs(safe, out);
+    free(safe);
+    free(raw);
+}
+
+/* cJSON_Print of the service at the depth of the document's services array: the same
+ * lines, each two tabs further in (every raw newline in cJSON's output is layout: newlines in
+ * strings are escaped). */
+static char *
+print_at_depth2(const cJSON *item)
+{
+    char *raw = cJSON_Print(item), *out;
+    size_t n = 0, len = strlen(raw), k = 0;
+
+    for (size_t i = 0; i < len; i++)
+        n += raw[i] == '\n';
+    out = xmalloc(len + 2 * n + 1);
+    for (size_t i = 0; i < len; i++) {
+        out[k++] = raw[i];
+        if (raw[i] == '\n') {
+            out[k++] = '\t';
+            out[k++] = '\t';
+        }
+    }
+    out[k] = '\0';
+    free(raw);
+    return out;
+}
+
+void
+status_json_print(const struct od_world *w, const char *service_filter, cJSON *stats, FILE *out)
+{
+    static const char mark[] = "\n\t\"services\":\t[]";
+    cJSON *frame = status_json_frame(w);
+    char *text, *at;
+    bool first = true;
+    struct task_index x;
+
+    if (stats != NULL)
+        cJSON_AddItemToObject(frame, "stats", stats);
+    text = cJSON_Print(frame);
+    at = strstr(text, mark);
+    if (at == NULL) { /* not the layout this was written for: print the whole document */
+        cJSON *doc = status_json(w, service_filter);
+
+        if (stats != NULL)
+            cJSON_AddItemToObject(doc, "stats", cJSON_DetachItemFromObject(frame, "stats"));
+        cJSON_Delete(frame);
+        free(text);
+        put_inert(cJSON_Print(doc), out);
+        cJSON_Delete(doc);
+        fputc('\n', out);
+        return;
+    }
+    cJSON_Delete(frame);
+    at += sizeof mark - 2; /* just after the '[' */
+    put_inert(xstrndup(text, (size_t)(at - text)), out);
+    task_index_build(w, &x);
+    for (size_t i = 0; i < w->nservices; i++) {
+        cJSON *one;
+
+        if (!service_wanted(&w->services[i], service_filter))
+            continue;
+        if (!first)
+            fputs(", ", out);
+        first = false;
+        one = service_json(w, &w->services[i], &x);
+        put_inert(print_at_depth2(one), out);
+        cJSON_Delete(one);
+    }
+    task_index_free(&x);
+    put_inert(xstrdup(at), out);
+    free(text);
+    fputc('\n', out);
 }
 
 cJSON *

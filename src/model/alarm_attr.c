@@ -1,5 +1,6 @@
 /* Alarm attribution: one place that says which services an alarm belongs to (the service
  * view, the services table's ALARMS column, :alarms, `ondeck status` and the timeline use it). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,5 +138,84 @@ service_alarm_counts(const struct od_world *w, const struct od_service *s,
         c->total++;
         if (str_eq(w->alarms[i].state, "ALARM"))
             c->firing++;
+    }
+}
+
+/* The one service a ServiceName set can name (names are unique in a cluster), as an index;
+ * SIZE_MAX when it names none. */
+static size_t
+named_service(const struct od_world *w, const struct od_dimension *d, size_t n)
+{
+    const char *svc = dim_value(d, n, "ServiceName"), *cluster = dim_value(d, n, "ClusterName");
+    const struct od_service *s;
+
+    if (cluster == NULL || w->cluster == NULL || !str_eq(cluster, cluster_short_name(w->cluster)))
+        return SIZE_MAX;
+    s = world_service(w, svc);
+    return s != NULL ? (size_t)(s - w->services) : SIZE_MAX;
+}
+
+/* Does every dimension set of the alarm name a service by ServiceName, or nothing at all? Then
+ * its services are found by name, not by trying each service. */
+static bool
+by_name_only(const struct od_alarm *a)
+{
+    const struct od_dimension *d = a->dimensions;
+    size_t n = a->ndimensions;
+
+    for (size_t i = 0;; i++) {
+        if (dim_value(d, n, "ServiceName") == NULL &&
+            (dim_value(d, n, "TargetGroup") != NULL || dim_value(d, n, "LoadBalancer") != NULL))
+            return false;
+        if (i == a->nmetrics)
+            return true;
+        d = a->metrics[i].dimensions;
+        n = a->metrics[i].ndimensions;
+    }
+}
+
+static void
+count_one(struct od_alarm_count *c, const struct od_alarm *a)
+{
+    c->total++;
+    if (str_eq(a->state, "ALARM"))
+        c->firing++;
+}
+
+void
+world_alarm_counts(const struct od_world *w, struct od_alarm_count *out)
+{
+    memset(out, 0, w->nservices * sizeof *out);
+    for (size_t k = 0; k < w->nalarms; k++) {
+        const struct od_alarm *a = &w->alarms[k];
+
+        if (!by_name_only(a)) {
+            for (size_t i = 0; i < w->nservices; i++)
+                if (alarm_of_service(w, a, &w->services[i]))
+                    count_one(&out[i], a);
+            continue;
+        }
+        /* Each service once, however many of the alarm's sets name it. */
+        size_t own = dim_value(a->dimensions, a->ndimensions, "ServiceName") != NULL
+                         ? named_service(w, a->dimensions, a->ndimensions)
+                         : SIZE_MAX;
+
+        if (own != SIZE_MAX)
+            count_one(&out[own], a);
+        for (size_t m = 0; m < a->nmetrics; m++) {
+            const struct od_dimension *d = a->metrics[m].dimensions;
+            size_t n = a->metrics[m].ndimensions, i, seen = 0;
+
+            if (dim_value(d, n, "ServiceName") == NULL ||
+                (i = named_service(w, d, n)) == SIZE_MAX || i == own)
+                continue;
+            for (size_t p = 0; p < m && !seen; p++)
+                seen = dim_value(a->metrics[p].dimensions, a->metrics[p].ndimensions,
+                                 "ServiceName") != NULL &&
+                       named_service(w, a->metrics[p].dimensions,
+                                     a->metrics[p].ndimensions) == i;
+            if (!seen)
+                count_one(&out[i], a);
+        }
     }
 }

@@ -32,5 +32,9 @@ struct od_alarm_count {
 };
 void service_alarm_counts(const struct od_world *w, const struct od_service *s,
                           struct od_alarm_count *c);
+/* service_alarm_counts of every service of w at once, out[i] for w->services[i] (out holds
+ * w->nservices): an alarm that names its service by ServiceName is counted by name, not by
+ * trying each service (the services table asked 10,000 × alarms). */
+void world_alarm_counts(const struct od_world *w, struct od_alarm_count *out);
 
 #endif

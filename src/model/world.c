@@ -9,6 +9,7 @@
 #include "util/clock.h"
 #include "util/sanitize.h"
 #include "util/str.h"
+#include "util/strmap.h"
 #include "util/xalloc.h"
 
 static const char *const part_names[OD_PART__COUNT] = {
@@ -68,6 +69,7 @@ world_free(struct od_world **wp)
     OD_FREE_ARRAY(w->metrics, w->nmetrics, metric_set_clear);
     OD_FREE_ARRAY(w->dists, w->ndists, distribution_clear);
     OD_FREE_ARRAY(w->task_defs, w->ntask_defs, task_def_clear);
+    strmap_free(&w->task_def_index);
     OD_FREE_ARRAY(w->scaling, w->nscaling, scaling_clear);
     OD_FREE_ARRAY(w->sdeps, w->nsdeps, service_deployment_clear);
     free(w);
@@ -282,8 +284,17 @@ world_add_task_def(struct od_world *w, struct od_task_def *td)
         return;
     }
     w->task_defs = xreallocarray(w->task_defs, w->ntask_defs + 1, sizeof *w->task_defs);
-    w->task_defs[w->ntask_defs++] = *td;
+    w->task_defs[w->ntask_defs] = *td;
     memset(td, 0, sizeof *td);
+    {
+        /* The keys are the entry's own ARN string (it does not move with the array). */
+        const char *full = w->task_defs[w->ntask_defs].arn, *slash = strrchr(full, '/');
+
+        strmap_put(&w->task_def_index, full, w->ntask_defs);
+        if (slash != NULL)
+            strmap_put(&w->task_def_index, slash + 1, w->ntask_defs);
+    }
+    w->ntask_defs++;
 }
 
 void
@@ -328,13 +339,9 @@ world_target_group(const struct od_world *w, const char *arn)
 const struct od_task_def *
 world_task_def(const struct od_world *w, const char *arn)
 {
-    for (size_t i = 0; arn != NULL && i < w->ntask_defs; i++) {
-        const char *full = w->task_defs[i].arn, *slash = strrchr(full, '/');
+    size_t i;
 
-        if (strcmp(full, arn) == 0 || (slash != NULL && strcmp(slash + 1, arn) == 0))
-            return &w->task_defs[i];
-    }
-    return NULL;
+    return strmap_get(&w->task_def_index, arn, &i) ? &w->task_defs[i] : NULL;
 }
 
 const struct od_metric_set *
@@ -373,13 +380,78 @@ task_service_name(const struct od_task *t)
     return NULL;
 }
 
-static const char *
-instance_ec2_id(const struct od_world *w, const char *ci_arn)
+/* The indices world_map_targets works from, built once per pass: a linear scan per target
+ * over every task and service is O(n²) at thousands of each. Chains keep the tasks of one IP
+ * (or one service) in the world's order, so each lookup finds what the scan found. */
+struct target_index {
+    struct od_strmap tg_owner;  /* target group ARN -> (service << 16 | lb) of its first user */
+    struct od_strmap by_ip;     /* private IP -> first task with it */
+    struct od_strmap by_svc;    /* service name -> its first task */
+    struct od_strmap ci_ec2;    /* container instance ARN -> instance index */
+    size_t *next_ip, *next_svc; /* the next task of the same IP / service, or SIZE_MAX */
+};
+
+static void
+chain_put(struct od_strmap *m, size_t *next, size_t *last, const char *key, size_t i)
 {
-    for (size_t i = 0; ci_arn != NULL && i < w->ninstances; i++)
-        if (str_eq(w->instances[i].arn, ci_arn))
-            return w->instances[i].ec2_instance_id;
-    return NULL;
+    size_t first;
+
+    next[i] = SIZE_MAX;
+    if (key == NULL)
+        return;
+    if (!strmap_get(m, key, &first)) {
+        strmap_put(m, key, i);
+        last[i] = i;
+        return;
+    }
+    /* last[first] is the tail of that chain */
+    next[last[first]] = i;
+    last[first] = i;
+}
+
+static void
+target_index_build(const struct od_world *w, struct target_index *x)
+{
+    size_t *last_ip = xcalloc(w->ntasks + 1, sizeof *last_ip);
+    size_t *last_svc = xcalloc(w->ntasks + 1, sizeof *last_svc);
+
+    memset(x, 0, sizeof *x);
+    strmap_init(&x->tg_owner, w->nservices);
+    for (size_t i = 0; i < w->nservices; i++)
+        for (size_t j = 0; j < w->services[i].nlbs && j < 0xffff; j++)
+            strmap_put(&x->tg_owner, w->services[i].lbs[j].target_group_arn, i << 16 | j);
+    strmap_init(&x->by_ip, w->ntasks);
+    strmap_init(&x->by_svc, w->nservices);
+    x->next_ip = xcalloc(w->ntasks + 1, sizeof *x->next_ip);
+    x->next_svc = xcalloc(w->ntasks + 1, sizeof *x->next_svc);
+    for (size_t i = 0; i < w->ntasks; i++) {
+        chain_put(&x->by_ip, x->next_ip, last_ip, w->tasks[i].private_ip, i);
+        chain_put(&x->by_svc, x->next_svc, last_svc, task_service_name(&w->tasks[i]), i);
+    }
+    strmap_init(&x->ci_ec2, w->ninstances);
+    for (size_t i = 0; i < w->ninstances; i++)
+        strmap_put(&x->ci_ec2, w->instances[i].arn, i);
+    free(last_ip);
+    free(last_svc);
+}
+
+static void
+target_index_free(struct target_index *x)
+{
+    strmap_free(&x->tg_owner);
+    strmap_free(&x->by_ip);
+    strmap_free(&x->by_svc);
+    strmap_free(&x->ci_ec2);
+    free(x->next_ip);
+    free(x->next_svc);
+}
+
+static const char *
+instance_ec2_id(const struct od_world *w, const struct target_index *x, const char *ci_arn)
+{
+    size_t i;
+
+    return strmap_get(&x->ci_ec2, ci_arn, &i) ? w->instances[i].ec2_instance_id : NULL;
 }
 
 static bool
@@ -397,34 +469,34 @@ task_binds_host_port(const struct od_task *t, const char *container, long port)
     return false;
 }
 
-/* The service (and container) that registers into a target group, if any. */
+/* The service (and container) that registers into a target group, if any: the first in the
+ * services' order. */
 static const struct od_service *
-tg_owner(const struct od_world *w, const char *tg_arn, const char **container)
+tg_owner(const struct od_world *w, const struct target_index *x, const char *tg_arn,
+         const char **container)
 {
-    for (size_t i = 0; i < w->nservices; i++) {
-        const struct od_service *s = &w->services[i];
+    size_t v;
 
-        for (size_t j = 0; j < s->nlbs; j++) {
-            if (str_eq(s->lbs[j].target_group_arn, tg_arn)) {
-                *container = s->lbs[j].container_name;
-                return s;
-            }
-        }
+    if (!strmap_get(&x->tg_owner, tg_arn, &v)) {
+        *container = NULL;
+        return NULL;
     }
-    *container = NULL;
-    return NULL;
+    *container = w->services[v >> 16].lbs[v & 0xffff].container_name;
+    return &w->services[v >> 16];
 }
 
 static const struct od_task *
-map_ip_target(const struct od_world *w, const struct od_service *owner, const char *ip)
+map_ip_target(const struct od_world *w, const struct target_index *x,
+              const struct od_service *owner, const char *ip)
 {
     const struct od_task *any = NULL;
+    size_t i;
 
-    for (size_t i = 0; i < w->ntasks; i++) {
+    if (!strmap_get(&x->by_ip, ip, &i))
+        return NULL;
+    for (; i != SIZE_MAX; i = x->next_ip[i]) {
         const struct od_task *t = &w->tasks[i];
 
-        if (!str_eq(t->private_ip, ip))
-            continue;
         if (owner == NULL || str_eq(task_service_name(t), owner->name))
             return t;
         if (any == NULL)
@@ -433,26 +505,44 @@ map_ip_target(const struct od_world *w, const struct od_service *owner, const ch
     return any;
 }
 
+static bool
+instance_candidate(const struct od_world *w, const struct target_index *x, size_t i,
+                   const char *container, const struct od_target *tg,
+                   const struct od_task **only, size_t *candidates)
+{
+    const struct od_task *t = &w->tasks[i];
+
+    if (!str_eq(instance_ec2_id(w, x, t->container_instance_arn), tg->id))
+        return false;
+    if (tg->port > 0 && task_binds_host_port(t, container, tg->port)) {
+        *only = t;
+        return true;
+    }
+    *only = t;
+    (*candidates)++;
+    return false;
+}
+
 /* Instance targets (bridge/host mode): the task of the owning service on that EC2 instance
  * whose container binds the target's port; with no port match, the only such task. */
 static const struct od_task *
-map_instance_target(const struct od_world *w, const struct od_service *owner,
-                    const char *container, const struct od_target *tg)
+map_instance_target(const struct od_world *w, const struct target_index *x,
+                    const struct od_service *owner, const char *container,
+                    const struct od_target *tg)
 {
     const struct od_task *only = NULL;
-    size_t candidates = 0;
+    size_t candidates = 0, i;
 
-    for (size_t i = 0; i < w->ntasks; i++) {
-        const struct od_task *t = &w->tasks[i];
-
-        if (owner != NULL && !str_eq(task_service_name(t), owner->name))
-            continue;
-        if (!str_eq(instance_ec2_id(w, t->container_instance_arn), tg->id))
-            continue;
-        if (tg->port > 0 && task_binds_host_port(t, container, tg->port))
-            return t;
-        only = t;
-        candidates++;
+    if (owner != NULL) {
+        if (!strmap_get(&x->by_svc, owner->name, &i))
+            return NULL;
+        for (; i != SIZE_MAX; i = x->next_svc[i])
+            if (instance_candidate(w, x, i, container, tg, &only, &candidates))
+                return only;
+    } else {
+        for (i = 0; i < w->ntasks; i++)
+            if (instance_candidate(w, x, i, container, tg, &only, &candidates))
+                return only;
     }
     return candidates == 1 ? only : NULL;
 }
@@ -460,24 +550,30 @@ map_instance_target(const struct od_world *w, const struct od_service *owner,
 void
 world_map_targets(struct od_world *w)
 {
+    struct target_index x;
+
+    if (w->ntgs == 0)
+        return;
+    target_index_build(w, &x);
     for (size_t g = 0; g < w->ntgs; g++) {
         struct od_target_group *tg = &w->tgs[g];
         const char *container = NULL;
-        const struct od_service *owner = tg_owner(w, tg->arn, &container);
+        const struct od_service *owner = tg_owner(w, &x, tg->arn, &container);
 
         for (size_t i = 0; i < tg->ntargets; i++) {
             struct od_target *t = &tg->targets[i];
             const struct od_task *task;
 
             if (str_has_prefix(t->id, "i-"))
-                task = map_instance_target(w, owner, container, t);
+                task = map_instance_target(w, &x, owner, container, t);
             else
-                task = map_ip_target(w, owner, t->id);
+                task = map_ip_target(w, &x, owner, t->id);
             xfree(&t->task_id);
             if (task != NULL)
                 t->task_id = xstrdup(task->id);
         }
     }
+    target_index_free(&x);
 }
 
 static const char *

@@ -15,6 +15,7 @@
 #include "model/scaling.h"
 #include "model/service_deployment.h"
 #include "util/err.h"
+#include "util/strmap.h"
 
 enum od_part {
     OD_PART_CLUSTERS,
@@ -76,6 +77,7 @@ struct od_world {
     size_t ndists;
     struct od_task_def *task_defs; /* cache: immutable, fetched once */
     size_t ntask_defs;
+    struct od_strmap task_def_index; /* ARN and "family:revision" -> index in task_defs */
     struct od_scaling *scaling; /* services with a scalable target, any order */
     size_t nscaling;
     struct od_service_deployment *sdeps; /* newest per service, of the services asked for */

@@ -119,6 +119,10 @@ buf_steal(struct od_buf *b)
 {
     char *p = b->data != NULL ? b->data : xstrdup("");
 
+    /* A short string kept in a doubled buffer wastes the rest for as long as it is kept (every
+     * decoded XML field took 256 bytes): give back what is not used. */
+    if (b->data != NULL && b->cap - b->len > 64)
+        p = xrealloc(p, b->len + 1);
     buf_init(b, b->max);
     return p;
 }
