@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "poller/poller.h"
+#include "ui/present.h"
 
 /* The parts refreshed on a cadence, in the order the bar names them. Task definitions (a
  * cache), stopped tasks, scaling and service deployments are details of one screen. */
@@ -16,21 +17,6 @@ static const struct {
     {OD_PART_TARGETS, "targets"},   {OD_PART_ALARMS, "alarms"},
     {OD_PART_METRICS, "metrics"},   {OD_PART_DISTRIBUTIONS, "distributions"},
 };
-
-void
-bar_age_short(long age, char *out, size_t len)
-{
-    if (age < 0)
-        age = 0;
-    if (age < 120)
-        snprintf(out, len, "%lds", age);
-    else if (age < 7200)
-        snprintf(out, len, "%ldm", age / 60);
-    else if (age < 172800)
-        snprintf(out, len, "%ldh", age / 3600);
-    else
-        snprintf(out, len, "%ldd", age / 86400);
-}
 
 bool
 bar_ages_text(const struct od_world *w, unsigned parts, time_t now, const char *sep, char *out,
@@ -49,7 +35,7 @@ bar_ages_text(const struct od_world *w, unsigned parts, time_t now, const char *
 
         if (!(parts & POLL_PART(shown[i].part)) || !ps->loaded)
             continue;
-        bar_age_short((long)(now - ps->updated_at), age, sizeof age);
+        present_age_short((long)(now - ps->updated_at), age, sizeof age);
         k = snprintf(out + at, len - at, "%s%s %s", any ? sep : "", shown[i].label, age);
         if (k < 0 || (size_t)k >= len - at) {
             out[at] = '\0'; /* no half entries */

@@ -11,8 +11,6 @@
 
 #include "model/world.h"
 
-/* "4s", "3m", "2h", "5d" for an age in seconds (negative counts as 0). */
-void bar_age_short(long age, char *out, size_t len);
 /* The ages of the loaded parts among `parts` (POLL_PART bits) that have a cadence of their own
  * (clusters, services, tasks, instances, targets, alarms, metrics, distributions), joined by
  * sep; false (and "") when none is loaded. */

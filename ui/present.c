@@ -94,6 +94,21 @@ present_tg_series_sum(const struct od_world *w, const struct od_service *s, cons
 }
 
 void
+present_age_short(long age, char *out, size_t len)
+{
+    if (age < 0)
+        age = 0;
+    if (age < 120)
+        snprintf(out, len, "%lds", age);
+    else if (age < 7200)
+        snprintf(out, len, "%ldm", age / 60);
+    else if (age < 172800)
+        snprintf(out, len, "%ldh", age / 3600);
+    else
+        snprintf(out, len, "%ldd", age / 86400);
+}
+
+void
 present_ago(double epoch, char *out, size_t len)
 {
     long age;
@@ -103,16 +118,9 @@ present_ago(double epoch, char *out, size_t len)
         return;
     }
     age = (long)(time(NULL) - (time_t)epoch);
-    if (age < 0)
-        age = 0;
-    if (age < 120)
-        snprintf(out, len, "%lds ago", age);
-    else if (age < 7200)
-        snprintf(out, len, "%ldm ago", age / 60);
-    else if (age < 172800)
-        snprintf(out, len, "%ldh ago", age / 3600);
-    else
-        snprintf(out, len, "%ldd ago", age / 86400);
+    present_age_short(age, out, len);
+    if (strlen(out) + 4 < len)
+        strcat(out, " ago");
 }
 
 void

@@ -23,6 +23,8 @@ const struct od_series *present_series(const struct od_world *w, const char *own
  * its length returned; 0 and NULL when there is none). */
 size_t present_tg_series_sum(const struct od_world *w, const struct od_service *s,
                              const char *metric, double **out);
+/* "4s", "3m", "2h", "5d" for an age in seconds (negative counts as 0). */
+void present_age_short(long age, char *out, size_t len);
 /* "3m ago" for an epoch time (seconds, possibly fractional); "-" when 0. */
 void present_ago(double epoch, char *out, size_t len);
 /* "2024-01-02 03:04:05" UTC. */

@@ -9,6 +9,7 @@
 #include "poller/poller.h"
 #include "tests/unit/check.h"
 #include "ui/bar_ages.h"
+#include "ui/present.h"
 #include "ui/draw.h"
 #include "ui/widget_table.h"
 #include "util/strmap.h"
@@ -56,9 +57,9 @@ test_ages(void)
               "part the view does not poll");
     CHECK(bar_ages_text(w, parts, 1000, ", ", out, 20), "a short buffer still gives ages");
     CHECK_STR(out, "services 4s", "and no half entry");
-    bar_age_short(150, a, sizeof a);
+    present_age_short(150, a, sizeof a);
     CHECK_STR(a, "2m", "minutes past 2 minutes");
-    bar_age_short(-5, a, sizeof a);
+    present_age_short(-5, a, sizeof a);
     CHECK_STR(a, "0s", "a clock step back is 0s");
     world_free(&w);
 }
