@@ -40,6 +40,29 @@ status_item(int x, int w, const char *label, const char *value, enum ui_el value
     return x;
 }
 
+/* While a refresh fills what the screen cannot do without (a first load, or a sort by a
+ * column that needs every row): how much is known, "services 60/300 targets 212/1500". */
+static int
+fill_item(struct ui *ui, int x, int w)
+{
+    const struct od_world *wd = ui->cur.world;
+    struct od_poll_progress pr;
+    char fill[64] = "";
+    size_t n = 0;
+
+    if (ui->cur.poller == NULL ||
+        (!ui->fill_sort && wd->parts[OD_PART_TARGETS].loaded && wd->parts[OD_PART_METRICS].loaded))
+        return x;
+    poller_progress(ui->cur.poller, &pr);
+    if (pr.services_done < pr.services_total)
+        n += (size_t)snprintf(fill + n, sizeof fill - n, "services %zu/%zu", pr.services_done,
+                              pr.services_total);
+    if (pr.targets_done < pr.targets_total && n < sizeof fill)
+        snprintf(fill + n, sizeof fill - n, "%stargets %zu/%zu", n > 0 ? " " : "",
+                 pr.targets_done, pr.targets_total);
+    return fill[0] != '\0' ? status_item(x, w, NULL, fill, EL_STATUS) : x;
+}
+
 void
 bar_draw_status(struct ui *ui, int w)
 {
@@ -80,6 +103,7 @@ bar_draw_status(struct ui *ui, int w)
     snprintf(calls, sizeof calls, "%u calls/min",
              ui->cur.poller != NULL ? poller_calls_per_minute(ui->cur.poller) : 0);
     x = status_item(x, w, NULL, calls, EL_STATUS);
+    x = fill_item(ui, x, w);
     /* Only the parts this view polls: a part another view asked for (the service view's scaling
      * policies) is not refreshed here, and its old failure is not this screen's. */
     for (int p = 0; p < OD_PART__COUNT; p++) {

@@ -26,6 +26,72 @@ poller_calls_per_minute(const struct od_poller *p)
 
 static void free_metric_services(struct od_poller *p);
 
+static void
+free_focus(struct od_poller *p)
+{
+    for (size_t i = 0; i < p->nfocus; i++)
+        free(p->focus[i]);
+    free(p->focus);
+    p->focus = NULL;
+    p->nfocus = 0;
+}
+
+static bool
+same_focus(const struct od_poller *p, const char *const *names, size_t n)
+{
+    if (n != p->nfocus)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(p->focus[i], names[i]) != 0)
+            return false;
+    return true;
+}
+
+void
+poller_set_focus(struct od_poller *p, const char *const *names, size_t n)
+{
+    p->focus_wanted = true;
+    if (same_focus(p, names, n))
+        return;
+    free_focus(p);
+    if (n > 0) {
+        p->focus = xcalloc(n, sizeof *p->focus);
+        for (size_t i = 0; i < n; i++)
+            p->focus[i] = xstrdup(names[i]);
+        p->nfocus = n;
+    }
+    /* The calls still waiting follow the new focus at once. */
+    if (p->current != NULL)
+        refresh_refocus(p->current);
+}
+
+void
+poller_set_focus_head(struct od_poller *p, size_t n)
+{
+    p->focus_wanted = true;
+    p->focus_head = n;
+}
+
+void
+poller_progress(const struct od_poller *p, struct od_poll_progress *out)
+{
+    const struct refresh *r = p->current;
+
+    memset(out, 0, sizeof *out);
+    if (r == NULL)
+        return;
+    out->services_done = r->svc_described;
+    out->services_total = r->svc_listed;
+    out->targets_done = r->tg_answered;
+    out->targets_total = r->ntgs;
+}
+
+uint64_t
+poller_completed(const struct od_poller *p)
+{
+    return p->completed;
+}
+
 /* Calls per second per API family against AWS: below the published sustained rates, which
  * every tool in the account shares (ECS describe 20/s, ELB 10/s account-wide, CloudWatch
  * 50/s, CloudFront a few per second). A custom endpoint (a local emulator) has no limits
@@ -77,6 +143,7 @@ poller_free(struct od_poller **pp)
         p->current = NULL;
     }
     free_metric_services(p);
+    free_focus(p);
     free(p->scaling_detail);
     free(p->cluster);
     free(p);
