@@ -50,8 +50,13 @@ fill_item(struct ui *ui, int x, int w)
     char fill[64] = "";
     size_t n = 0;
 
-    if (ui->cur.poller == NULL ||
-        (!ui->fill_sort && wd->parts[OD_PART_TARGETS].loaded && wd->parts[OD_PART_METRICS].loaded))
+    unsigned parts = ctx_view_parts(ui);
+    bool filling = ui->fill_sort;
+
+    for (int p = 0; p < OD_PART__COUNT; p++)
+        if ((parts & POLL_PART(p)) && !wd->parts[p].loaded)
+            filling = true;
+    if (ui->cur.poller == NULL || !filling)
         return x;
     poller_progress(ui->cur.poller, &pr);
     if (pr.services_done < pr.services_total)

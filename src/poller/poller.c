@@ -82,8 +82,10 @@ poller_progress(const struct od_poller *p, struct od_poll_progress *out)
         return;
     out->services_done = r->svc_described;
     out->services_total = r->svc_listed;
-    out->targets_done = r->tg_answered;
-    out->targets_total = r->ntgs;
+    if (refresh_want(r, OD_PART_TARGETS)) {
+        out->targets_done = r->tg_answered;
+        out->targets_total = r->ntgs;
+    }
 }
 
 uint64_t

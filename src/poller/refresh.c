@@ -113,18 +113,9 @@ commit_part(struct refresh *r, enum od_part part, bool requested)
 
     if (!requested)
         return;
-    if (part == OD_PART_SERVICES && r->published) {
-        /* Shown early (refresh_ecs.c publish_early): take them back, to commit them whole. */
-        for (size_t i = 0; i < w->nservices; i++) {
-            GROW(r->services, r->nservices, r->cservices);
-            r->services[r->nservices++] = w->services[i];
-        }
-        free(w->services);
-        w->services = NULL;
-        w->nservices = 0;
-    }
     if (r->failed[part]) {
         r->stats.failed_parts++;
+        /* What a first load showed early (refresh_ecs.c) is not old data to keep. */
         if (w->parts[part].loaded && !(part == OD_PART_SERVICES && r->published)) {
             mark_failed(r, part);
             return;
@@ -230,6 +221,7 @@ refresh_free(struct refresh *r)
     }
     OD_FREE_ARRAY(r->clusters, r->nclusters, cluster_clear);
     OD_FREE_ARRAY(r->services, r->nservices, service_clear);
+    OD_FREE_ARRAY(r->early, r->nearly, service_clear);
     OD_FREE_ARRAY(r->tasks, r->ntasks, task_clear);
     OD_FREE_ARRAY(r->stopped, r->nstopped, task_clear);
     OD_FREE_ARRAY(r->instances, r->ninstances, container_instance_clear);

@@ -157,7 +157,9 @@ struct refresh {
     size_t svc_described; /* services described so far */
     size_t tg_answered;   /* target groups whose health came back */
     int focus_describes;  /* ranked DescribeServices not yet answered */
-    bool published;       /* services shown early (first load): moved into the world */
+    bool published;       /* services shown early (first load) */
+    struct od_service *early; /* a first load's focused services, decoded again for the world */
+    size_t nearly, cearly;
     int tg_describes;
     bool tg_phase_done;
     bool dist_phase_done;

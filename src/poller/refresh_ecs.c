@@ -411,6 +411,11 @@ services_absorb(struct refresh *r, struct job *j, const struct od_aws_response *
     }
     r->svc_described += n;
     ABSORB(r->services, r->nservices, r->cservices, arr, n);
+    /* A first load shows the focused rows early: the world gets a copy of its own. */
+    if (j->rank != JOB_RANK_NONE && !r->published && !r->p->world->parts[OD_PART_SERVICES].loaded &&
+        ecs_decode_services(resp->body, resp->body_len, &arr, &n, NULL, NULL, &perr) == OD_OK)
+        ABSORB(r->early, r->nearly, r->cearly, arr, n);
+    od_error_clear(&perr);
 }
 
 static const struct listing services_listing = {
@@ -545,20 +550,22 @@ refresh_ecs_take_describes(struct refresh *r, char ***arns, size_t *n, size_t *c
     return depth;
 }
 
-/* A first load: show the focused services as soon as they are described. The refresh hands
- * them to the world and takes them back at its commit (refresh.c), so that a part that fails
- * later is committed whole and stale as before. */
+/* A first load: show the focused services as soon as they are described (a second decoding
+ * of their answers, services_absorb). The part is still committed whole at the end of the
+ * refresh, and a part that fails later is committed and marked stale as before (refresh.c). */
 static void
 publish_early(struct refresh *r)
 {
     struct od_world *w = r->p->world;
 
+    /* When every service listed is in focus there is no background to wait for: the part
+     * is complete at once, and is committed with the rest, as without a focus. */
     if (r->published || r->failed[OD_PART_SERVICES] || w->parts[OD_PART_SERVICES].loaded ||
-        r->nservices == 0 || !refresh_want(r, OD_PART_SERVICES))
+        r->nearly == 0 || r->nearly >= r->svc_listed || !refresh_want(r, OD_PART_SERVICES))
         return;
-    world_set_services(w, r->services, r->nservices);
-    r->services = NULL;
-    r->nservices = r->cservices = 0;
+    world_set_services(w, r->early, r->nearly);
+    r->early = NULL;
+    r->nearly = r->cearly = 0;
     r->published = true;
     if (r->p->running && r->p->on_change != NULL)
         r->p->on_change(r->p->on_change_ud);

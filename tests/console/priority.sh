@@ -37,12 +37,15 @@ for names in reqs[first:first + count]:
         out.append(n.split("targetgroup/", 1)[1].split("/")[0][:-3] if "targetgroup/" in n else n)
 print("\n".join(out))' "$1" "${2:-0}" "${3:-1000}"
 }
-count_of() { describes "$1" | grep -c .; }
-wait_count() # OP N SECONDS
+# requests OP: how many OP requests since the last reset; names OP: how many names they hold.
+requests() { proxy_stats | "$PYTHON3" -c 'import json, sys
+print(sum(1 for o, _ in json.load(sys.stdin).get("describe_requests", []) if o == sys.argv[1]))' "$1"; }
+names() { describes "$1" | grep -c .; }
+wait_count() # COUNTER OP N SECONDS
 {
-    local deadline=$((SECONDS + $3))
+    local deadline=$((SECONDS + $4))
     while [ "$SECONDS" -lt "$deadline" ]; do
-        [ "$(count_of "$1")" -ge "$2" ] && return 0
+        [ "$("$1" "$2")" -ge "$3" ] && return 0
         sleep 0.5
     done
     return 1
@@ -68,7 +71,7 @@ tmux_start 120 30 "$TAP_TMPDIR/run.sh" "$ONDECK" --config "$TAP_TMPDIR/limits.co
 
 tmux_wait_for '^api ' 60
 tap_ok $? "the top rows appear"
-wait_count DescribeServices 8 60
+wait_count requests DescribeServices 8 60
 rows=$(shown_rows)
 page=$(grep -c . <<<"$rows")
 tap_ok '[ "$page" -ge 20 ]' "a page of the table is on screen ($page rows)"
@@ -79,7 +82,7 @@ missing=$(comm -23 <(sort <<<"$rows") <(sort <<<"$first"))
 tap_is "$missing" "" "and every row on screen is among them"
 
 # Let the first refresh end: every service and target group asked once.
-wait_count DescribeServices "$total" 120
+wait_count names DescribeServices "$total" 120
 tap_ok $? "the first refresh describes every service"
 for _ in $(seq 240); do
     n=$(grep -c . < <(describes DescribeTargetHealth))
@@ -95,14 +98,15 @@ proxy_reset
 tmux_send G
 tmux_wait_for '^worker ' 10
 tap_ok $? "G shows the bottom rows"
-wait_count DescribeServices 4 90
+wait_count requests DescribeServices 4 90
 tap_ok $? "a refresh follows"
 next=$(describes DescribeServices 0 4)
 lo=$((total - 3 * page - 10))
 tap_ok 'within "$lo" "$total" <<<"$next"' \
     "the next DescribeServices name the bottom pages, not the top ones"
-tap_ok 'grep -qx worker <<<"$next" && grep -qx web <<<"$next"' "among them the last rows, web and worker"
-wait_count DescribeTargetHealth "$page" 90
+tap_ok 'grep -qx worker <<<"$next" && grep -qx web <<<"$next"' "among them the last rows, web and worker" ||
+    tap_diag "$(tr '\n' ' ' <<<"$next")"
+wait_count requests DescribeTargetHealth "$page" 90
 tap_ok 'describes DescribeTargetHealth 0 10 | within "$lo" "$total"' \
     "the next DescribeTargetHealth calls are the bottom rows' target groups"
 tap_ok 'describes DescribeTargetHealth 0 "$page" | grep -qx web' \
