@@ -107,8 +107,8 @@ bar_draw_status(struct ui *ui, int w)
     x = status_item(x, w, "data", age, EL_STATUS);
     snprintf(calls, sizeof calls, "%u calls/min",
              ui->cur.poller != NULL ? poller_calls_per_minute(ui->cur.poller) : 0);
+    x = fill_item(ui, x, w); /* before the call rate: what a narrow terminal keeps */
     x = status_item(x, w, NULL, calls, EL_STATUS);
-    x = fill_item(ui, x, w);
     /* Only the parts this view polls: a part another view asked for (the service view's scaling
      * policies) is not refreshed here, and its old failure is not this screen's. */
     for (int p = 0; p < OD_PART__COUNT; p++) {
