@@ -41,12 +41,39 @@ status_item(int x, int w, const char *label, const char *value, enum ui_el value
     return x;
 }
 
+/* While a refresh fills what the screen cannot do without (a first load, or a sort by a
+ * column that needs every row): how much is known, "services 60/300 targets 212/1500". */
+static void
+fill_text(struct ui *ui, char *fill, size_t len)
+{
+    const struct od_world *wd = ui->cur.world;
+    struct od_poll_progress pr;
+    unsigned parts = ctx_view_parts(ui);
+    bool filling = ui->fill_sort;
+    size_t n = 0;
+
+    fill[0] = '\0';
+    for (int p = 0; p < OD_PART__COUNT; p++)
+        if ((parts & POLL_PART(p)) && !wd->parts[p].loaded)
+            filling = true;
+    if (ui->cur.poller == NULL || !filling)
+        return;
+    if (!poller_progress(ui->cur.poller, &pr))
+        return;
+    if (pr.services < pr.services_listed)
+        n += (size_t)snprintf(fill + n, len - n, "services %zu/%zu", pr.services,
+                              pr.services_listed);
+    if (pr.targets < pr.targets_asked && n < len)
+        snprintf(fill + n, len - n, "%stargets %llu/%llu", n > 0 ? " " : "",
+                 (unsigned long long)pr.targets, (unsigned long long)pr.targets_asked);
+}
+
 void
 bar_draw_status(struct ui *ui, int w)
 {
     const struct od_world *wd = ui->cur.world;
     unsigned parts = ctx_view_parts(ui);
-    char age[40] = "loading", calls[32], stale[256] = "", ages[192], spin[16];
+    char age[40] = "loading", calls[32], stale[256] = "", ages[192], spin[16], fill[64];
     int room;
     time_t oldest = 0;
     bool any = false;
@@ -103,7 +130,9 @@ bar_draw_status(struct ui *ui, int w)
         snprintf(spin, sizeof spin, " %s", draw_glyphs()->spinner[ui->spin % 4]);
     /* Each part's age when the row has room for it beside the call rate and the STALE box
      * (ui/bar_ages.h); else the oldest, as "data 4s ago". */
-    room = w - x - 3 - draw_cols(calls) - (stale[0] != '\0' ? draw_cols(stale) + 3
+    fill_text(ui, fill, sizeof fill);
+    room = w - x - 3 - draw_cols(calls) - (fill[0] != '\0' ? draw_cols(fill) + 3 : 0) -
+           (stale[0] != '\0' ? draw_cols(stale) + 3
                                             : ui_read_only(ui) ? 11
                                                                : 0);
     if (any && bar_ages_text(wd, parts, time(NULL), draw_utf8() ? " \xc2\xb7 " : ", ", ages,
@@ -115,6 +144,8 @@ bar_draw_status(struct ui *ui, int w)
         strncat(age, spin, sizeof age - strlen(age) - 1);
         x = status_item(x, w, "data", age, EL_STATUS);
     }
+    if (fill[0] != '\0') /* before the call rate: what a narrow terminal keeps */
+        x = status_item(x, w, NULL, fill, EL_STATUS);
     x = status_item(x, w, NULL, calls, EL_STATUS);
     if (stale[0] != '\0') {
         int sw = draw_cols(stale) + 2;

@@ -28,6 +28,7 @@
 #include "ui/recall.h"
 #include "ui/term.h"
 #include "ui/timeline_glue.h"
+#include "ui/trace.h"
 #include "ui/view_logs.h"
 #include "ui/widget_prompt.h"
 #include "util/buf.h"
@@ -314,21 +315,59 @@ on_tick(void *ud)
 /* Ask metrics for what the top view shows (GetMetricData is billed per metric): rescoped
  * when rows without them come on screen, or when a sort needs every service's. */
 static void
-update_metric_scope(struct ui *ui, struct view *v)
+update_metric_scope(struct od_poller *p, const struct metric_scope *sc)
+{
+    if (sc->all) {
+        if (poller_metrics_scoped(p))
+            poller_set_metric_services(p, NULL, 0);
+    } else if (sc->nshown > 0 &&
+               (!poller_metrics_scoped(p) || !poller_metrics_cover(p, sc->shown, sc->nshown))) {
+        poller_set_metric_services(p, sc->wanted, sc->nwanted);
+    }
+}
+
+/* The poller's focus: the rows on screen first, then the page either side. Before the first
+ * rows arrive, the first screens by name (the table's default order). */
+static void
+update_focus(struct ui *ui, struct od_poller *p, const struct metric_scope *sc)
+{
+    const char **names;
+    size_t n = 0;
+
+    if (sc->nshown == 0) {
+        if (!ui->cur.world->parts[OD_PART_SERVICES].loaded)
+            poller_set_focus_head(p, (size_t)(LINES > 0 ? LINES : 24) * 2);
+        return;
+    }
+    names = xcalloc(sc->nshown + sc->nwanted, sizeof *names);
+    for (size_t i = 0; i < sc->nshown; i++)
+        names[n++] = sc->shown[i];
+    for (size_t i = 0; i < sc->nwanted; i++) {
+        size_t k = 0;
+
+        while (k < sc->nshown && strcmp(sc->shown[k], sc->wanted[i]) != 0)
+            k++;
+        if (k == sc->nshown)
+            names[n++] = sc->wanted[i];
+    }
+    poller_set_focus(p, names, n);
+    free(names);
+}
+
+static void
+update_scope(struct ui *ui, struct view *v)
 {
     struct od_poller *p = ui->cur.poller;
     struct metric_scope sc = {0};
 
+    ui->fill_sort = false;
     if (p == NULL || v->ops->metric_scope == NULL)
         return;
     v->ops->metric_scope(v, &sc);
-    if (sc.all) {
-        if (poller_metrics_scoped(p))
-            poller_set_metric_services(p, NULL, 0);
-    } else if (sc.nshown > 0 &&
-               (!poller_metrics_scoped(p) || !poller_metrics_cover(p, sc.shown, sc.nshown))) {
-        poller_set_metric_services(p, sc.wanted, sc.nwanted);
-    }
+    ui->fill_sort = sc.fill || sc.all;
+    update_metric_scope(p, &sc);
+    update_focus(ui, p, &sc);
+    trace_check(ui->cur.world, p, sc.shown, sc.nshown);
     free(sc.shown);
     free(sc.wanted);
 }
@@ -367,7 +406,7 @@ redraw(void *ud)
         bar_draw_status(ui, w);
         bar_draw_title(ui, v, w);
         v->ops->draw(v, 2, 0, h - 4, w);
-        update_metric_scope(ui, v);
+        update_scope(ui, v);
         bar_draw_message(ui, h - 2, w);
         bar_draw_hints(ui, v, h - 1, w);
         if (ui->confirm != NULL)
@@ -507,6 +546,7 @@ ui_free(struct ui *ui)
     palette_history_free(ui);
     theme_clear(&ui->theme);
     free(ui);
+    trace_stop();
 }
 
 int
@@ -556,6 +596,7 @@ ui_console_run(struct od_cli *cli)
     cli->g.profile = ui->profile;
     cli->g.region = ui->region;
     console_live = ui;
+    trace_start();
 
     /* Our handlers first: curses then leaves SIGWINCH and SIGTSTP to us. */
     if (signals_install(ui->loop, &err) != OD_OK) {

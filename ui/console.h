@@ -26,6 +26,7 @@ struct ctx {
 enum prompt_mode { PM_NONE, PM_FILTER, PM_COMMAND, PM_CUSTOM };
 
 struct ui {
+    bool fill_sort; /* the top view sorts by a column that needs every row (bar.c) */
     struct od_cli *cli;
     struct od_loop *loop;
     struct ctx cur;

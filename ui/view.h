@@ -43,6 +43,7 @@ struct ui_target {
  * arrays are the view's (valid until its next recalc); the caller frees the arrays. */
 struct metric_scope {
     bool all;
+    bool fill; /* the sort needs every row's data: the status bar shows how much is known */
     const char **shown;
     size_t nshown;
     const char **wanted;

@@ -374,7 +374,8 @@ target(struct view *v, struct ui_target *t)
 }
 
 /* The rows on screen, and a page either side so that scrolling rarely leaves the scope;
- * a sort by a metric column needs every service's. */
+ * a sort by a metric column needs every service's (all; shown and wanted still say what is on
+ * screen, for the poller's focus). */
 static void
 metric_scope(struct view *v, struct metric_scope *out)
 {
@@ -383,8 +384,8 @@ metric_scope(struct view *v, struct metric_scope *out)
     long top = (long)t->top, page = t->page > 0 ? t->page : 1;
 
     out->all = t->sort_col == C_CPU || t->sort_col == C_MEM || t->sort_col == C_5XX;
-    if (out->all)
-        return;
+    out->fill = t->sort_col != C_NAME;
+    /* The rows shown are also the poller's focus (console.c), whatever the scope. */
     out->nshown = table_keys_between(t, top, top + page, &out->shown);
     out->nwanted = table_keys_between(t, top - page, top + 2 * page, &out->wanted);
 }

@@ -26,6 +26,58 @@ poller_calls_per_minute(const struct od_poller *p)
 
 static void free_metric_services(struct od_poller *p);
 
+static void
+free_focus(struct od_poller *p)
+{
+    for (size_t i = 0; i < p->nfocus; i++)
+        free(p->focus[i]);
+    free(p->focus);
+    p->focus = NULL;
+    p->nfocus = 0;
+}
+
+static bool
+same_focus(const struct od_poller *p, const char *const *names, size_t n)
+{
+    if (n != p->nfocus)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(p->focus[i], names[i]) != 0)
+            return false;
+    return true;
+}
+
+void
+poller_set_focus(struct od_poller *p, const char *const *names, size_t n)
+{
+    p->focus_wanted = true;
+    if (same_focus(p, names, n))
+        return;
+    free_focus(p);
+    if (n > 0) {
+        p->focus = xcalloc(n, sizeof *p->focus);
+        for (size_t i = 0; i < n; i++)
+            p->focus[i] = xstrdup(names[i]);
+        p->nfocus = n;
+    }
+    /* The calls still waiting follow the new focus at once. */
+    if (p->current != NULL)
+        refresh_refocus(p->current);
+}
+
+void
+poller_set_focus_head(struct od_poller *p, size_t n)
+{
+    p->focus_wanted = true;
+    p->focus_head = n;
+}
+
+uint64_t
+poller_completed(const struct od_poller *p)
+{
+    return p->completed;
+}
+
 /* Per API family against AWS: a share of the published token bucket, so that a first screen
  * fits in the burst while every other tool of the account keeps the rest (the same figures
  * as bench/replay/bucket.c and bench/report.py):
@@ -84,6 +136,7 @@ poller_free(struct od_poller **pp)
         p->current = NULL;
     }
     free_metric_services(p);
+    free_focus(p);
     free(p->scaling_detail);
     free(p->cluster);
     free(p);

@@ -78,6 +78,16 @@ void poller_set_cluster(struct od_poller *p, const char *cluster);
  * its last refresh began) so the new rows' series do not wait for the next minute. */
 void poller_set_metric_services(struct od_poller *p, const char *const *names, size_t n);
 bool poller_metrics_scoped(const struct od_poller *p);
+/* What the operator sees, in order: the rows on screen, then a page either side (copied).
+ * A refresh describes the focused services first, after the last ListServices page, then
+ * their target health, deployments and task definitions, then the rest; a focus set while a
+ * refresh runs re-orders its waiting calls at once. On a first load the focused services are
+ * committed as soon as they are described (poller_start's on_change runs then too). */
+void poller_set_focus(struct od_poller *p, const char *const *names, size_t n);
+/* No rows on screen yet (nothing listed): focus the first n services by name. */
+void poller_set_focus_head(struct od_poller *p, size_t n);
+/* Refreshes committed so far. */
+uint64_t poller_completed(const struct od_poller *p);
 /* Ask the service deployments of ROLLING services too (the console asks only those of
  * BLUE_GREEN, LINEAR and CANARY services: a rolling one is in DescribeServices already). */
 void poller_set_rolling_deployments(struct od_poller *p, bool on);

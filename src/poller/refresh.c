@@ -57,6 +57,7 @@ refresh_job_new(struct refresh *r, enum od_svc svc, const char *op, enum od_part
     j->part = part;
     j->depth = depth;
     j->done = done;
+    j->rank = JOB_RANK_NONE;
     return j;
 }
 
@@ -64,6 +65,10 @@ void
 refresh_job_free(struct job *j)
 {
     free(j->body);
+    free(j->owner);
+    for (size_t i = 0; i < j->narns; i++)
+        free(j->arns[i]);
+    free(j->arns);
     kv_array_free(j->params, j->nparams);
     free(j->path);
     for (size_t i = 0; i < j->nquery; i++) {
@@ -71,18 +76,6 @@ refresh_job_free(struct job *j)
         free((char *)j->query[i].value);
     }
     free(j);
-}
-
-void
-refresh_enqueue(struct refresh *r, struct job *j)
-{
-    if (r->tail != NULL)
-        r->tail->next = j;
-    else
-        r->head = j;
-    r->tail = j;
-    if (j->depth > r->stats.depth)
-        r->stats.depth = j->depth;
 }
 
 void
@@ -122,7 +115,8 @@ commit_part(struct refresh *r, enum od_part part, bool requested)
         return;
     if (r->failed[part]) {
         r->stats.failed_parts++;
-        if (w->parts[part].loaded) {
+        /* What a first load showed early (refresh_ecs.c) is not old data to keep. */
+        if (w->parts[part].loaded && !(part == OD_PART_SERVICES && r->published)) {
             mark_failed(r, part);
             return;
         }
@@ -227,6 +221,7 @@ refresh_free(struct refresh *r)
     }
     OD_FREE_ARRAY(r->clusters, r->nclusters, cluster_clear);
     OD_FREE_ARRAY(r->services, r->nservices, service_clear);
+    OD_FREE_ARRAY(r->early, r->nearly, service_clear);
     OD_FREE_ARRAY(r->tasks, r->ntasks, task_clear);
     OD_FREE_ARRAY(r->stopped, r->nstopped, task_clear);
     OD_FREE_ARRAY(r->instances, r->ninstances, container_instance_clear);
@@ -248,6 +243,9 @@ refresh_free(struct refresh *r)
     for (size_t i = 0; i < r->ntd_asked; i++)
         free(r->td_asked[i]);
     free(r->td_asked);
+    for (size_t i = 0; i < r->nsvc_arns; i++)
+        free(r->svc_arns[i]);
+    free(r->svc_arns);
     refresh_as_free(r);
     for (size_t i = 0; i < r->nmrefs; i++)
         free(r->mrefs[i].owner);
@@ -283,6 +281,7 @@ finish_refresh(struct refresh *r)
         p->backoff_ms = MAX_BACKOFF_MS;
     p->last = r->stats;
     p->current = NULL;
+    p->completed++;
     log_debug("refresh done: %llu calls (minimum %llu), depth %d, %llu ms",
               (unsigned long long)r->stats.calls, (unsigned long long)r->stats.minimum,
               r->stats.depth, (unsigned long long)r->stats.elapsed_ms);
@@ -544,13 +543,7 @@ refresh_pump(struct refresh *r)
             prev = j;
             continue;
         }
-        if (prev != NULL)
-            prev->next = next;
-        else
-            r->head = next;
-        if (r->tail == j)
-            r->tail = prev;
-        j->next = NULL;
+        refresh_unlink(r, prev, j);
         start_job(r, j);
     }
     r->pumping = false;

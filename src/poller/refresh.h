@@ -50,6 +50,13 @@ struct job {
     const void *spec; /* what kind of list or describe this is (refresh_ecs.c) */
     const char *xml_root; /* REST-XML: the document element the answer must have */
     job_fn done;
+    /* Priority (refresh_focus.c): the rank of its best service in the focus, JOB_RANK_NONE
+     * when it serves none; the queue keeps ranked jobs first, by rank. */
+    size_t rank;
+    char *owner;  /* the service it is for (target health, deployments), or NULL */
+    char **arns;  /* DescribeServices: the services it asks for (re-batched on refocus) */
+    size_t narns;
+    size_t index_in_queue; /* scratch for the stable re-order */
     struct job *next;             /* queue link */
     struct job *aprev, *anext;    /* active list: in flight or waiting to be reissued */
     uint64_t timer_id;            /* waiting to be reissued */
@@ -70,6 +77,8 @@ struct job {
 #define POLL_REISSUES 3
 #define POLL_THROTTLE_STALLS 3
 #define POLL_THROTTLE_DEADLINE_MS 300000
+
+#define JOB_RANK_NONE ((size_t)-1)
 
 struct tg_slot {
     char *arn;
@@ -101,6 +110,7 @@ struct refresh {
     uint64_t started_ms;
     uint64_t attempts_at_start;
     struct job *head, *tail;
+    struct job *ftail; /* the last ranked job of the queue (NULL: none) */
     struct job *active; /* in flight or waiting to be reissued */
     int in_flight;
     int waiting;
@@ -154,6 +164,15 @@ struct refresh {
 
     /* Phase bookkeeping: a phase ends when its lists are read and its describes done. */
     int listing_pending[OD_PART__COUNT]; /* ECS list pages and describes not yet answered */
+    char **svc_arns; /* listed services waiting for the last ListServices page */
+    size_t nsvc_arns, csvc_arns;
+    size_t svc_listed;    /* services listed (for the fill indicator) */
+    size_t svc_described; /* services described so far */
+    size_t tg_answered;   /* target groups whose health came back */
+    int focus_describes;  /* ranked DescribeServices not yet answered */
+    bool published;       /* services shown early (first load) */
+    struct od_service *early; /* a first load's focused services, decoded again for the world */
+    size_t nearly, cearly;
     int tg_describes;
     bool tg_phase_done;
     bool dist_phase_done;
@@ -195,6 +214,13 @@ struct od_poller {
     uint64_t backoff_ms;
 
     struct od_call_window calls; /* started over the last minute */
+
+    /* What the operator sees (poller_set_focus): asked for first. */
+    char **focus;
+    size_t nfocus;
+    size_t focus_head; /* no rows yet: the first focus_head services by name */
+    bool focus_wanted; /* a console set a focus: describe services after the last list page */
+    uint64_t completed; /* refreshes committed */
 };
 
 /* refresh.c: the job engine, statistics, committing parts to the world. */
@@ -214,7 +240,24 @@ void refresh_pump(struct refresh *r);
 void refresh_cancel(struct refresh *r);
 void refresh_free(struct refresh *r);
 
+/* refresh_focus.c: the order of the queue. */
+/* The rank of a service in the focus (its position), JOB_RANK_NONE when outside it. */
+size_t refresh_focus_rank(const struct od_poller *p, const char *name);
+/* The name of a service from its ARN (".../NAME"), or the string itself. */
+const char *refresh_arn_name(const char *arn);
+/* Rank a job from its owner or ARNs. */
+void refresh_rank_job(struct refresh *r, struct job *j);
+/* The focus changed: re-batch the waiting DescribeServices, re-rank and re-order the queue. */
+void refresh_refocus(struct refresh *r);
+/* Take j (whose predecessor is prev, NULL at the head) out of the queue. */
+void refresh_unlink(struct refresh *r, struct job *prev, struct job *j);
+
 /* refresh_ecs.c */
+/* DescribeServices for these ARNs (taken), the focused ones first, in batches. */
+void refresh_ecs_describe_services(struct refresh *r, char **arns, size_t n, int depth);
+/* Pull every waiting DescribeServices job of the services listing out of the queue and give
+ * back its ARNs (appended to *arns); answers the depth of the first, or -1 when none. */
+int refresh_ecs_take_describes(struct refresh *r, char ***arns, size_t *n, size_t *cap);
 void refresh_ecs_list_clusters(struct refresh *r, int depth);
 /* Services settle into DescribeTargetGroups and then metrics. */
 void refresh_ecs_list_services(struct refresh *r, int depth);

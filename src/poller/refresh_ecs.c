@@ -41,6 +41,8 @@ outstanding_done(struct refresh *r, const struct listing *l, int depth)
         l->settled(r, depth);
 }
 
+static void publish_early(struct refresh *r);
+
 static void
 describe_done(struct refresh *r, struct job *j, const struct od_aws_response *resp,
               const struct od_error *err)
@@ -51,6 +53,8 @@ describe_done(struct refresh *r, struct job *j, const struct od_aws_response *re
         refresh_fail(r, l->part, err);
     else
         l->absorb(r, j, resp);
+    if (l->part == OD_PART_SERVICES && j->rank != JOB_RANK_NONE && --r->focus_describes == 0)
+        publish_early(r);
     outstanding_done(r, l, j->depth);
 }
 
@@ -68,10 +72,36 @@ list_done(struct refresh *r, struct job *j, const struct od_aws_response *resp,
     } else if (ecs_decode_arn_list(resp->body, resp->body_len, l->arn_key, &arns, &n, &next,
                                    &perr) != OD_OK) {
         refresh_fail_parse(r, l->part, &perr);
+    } else if (l->part == OD_PART_SERVICES && r->p->focus_wanted) {
+        /* The console's rows are sorted by name, which the ARNs hold: list every page, then
+         * describe what is on screen first. */
+        refresh_add_minimum(r, l->list_op, 1);
+        for (size_t i = 0; i < n; i++) {
+            GROW(r->svc_arns, r->nsvc_arns, r->csvc_arns);
+            r->svc_arns[r->nsvc_arns++] = arns[i];
+        }
+        free(arns);
+        arns = NULL;
+        n = 0;
+        r->svc_listed = r->nsvc_arns;
+        if (next != NULL) {
+            list_page(r, l, next, j->depth);
+        } else {
+            char **all = r->svc_arns;
+            size_t nall = r->nsvc_arns;
+
+            r->svc_arns = NULL;
+            r->nsvc_arns = r->csvc_arns = 0;
+            refresh_add_minimum(r, l->describe_op, refresh_batches(nall, l->batch));
+            refresh_ecs_describe_services(r, all, nall, j->depth);
+        }
+        free(next);
     } else {
         r->listed[l->part] += n; /* progress: "services 600/1500" */
         refresh_add_minimum(r, l->list_op, 1);
         refresh_add_minimum(r, l->describe_op, refresh_batches(n, l->batch));
+        if (l->part == OD_PART_SERVICES)
+            r->svc_listed += n;
         for (size_t i = 0; i < n; i += l->batch) {
             size_t m = n - i < l->batch ? n - i : l->batch;
             struct job *d = refresh_job_new(r, OD_SVC_ECS, l->describe_op, l->part, j->depth + 1,
@@ -239,7 +269,7 @@ task_def_done(struct refresh *r, struct job *j, const struct od_aws_response *re
 
 /* Task definitions never change: describe each revision once, ever. */
 static void
-fetch_task_def(struct refresh *r, const char *arn, int depth)
+fetch_task_def(struct refresh *r, const char *arn, const char *owner, int depth)
 {
     struct job *j;
 
@@ -253,6 +283,10 @@ fetch_task_def(struct refresh *r, const char *arn, int depth)
     j = refresh_job_new(r, OD_SVC_ECS, "DescribeTaskDefinition", OD_PART_TASK_DEFS, depth + 1,
                         task_def_done);
     j->body = ecs_body_describe_task_definition(arn);
+    if (owner != NULL) {
+        j->owner = xstrdup(owner);
+        refresh_rank_job(r, j);
+    }
     refresh_add_minimum(r, "DescribeTaskDefinition", 1);
     refresh_enqueue(r, j);
 }
@@ -300,6 +334,10 @@ service_deployment_list_done(struct refresh *r, struct job *j, const struct od_a
         d = refresh_job_new(r, OD_SVC_ECS, "DescribeServiceDeployments",
                             OD_PART_SERVICE_DEPLOYMENTS, j->depth + 1, service_deployment_done);
         d->body = ecs_body_describe_service_deployments((const char *const *)arns, 1);
+        if (j->owner != NULL) {
+            d->owner = xstrdup(j->owner);
+            refresh_rank_job(r, d);
+        }
         refresh_add_minimum(r, "DescribeServiceDeployments", 1);
         refresh_enqueue(r, d);
     }
@@ -325,6 +363,8 @@ fetch_service_deployment(struct refresh *r, const struct od_service *s, int dept
     j = refresh_job_new(r, OD_SVC_ECS, "ListServiceDeployments", OD_PART_SERVICE_DEPLOYMENTS,
                         depth + 1, service_deployment_list_done);
     j->body = ecs_body_list_service_deployments(r->cluster, s->name, 1);
+    j->owner = xstrdup(s->name);
+    refresh_rank_job(r, j);
     refresh_add_minimum(r, "ListServiceDeployments", 1);
     refresh_enqueue(r, j);
 }
@@ -344,9 +384,10 @@ services_absorb(struct refresh *r, struct job *j, const struct od_aws_response *
     for (size_t i = 0; i < n; i++) {
         fetch_service_deployment(r, &arr[i], j->depth);
         if (refresh_want(r, OD_PART_TASK_DEFS)) {
-            fetch_task_def(r, arr[i].task_definition, j->depth);
+            fetch_task_def(r, arr[i].task_definition, arr[i].name, j->depth);
             for (size_t k = 0; k < arr[i].ndeployments; k++)
-                fetch_task_def(r, arr[i].deployments[k].task_definition, j->depth);
+                fetch_task_def(r, arr[i].deployments[k].task_definition, arr[i].name,
+                               j->depth);
         }
         for (size_t k = 0; k < arr[i].nlbs; k++) {
             const char *tg = arr[i].lbs[k].target_group_arn;
@@ -363,11 +404,19 @@ services_absorb(struct refresh *r, struct job *j, const struct od_aws_response *
                                 j->depth + 1, target_health_done);
             h->index = slot;
             h->params = elbv2_params_describe_target_health(r->tgs[slot].arn, &h->nparams);
+            h->owner = xstrdup(arr[i].name);
+            refresh_rank_job(r, h);
             refresh_add_minimum(r, "DescribeTargetHealth", 1);
             refresh_enqueue(r, h);
         }
     }
+    r->svc_described += n;
     ABSORB(r->services, r->nservices, r->cservices, arr, n);
+    /* A first load shows the focused rows early: the world gets a copy of its own. */
+    if (j->rank != JOB_RANK_NONE && !r->published && !r->p->world->parts[OD_PART_SERVICES].loaded &&
+        ecs_decode_services(resp->body, resp->body_len, &arr, &n, NULL, NULL, &perr) == OD_OK)
+        ABSORB(r->early, r->nearly, r->cearly, arr, n);
+    od_error_clear(&perr);
 }
 
 static const struct listing services_listing = {
@@ -388,6 +437,141 @@ refresh_ecs_list_services(struct refresh *r, int depth)
     list_page(r, &services_listing, NULL, depth);
 }
 
+/* ---- the focus: describe what is on screen first ------------------------------------- */
+
+static int
+cmp_name(const void *a, const void *b)
+{
+    return strcmp(refresh_arn_name(*(char *const *)a), refresh_arn_name(*(char *const *)b));
+}
+
+/* Nothing on screen yet: the console will show the first rows by name. */
+static void
+focus_head(struct od_poller *p, char **arns, size_t n)
+{
+    char **sorted;
+    const char **names;
+    size_t m = n < p->focus_head ? n : p->focus_head;
+
+    if (p->nfocus > 0 || m == 0)
+        return;
+    sorted = xcalloc(n, sizeof *sorted);
+    memcpy(sorted, arns, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, cmp_name);
+    names = xcalloc(m, sizeof *names);
+    for (size_t i = 0; i < m; i++)
+        names[i] = refresh_arn_name(sorted[i]);
+    poller_set_focus(p, names, m);
+    free(names);
+    free(sorted);
+}
+
+struct ranked_arn {
+    char *arn;
+    size_t rank, order;
+};
+
+static int
+cmp_ranked(const void *a, const void *b)
+{
+    const struct ranked_arn *x = a, *y = b;
+
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+void
+refresh_ecs_describe_services(struct refresh *r, char **arns, size_t n, int depth)
+{
+    const struct listing *l = &services_listing;
+    struct ranked_arn *ra;
+    size_t i = 0;
+
+    if (n == 0) {
+        free(arns);
+        return;
+    }
+    focus_head(r->p, arns, n);
+    ra = xcalloc(n, sizeof *ra);
+    for (size_t k = 0; k < n; k++) {
+        ra[k].arn = arns[k];
+        ra[k].rank = refresh_focus_rank(r->p, refresh_arn_name(arns[k]));
+        ra[k].order = k;
+    }
+    free(arns);
+    qsort(ra, n, sizeof *ra, cmp_ranked);
+    while (i < n) {
+        /* A batch is all focused or all not, so that the background waits behind the screen. */
+        bool ranked = ra[i].rank != JOB_RANK_NONE;
+        size_t m = 0;
+        struct job *d = refresh_job_new(r, OD_SVC_ECS, l->describe_op, l->part, depth + 1,
+                                        describe_done);
+
+        d->spec = l;
+        d->arns = xcalloc(l->batch, sizeof *d->arns);
+        while (i < n && m < l->batch && (ra[i].rank != JOB_RANK_NONE) == ranked)
+            d->arns[m++] = ra[i++].arn;
+        d->narns = m;
+        d->body = l->describe_body(r->cluster, (const char *const *)d->arns, m);
+        refresh_rank_job(r, d);
+        if (d->rank != JOB_RANK_NONE)
+            r->focus_describes++;
+        r->listing_pending[l->part]++;
+        refresh_enqueue(r, d);
+    }
+    free(ra);
+}
+
+int
+refresh_ecs_take_describes(struct refresh *r, char ***arns, size_t *n, size_t *cap)
+{
+    struct job *j, *prev = NULL, *next;
+    int depth = -1;
+
+    for (j = r->head; j != NULL; j = next) {
+        next = j->next;
+        if (j->spec != &services_listing || j->narns == 0) {
+            prev = j;
+            continue;
+        }
+        refresh_unlink(r, prev, j);
+        if (depth < 0)
+            depth = j->depth - 1;
+        for (size_t i = 0; i < j->narns; i++) {
+            GROW(*arns, *n, *cap);
+            (*arns)[(*n)++] = j->arns[i];
+        }
+        j->narns = 0;
+        if (j->rank != JOB_RANK_NONE)
+            r->focus_describes--;
+        r->listing_pending[OD_PART_SERVICES]--;
+        refresh_job_free(j);
+    }
+    return depth;
+}
+
+/* A first load: show the focused services as soon as they are described (a second decoding
+ * of their answers, services_absorb). The part is still committed whole at the end of the
+ * refresh, and a part that fails later is committed and marked stale as before (refresh.c). */
+static void
+publish_early(struct refresh *r)
+{
+    struct od_world *w = r->p->world;
+
+    /* When every service listed is in focus there is no background to wait for: the part
+     * is complete at once, and is committed with the rest, as without a focus. */
+    if (r->published || r->failed[OD_PART_SERVICES] || w->parts[OD_PART_SERVICES].loaded ||
+        r->nearly == 0 || r->nearly >= r->svc_listed || !refresh_want(r, OD_PART_SERVICES))
+        return;
+    world_set_services(w, r->early, r->nearly);
+    r->early = NULL;
+    r->nearly = r->cearly = 0;
+    r->published = true;
+    if (r->p->running && r->p->on_change != NULL)
+        r->p->on_change(r->p->on_change_ud);
+}
+
 static void
 target_health_done(struct refresh *r, struct job *j, const struct od_aws_response *resp,
                    const struct od_error *err)
@@ -395,6 +579,7 @@ target_health_done(struct refresh *r, struct job *j, const struct od_aws_respons
     struct tg_slot *s = &r->tgs[j->index];
     struct od_error perr = {0};
 
+    r->tg_answered++;
     if (tg_not_found(err)) {
         s->missing = true;
         return;

@@ -78,7 +78,10 @@ moto never checks signatures and never throttles. This proxy sits between the cl
   3. Counters per operation ("ecs:ListClusters", "elasticloadbalancing:DescribeTargetHealth",
      "cloudfront:CreateInvalidation", ...; from X-Amz-Target, Action, or the REST path),
      "metric_services": how many GetMetricData requests named each ECS ServiceName, and
-     "metric_requests": the services each of the last 50 GetMetricData requests named.
+     "metric_requests": the services each of the last 50 GetMetricData requests named, and
+     "describe_requests": the first 400 DescribeServices and DescribeTargetHealth requests in
+     the order they arrived, each [op, [names]] (services by name, the last part of an ARN;
+     a target group by its ARN), to check which rows a client asks for first.
 
 Control endpoints (never forwarded, never verified):
   GET  /__proxy/stats   JSON counters (also written to --stats-file if given)
@@ -264,6 +267,7 @@ class State:
             self.stats["faults"] = {}
             self.stats["metric_services"] = {}
             self.stats["metric_requests"] = []
+            self.stats["describe_requests"] = []
             self.rng = random.Random(self.cfg["seed"])
             self.stats["bucket_throttled"] = 0
             self.stats["buckets"] = {b["spec"]: {"allowed": 0, "throttled": 0}
@@ -431,6 +435,23 @@ class State:
             reqs = self.stats.setdefault("metric_requests", [])
             reqs.append(sorted(names))
             del reqs[:-50]
+
+    def note_describe(self, op, body, info):
+        """Remember which services or target group a describe asked for, in arrival order."""
+        names = []
+        if op == "ecs:DescribeServices":
+            try:
+                names = [str(a).rsplit("/", 1)[-1]
+                         for a in json.loads(body or b"{}").get("services") or []]
+            except ValueError:
+                return
+        else:
+            form = urllib.parse.parse_qs((body or b"").decode("utf-8", "replace"))
+            names = form.get("TargetGroupArn", [])
+        with self.lock:
+            reqs = self.stats.setdefault("describe_requests", [])
+            if len(reqs) < 400:
+                reqs.append([op.split(":", 1)[1], names])
 
     def extra_draw(self, n):
         """A second seeded draw (the shape of a malformed body, random bytes)."""
@@ -994,6 +1015,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         st.count("requests", op)
         if op == "monitoring:GetMetricData":
             st.note_metric_services(body)
+        if op in ("ecs:DescribeServices", "elasticloadbalancing:DescribeTargetHealth"):
+            st.note_describe(op, body, info)
         outcome = "forward"
         try:
             if not passthrough and st.cfg["verify"]:
