@@ -155,6 +155,7 @@ free_metric_services(struct od_poller *p)
     for (size_t i = 0; i < p->nmetric_services; i++)
         free(p->metric_services[i]);
     free(p->metric_services);
+    strmap_free(&p->metric_index);
     p->metric_services = NULL;
     p->nmetric_services = 0;
     p->metric_scoped = false;
@@ -173,8 +174,10 @@ poller_set_metric_services(struct od_poller *p, const char *const *names, size_t
         p->metric_scoped = true;
         if (n > 0) {
             p->metric_services = xcalloc(n, sizeof *p->metric_services);
-            for (size_t i = 0; i < n; i++)
+            for (size_t i = 0; i < n; i++) {
                 p->metric_services[i] = xstrdup(names[i]);
+                strmap_put(&p->metric_index, p->metric_services[i], i);
+            }
             p->nmetric_services = n;
         }
     }
@@ -231,10 +234,7 @@ poller_metric_service(const struct od_poller *p, const char *name)
 {
     if (!p->metric_scoped)
         return true;
-    for (size_t i = 0; i < p->nmetric_services; i++)
-        if (strcmp(p->metric_services[i], name) == 0)
-            return true;
-    return false;
+    return strmap_get(&p->metric_index, name, &(size_t){0});
 }
 
 void

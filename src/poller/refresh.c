@@ -243,6 +243,8 @@ refresh_free(struct refresh *r)
     for (size_t i = 0; i < r->ntd_asked; i++)
         free(r->td_asked[i]);
     free(r->td_asked);
+    strmap_free(&r->td_asked_index);
+    strmap_free(&r->tg_index);
     for (size_t i = 0; i < r->nsvc_arns; i++)
         free(r->svc_arns[i]);
     free(r->svc_arns);

@@ -12,6 +12,7 @@
 #include "poller/budget.h"
 #include "poller/limits.h"
 #include "poller/poller.h"
+#include "util/strmap.h"
 
 #define DESCRIBE_SERVICES_MAX 10
 #define DESCRIBE_TASKS_MAX 100
@@ -142,6 +143,7 @@ struct refresh {
     size_t ndists, cdists;
     struct tg_slot *tgs;
     size_t ntgs, ctgs;
+    struct od_strmap tg_index; /* tgs[].arn -> slot (a linear search was O(n²) at 10,000) */
     struct od_metric_set *msets;
     size_t nmsets, cmsets;
     struct metric_ref *mrefs;
@@ -152,6 +154,7 @@ struct refresh {
     size_t nsdeps, csdeps;
     char **td_asked;         /* asked for this refresh (no duplicate describes) */
     size_t ntd_asked, ctd_asked;
+    struct od_strmap td_asked_index; /* td_asked[] -> index */
     struct od_scaling *scaling; /* refresh_as.c */
     size_t nscaling, cscaling;
     int scaling_pages;
@@ -194,6 +197,7 @@ struct od_poller {
     char *scaling_detail;   /* poller_set_scaling_detail */
     char **metric_services; /* NULL = metrics for every service */
     size_t nmetric_services;
+    struct od_strmap metric_index; /* metric_services[] -> index */
     bool metric_scoped;
     bool rolling_deployments; /* service deployments of ROLLING services too (status) */
     bool all_service_deployments; /* of every service, not only the scoped ones */

@@ -256,9 +256,10 @@ metric_window(const struct od_poller *p, time_t *start, time_t *end)
 }
 
 /* ECS and ALB metrics once services and target groups are known. */
-/* A target group gets metrics when a service in the metric scope registers into it. */
-static bool
-tg_in_scope(const struct refresh *r, const char *tg_arn)
+/* A target group gets metrics when a service in the metric scope registers into it: the set
+ * of such groups, built once per metrics pass (a search per group was O(groups × services)). */
+static void
+scoped_groups(const struct refresh *r, struct od_strmap *out)
 {
     for (size_t i = 0; i < r->nservices; i++) {
         const struct od_service *s = &r->services[i];
@@ -266,11 +267,8 @@ tg_in_scope(const struct refresh *r, const char *tg_arn)
         if (!poller_metric_service(r->p, s->name))
             continue;
         for (size_t k = 0; k < s->nlbs; k++)
-            if (s->lbs[k].target_group_arn != NULL &&
-                strcmp(s->lbs[k].target_group_arn, tg_arn) == 0)
-                return true;
+            strmap_put(out, s->lbs[k].target_group_arn, i);
     }
-    return false;
 }
 
 /* The first application load balancer a target group is attached to, or NULL. A Network
@@ -295,11 +293,13 @@ void
 refresh_cw_start_metrics(struct refresh *r, int depth)
 {
     struct qbuild b = {0};
+    struct od_strmap scoped = {0};
     time_t start, end;
 
     if (!refresh_want(r, OD_PART_METRICS))
         return;
     metric_window(r->p, &start, &end);
+    scoped_groups(r, &scoped);
     for (size_t i = 0; i < r->nservices; i++) {
         const struct od_service *s = &r->services[i];
         struct od_dimension *d;
@@ -320,7 +320,7 @@ refresh_cw_start_metrics(struct refresh *r, int depth)
 
         const char *alb = tg_alb(t);
 
-        if (alb == NULL || !tg_in_scope(r, t->arn))
+        if (alb == NULL || !strmap_get(&scoped, t->arn, &(size_t){0}))
             continue; /* no application load balancer: no ALB metrics */
         /* Dimensions in name order, as the ALB publishes them: CloudWatch matches any order,
          * moto only the order the data was put in. */
@@ -337,6 +337,7 @@ refresh_cw_start_metrics(struct refresh *r, int depth)
     }
     emit_metric_jobs(r, &b, NULL, depth, start, end);
     qbuild_free(&b);
+    strmap_free(&scoped);
 }
 
 /* CloudFront metrics live in us-east-1 whatever the console's region. */

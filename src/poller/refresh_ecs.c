@@ -190,15 +190,16 @@ refresh_ecs_list_clusters(struct refresh *r, int depth)
 static size_t
 tg_slot(struct refresh *r, const char *arn, bool *added)
 {
-    for (size_t i = 0; i < r->ntgs; i++) {
-        if (strcmp(r->tgs[i].arn, arn) == 0) {
-            *added = false;
-            return i;
-        }
+    size_t at;
+
+    if (strmap_get(&r->tg_index, arn, &at)) {
+        *added = false;
+        return at;
     }
     GROW(r->tgs, r->ntgs, r->ctgs);
     memset(&r->tgs[r->ntgs], 0, sizeof r->tgs[r->ntgs]);
     r->tgs[r->ntgs].arn = xstrdup(arn);
+    strmap_put(&r->tg_index, r->tgs[r->ntgs].arn, r->ntgs); /* the key is the slot's copy */
     *added = true;
     return r->ntgs++;
 }
@@ -275,11 +276,12 @@ fetch_task_def(struct refresh *r, const char *arn, const char *owner, int depth)
 
     if (arn == NULL || world_task_def(r->p->world, arn) != NULL)
         return;
-    for (size_t i = 0; i < r->ntd_asked; i++)
-        if (strcmp(r->td_asked[i], arn) == 0)
-            return;
+    if (strmap_get(&r->td_asked_index, arn, &(size_t){0}))
+        return;
     GROW(r->td_asked, r->ntd_asked, r->ctd_asked);
-    r->td_asked[r->ntd_asked++] = xstrdup(arn);
+    r->td_asked[r->ntd_asked] = xstrdup(arn);
+    strmap_put(&r->td_asked_index, r->td_asked[r->ntd_asked], r->ntd_asked);
+    r->ntd_asked++;
     j = refresh_job_new(r, OD_SVC_ECS, "DescribeTaskDefinition", OD_PART_TASK_DEFS, depth + 1,
                         task_def_done);
     j->body = ecs_body_describe_task_definition(arn);
