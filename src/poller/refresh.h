@@ -169,9 +169,6 @@ struct refresh {
     int listing_pending[OD_PART__COUNT]; /* ECS list pages and describes not yet answered */
     char **svc_arns; /* listed services waiting for the last ListServices page */
     size_t nsvc_arns, csvc_arns;
-    size_t svc_listed;    /* services listed (for the fill indicator) */
-    size_t svc_described; /* services described so far */
-    size_t tg_answered;   /* target groups whose health came back */
     int focus_describes;  /* ranked DescribeServices not yet answered */
     bool published;       /* services shown early (first load) */
     struct od_service *early; /* a first load's focused services, decoded again for the world */

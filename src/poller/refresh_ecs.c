@@ -83,7 +83,7 @@ list_done(struct refresh *r, struct job *j, const struct od_aws_response *resp,
         free(arns);
         arns = NULL;
         n = 0;
-        r->svc_listed = r->nsvc_arns;
+        r->listed[OD_PART_SERVICES] = r->nsvc_arns; /* progress: "services 60/1500" */
         if (next != NULL) {
             list_page(r, l, next, j->depth);
         } else {
@@ -100,8 +100,6 @@ list_done(struct refresh *r, struct job *j, const struct od_aws_response *resp,
         r->listed[l->part] += n; /* progress: "services 600/1500" */
         refresh_add_minimum(r, l->list_op, 1);
         refresh_add_minimum(r, l->describe_op, refresh_batches(n, l->batch));
-        if (l->part == OD_PART_SERVICES)
-            r->svc_listed += n;
         for (size_t i = 0; i < n; i += l->batch) {
             size_t m = n - i < l->batch ? n - i : l->batch;
             struct job *d = refresh_job_new(r, OD_SVC_ECS, l->describe_op, l->part, j->depth + 1,
@@ -412,7 +410,6 @@ services_absorb(struct refresh *r, struct job *j, const struct od_aws_response *
             refresh_enqueue(r, h);
         }
     }
-    r->svc_described += n;
     ABSORB(r->services, r->nservices, r->cservices, arr, n);
     /* A first load shows the focused rows early: the world gets a copy of its own. */
     if (j->rank != JOB_RANK_NONE && !r->published && !r->p->world->parts[OD_PART_SERVICES].loaded &&
@@ -564,7 +561,7 @@ publish_early(struct refresh *r)
     /* When every service listed is in focus there is no background to wait for: the part
      * is complete at once, and is committed with the rest, as without a focus. */
     if (r->published || r->failed[OD_PART_SERVICES] || w->parts[OD_PART_SERVICES].loaded ||
-        r->nearly == 0 || r->nearly >= r->svc_listed || !refresh_want(r, OD_PART_SERVICES))
+        r->nearly == 0 || r->nearly >= r->listed[OD_PART_SERVICES] || !refresh_want(r, OD_PART_SERVICES))
         return;
     world_set_services(w, r->early, r->nearly);
     r->early = NULL;
@@ -581,7 +578,6 @@ target_health_done(struct refresh *r, struct job *j, const struct od_aws_respons
     struct tg_slot *s = &r->tgs[j->index];
     struct od_error perr = {0};
 
-    r->tg_answered++;
     if (tg_not_found(err)) {
         s->missing = true;
         return;

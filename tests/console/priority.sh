@@ -13,6 +13,11 @@ moto_start || tap_bail "moto did not start"
 seed_world --size 300 --metric-services 0 --no-logs >"$TAP_TMPDIR/world.json" ||
     tap_bail "seeding failed"
 proxy_start || tap_bail "proxy did not start"
+# moto lists services sorted by ARN, i.e. by name, which would make any client look as if it
+# described the top rows first; AWS promises no order, and the layer hands them out in one of
+# its own (paging's `unordered`), so list order and screen order differ.
+proxy_config '{"emu": {"paging": {"unordered": ["ecs:ListServices"]}}}' >/dev/null ||
+    tap_bail "proxy_config failed"
 # Every prod service by name, one a line (the table's default order).
 "$PYTHON3" -c 'import json, sys
 print("\n".join(sorted(s["name"] for s in json.load(open(sys.argv[1]))["services"]

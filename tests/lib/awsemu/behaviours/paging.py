@@ -84,7 +84,9 @@ class Paging(Behaviour):
     of the page before, as AWS documents; one that names no item gets an empty page. Counters:
     `paging:pages` (answers cut short), `paging:bad_token`. The setting `page_sizes`
     ({"cloudwatch:DescribeAlarms": 2}) makes pages shorter than the client asked, which AWS
-    allows, so a small world needs several pages."""
+    allows, so a small world needs several pages. The setting `unordered`
+    (["ecs:ListServices"]) hands the items out in an order of their own instead of moto's
+    (sorted by ARN): the ECS API Reference promises no order for ListServices."""
     name = "paging"
     order = 80
     cite = ("ECS API Reference ListServices/ListTasks/ListClusters/ListContainerInstances/"
@@ -101,7 +103,10 @@ class Paging(Behaviour):
     # {"ecs:ListServices": 3}: pages of at most 3 whatever the client asks, as AWS may answer
     # ("it is possible the number of results to be fewer than maxResults"): several pages
     # from a small world.
-    settings = {"page_sizes": {}}
+    # {"unordered": ["ecs:ListServices"]}: the items in an order of their own (a hash of each),
+    # stable from page to page, as AWS documents no order for these lists; moto sorts
+    # ListServices by ARN, which a client could mistake for a promise.
+    settings = {"page_sizes": {}, "unordered": []}
 
     def __init__(self, layer):
         super().__init__(layer)
@@ -180,12 +185,17 @@ class Paging(Behaviour):
         data = reply.data
         box = data
         items = [(k, it) for k in listing.items for it in box.get(k) or []]
+        with self.lock:
+            unordered = f"{call.service}:{call.op}" in (self.cfg.get("unordered") or [])
+        if unordered:
+            items.sort(key=lambda kv: hashlib.sha256(
+                json.dumps(kv[1], sort_keys=True, default=str).encode()).hexdigest())
         moto_next = box.get(listing.token_out) or None
         page = items[skip:skip + limit]
         if listing.max_bytes:
             page = self._fit(page, listing.max_bytes)
         rest = len(items) - skip - len(page)
-        if rest <= 0 and not moto_next and not skip:
+        if rest <= 0 and not moto_next and not skip and not unordered:
             return reply  # one page holds it all: moto's answer as it is
         for k in listing.items:
             if k in box:
