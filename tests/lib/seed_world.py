@@ -58,6 +58,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import boto3
+import botocore.exceptions
 from botocore.config import Config
 
 ACCOUNT = "123456789012"
@@ -322,12 +323,29 @@ class World:
         def make_tg(p):
             bridge = p["launch_type"] == "EC2"
             port = self.app_port[p["family"]]
-            tg = self.elbv2.create_target_group(
-                Name=f"{p['name']}-tg"[:32], Protocol="HTTP", Port=port, VpcId=self.vpc_id,
-                TargetType="instance" if bridge else "ip",
-                HealthCheckPath="/health", HealthCheckIntervalSeconds=15,
-                HealthyThresholdCount=2, UnhealthyThresholdCount=3)["TargetGroups"][0]
-            return p, tg
+            name = f"{p['name']}-tg"[:32]
+            # moto's server answers concurrent CreateTargetGroup now and then with an HTML 500
+            # (its own race, seen under a loaded CI), which botocore cannot parse and does not
+            # retry: try again, taking the group if the failed call made it after all.
+            for attempt in range(4):
+                try:
+                    tg = self.elbv2.create_target_group(
+                        Name=name, Protocol="HTTP", Port=port, VpcId=self.vpc_id,
+                        TargetType="instance" if bridge else "ip",
+                        HealthCheckPath="/health", HealthCheckIntervalSeconds=15,
+                        HealthyThresholdCount=2, UnhealthyThresholdCount=3)["TargetGroups"][0]
+                    return p, tg
+                except (botocore.exceptions.ResponseParserError,
+                        botocore.exceptions.ClientError) as e:
+                    if attempt == 3:
+                        raise
+                    try:
+                        found = self.elbv2.describe_target_groups(Names=[name])["TargetGroups"]
+                    except botocore.exceptions.ClientError:
+                        found = []
+                    if found:
+                        return p, found[0]
+                    time.sleep(0.2 * (attempt + 1))
 
         for p, tg in self.pmap(make_tg, lb_services):
             self.tg_by_service[p["name"]] = tg["TargetGroupArn"]
