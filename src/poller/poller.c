@@ -26,40 +26,13 @@ poller_calls_per_minute(const struct od_poller *p)
 
 static void free_metric_services(struct od_poller *p);
 
-static void
-free_focus(struct od_poller *p)
-{
-    for (size_t i = 0; i < p->nfocus; i++)
-        free(p->focus[i]);
-    free(p->focus);
-    p->focus = NULL;
-    p->nfocus = 0;
-}
-
-static bool
-same_focus(const struct od_poller *p, const char *const *names, size_t n)
-{
-    if (n != p->nfocus)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(p->focus[i], names[i]) != 0)
-            return false;
-    return true;
-}
-
 void
 poller_set_focus(struct od_poller *p, const char *const *names, size_t n)
 {
     p->focus_wanted = true;
-    if (same_focus(p, names, n))
+    if (nameset_equals(&p->focus, names, n))
         return;
-    free_focus(p);
-    if (n > 0) {
-        p->focus = xcalloc(n, sizeof *p->focus);
-        for (size_t i = 0; i < n; i++)
-            p->focus[i] = xstrdup(names[i]);
-        p->nfocus = n;
-    }
+    nameset_assign(&p->focus, names, n);
     /* The calls still waiting follow the new focus at once. */
     if (p->current != NULL)
         refresh_refocus(p->current);
@@ -136,7 +109,7 @@ poller_free(struct od_poller **pp)
         p->current = NULL;
     }
     free_metric_services(p);
-    free_focus(p);
+    nameset_clear(&p->focus);
     free(p->scaling_detail);
     free(p->cluster);
     free(p);
@@ -152,12 +125,7 @@ poller_set_parts(struct od_poller *p, unsigned parts)
 static void
 free_metric_services(struct od_poller *p)
 {
-    for (size_t i = 0; i < p->nmetric_services; i++)
-        free(p->metric_services[i]);
-    free(p->metric_services);
-    strmap_free(&p->metric_index);
-    p->metric_services = NULL;
-    p->nmetric_services = 0;
+    nameset_clear(&p->metric_services);
     p->metric_scoped = false;
 }
 
@@ -172,14 +140,7 @@ poller_set_metric_services(struct od_poller *p, const char *const *names, size_t
     free_metric_services(p);
     if (names != NULL) {
         p->metric_scoped = true;
-        if (n > 0) {
-            p->metric_services = xcalloc(n, sizeof *p->metric_services);
-            for (size_t i = 0; i < n; i++) {
-                p->metric_services[i] = xstrdup(names[i]);
-                strmap_put(&p->metric_index, p->metric_services[i], i);
-            }
-            p->nmetric_services = n;
-        }
+        nameset_assign(&p->metric_services, names, n);
     }
     if (widened)
         metrics_soon(p);
@@ -234,7 +195,7 @@ poller_metric_service(const struct od_poller *p, const char *name)
 {
     if (!p->metric_scoped)
         return true;
-    return strmap_get(&p->metric_index, name, &(size_t){0});
+    return nameset_find(&p->metric_services, name, &(size_t){0});
 }
 
 void

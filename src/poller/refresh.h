@@ -12,6 +12,7 @@
 #include "poller/budget.h"
 #include "poller/limits.h"
 #include "poller/poller.h"
+#include "util/nameset.h"
 #include "util/strmap.h"
 
 #define DESCRIBE_SERVICES_MAX 10
@@ -192,9 +193,7 @@ struct od_poller {
     uint64_t steady_ms; /* periodic refresh interval when no deployment rolls */
     struct od_budget budgets[OD_SVC__COUNT]; /* calls per second per API family */
     char *scaling_detail;   /* poller_set_scaling_detail */
-    char **metric_services; /* NULL = metrics for every service */
-    size_t nmetric_services;
-    struct od_strmap metric_index; /* metric_services[] -> index */
+    struct od_nameset metric_services; /* when metric_scoped; else metrics for every service */
     bool metric_scoped;
     bool rolling_deployments; /* service deployments of ROLLING services too (status) */
     bool all_service_deployments; /* of every service, not only the scoped ones */
@@ -217,8 +216,7 @@ struct od_poller {
     struct od_call_window calls; /* started over the last minute */
 
     /* What the operator sees (poller_set_focus): asked for first. */
-    char **focus;
-    size_t nfocus;
+    struct od_nameset focus;
     size_t focus_head; /* no rows yet: the first focus_head services by name */
     bool focus_wanted; /* a console set a focus: describe services after the last list page */
     uint64_t completed; /* refreshes committed */

@@ -452,7 +452,7 @@ focus_head(struct od_poller *p, char **arns, size_t n)
     const char **names;
     size_t m = n < p->focus_head ? n : p->focus_head;
 
-    if (p->nfocus > 0 || m == 0)
+    if (p->focus.n > 0 || m == 0)
         return;
     sorted = xcalloc(n, sizeof *sorted);
     memcpy(sorted, arns, n * sizeof *sorted);

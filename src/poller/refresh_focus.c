@@ -18,12 +18,9 @@ refresh_arn_name(const char *arn)
 size_t
 refresh_focus_rank(const struct od_poller *p, const char *name)
 {
-    if (name == NULL)
-        return JOB_RANK_NONE;
-    for (size_t i = 0; i < p->nfocus; i++)
-        if (strcmp(p->focus[i], name) == 0)
-            return i;
-    return JOB_RANK_NONE;
+    size_t at;
+
+    return nameset_find(&p->focus, name, &at) ? at : JOB_RANK_NONE;
 }
 
 void

@@ -29,13 +29,7 @@ first_describe(const struct refresh *r)
 static void
 set_focus(struct od_poller *p, const char *const *names, size_t n)
 {
-    for (size_t i = 0; i < p->nfocus; i++)
-        free(p->focus[i]);
-    free(p->focus);
-    p->focus = xcalloc(n, sizeof *p->focus);
-    for (size_t i = 0; i < n; i++)
-        p->focus[i] = xstrdup(names[i]);
-    p->nfocus = n;
+    nameset_assign(&p->focus, names, n); /* the focus without a refresh to re-order */
 }
 
 static struct job *
@@ -134,9 +128,7 @@ main(void)
     CHECK(strstr(order, "s00,s02,s05,s01,s30") != NULL,
           "the others keep their relative order");
 
-    for (int i = 0; i < 3; i++)
-        free(p.focus[i]);
-    free(p.focus);
+    nameset_clear(&p.focus);
     refresh_free(r);
     return check_done();
 }
