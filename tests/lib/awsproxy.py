@@ -528,6 +528,15 @@ class ProxyError(Exception):
         self.status, self.code, self.message, self.kind = status, code, message, kind
 
 
+def throttle_error(info):
+    """A throttling answer as the service words it: EC2 RequestLimitExceeded (503), ECS and
+    the other JSON services ThrottlingException, the query and XML services Throttling."""
+    if info["proto"] == "ec2":
+        return ProxyError(503, "RequestLimitExceeded", "Request limit exceeded.")
+    return ProxyError(400, "ThrottlingException" if info["proto"] == "json" else "Throttling",
+                      "Rate exceeded")
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "awsproxy/1"
@@ -1024,10 +1033,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if not passthrough and st.buckets and not st.take_bucket(op):
                 st.injected(op, "bucket")
                 outcome = "BUCKET"
-                if info["proto"] == "ec2":
-                    raise ProxyError(503, "RequestLimitExceeded", "Request limit exceeded.")
-                raise ProxyError(400, "ThrottlingException" if info["proto"] == "json"
-                                 else "Throttling", "Rate exceeded")
+                raise throttle_error(info)
             fault, delay = (None, 0) if passthrough else st.decide_fault(op)
             fault = self.extra_expired(passthrough, fault)
             if delay:
@@ -1036,10 +1042,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 st.count("throttled")
                 st.injected(op, "throttle")
                 outcome = "THROTTLE"
-                if info["proto"] == "ec2":
-                    raise ProxyError(503, "RequestLimitExceeded", "Request limit exceeded.")
-                raise ProxyError(400, "ThrottlingException" if info["proto"] == "json"
-                                 else "Throttling", "Rate exceeded")
+                raise throttle_error(info)
             if fault == "503":
                 st.count("faults_503")
                 st.injected(op, "503")
